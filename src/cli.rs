@@ -1,0 +1,143 @@
+//! The command line, as clap types and nothing else.
+//!
+//! Help text is written once, here, as doc comments. `main.rs` turns these
+//! values into checked requests for the core modules, which never see clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Estimate the energy, time and CO2eq of machine-learning runs and
+/// hyperparameter sweeps before you launch them.
+#[derive(Debug, Parser)]
+#[command(name = "co2sweep", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 success, 2 bad input or usage, 1 any other failure (an I/O error, say).")]
+pub struct Cli {
+    /// A directory whose CSV files (hardware.csv, regions.csv, countries.csv,
+    /// equivalents.csv) replace the bundled catalog files of the same name.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Estimate one run: hardware × hours at a region, country or intensity.
+    Estimate(EstimateArgs),
+    /// List the catalog: hardware, cloud regions or country grids.
+    Catalog(CatalogArgs),
+}
+
+/// `co2sweep estimate`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("site").required(true).args(["region", "country", "intensity"]))]
+pub struct EstimateArgs {
+    /// Device name, e.g. "V100 SXM2 16GB" or "a100-sxm4-40gb" (see `co2sweep catalog hardware`).
+    #[arg(long, value_name = "NAME")]
+    pub hardware: String,
+
+    /// Wall-clock hours the devices ran.
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
+    pub hours: f64,
+
+    /// Number of devices.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub count: u32,
+
+    /// Cloud region as PROVIDER:REGION, e.g. gcp:europe-north1 (see `co2sweep catalog regions`).
+    #[arg(long, value_name = "PROVIDER:REGION")]
+    pub region: Option<String>,
+
+    /// Private infrastructure in a country or sub-national grid: ISO code (FR, US-CA) or name.
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
+
+    /// Grid carbon intensity in g CO2eq/kWh, given directly.
+    #[arg(long, value_name = "G_PER_KWH", allow_negative_numbers = true)]
+    pub intensity: Option<f64>,
+
+    /// Power usage effectiveness [default: the region's figure; 1.0 with --country or --intensity].
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub pue: Option<f64>,
+
+    /// Power of one device in watts [default: its TDP].
+    #[arg(long, value_name = "W", allow_negative_numbers = true)]
+    pub power_watts: Option<f64>,
+
+    /// Average draw as a fraction of the power figure, within (0, 1].
+    #[arg(long, value_name = "U", default_value_t = 1.0, allow_negative_numbers = true)]
+    pub utilization: f64,
+
+    /// Share of the energy offset or matched, percent [default: the provider's share; 0 off the cloud].
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub offset_pct: Option<f64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EstimateFormat::Text)]
+    pub format: EstimateFormat,
+}
+
+/// Output formats of `estimate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstimateFormat {
+    /// Readable text with formulas and sources.
+    Text,
+    /// One JSON object.
+    Json,
+    /// A paper-ready paragraph and BibTeX entry, in Markdown.
+    Markdown,
+    /// A paper-ready paragraph and BibTeX entry, in LaTeX.
+    Latex,
+}
+
+/// `co2sweep catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Which table to list.
+    #[arg(value_enum)]
+    pub table: CatalogTable,
+
+    /// Keep rows whose name, id, country or vendor contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Tables of the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogTable {
+    /// Devices: GPUs, TPUs and CPUs.
+    Hardware,
+    /// Cloud regions.
+    Regions,
+    /// Country and sub-national grids.
+    Countries,
+}
+
+/// Output formats of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Text,
+    /// CSV with the catalog's columns.
+    Csv,
+    /// A JSON array.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,381 @@
+//! The single-run calculator: one job on one kind of device at one site.
+//!
+//! It reproduces the Machine Learning Emissions Calculator (Lacoste et al.
+//! 2019) and corrects it in two ways: the data centre's PUE is applied, and
+//! nothing is rounded inside the computation.
+//!
+//! ```text
+//! energy_kwh   = count × power_watts × utilization × hours × pue / 1000
+//! emissions_kg = energy_kwh × intensity_g_per_kwh / 1000
+//! offset_kg    = emissions_kg × offset_pct / 100   (shown, never subtracted)
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Country, Device, Region};
+use crate::error::{Error, Result};
+use crate::units::{GPerKwh, Hours, KgCo2e, Kwh, Watts};
+
+/// Energy drawn by devices running for some device-hours, at the wall
+/// plug: device_hours × power × utilization × PUE.
+pub fn energy(device_hours: Hours, power: Watts, utilization: f64, pue: f64) -> Kwh {
+    (power * device_hours) * (utilization * pue)
+}
+
+/// Emissions of some energy at a grid carbon intensity.
+pub fn emissions(energy: Kwh, intensity: GPerKwh) -> KgCo2e {
+    energy * intensity
+}
+
+/// Where a run draws its power from.
+#[derive(Debug, Clone, Copy)]
+pub enum Site<'a> {
+    /// A cloud region of the catalog.
+    Region(&'a Region),
+    /// A country or sub-national grid (private infrastructure).
+    Country(&'a Country),
+    /// A carbon intensity given directly, g CO2eq/kWh.
+    Intensity(GPerKwh),
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The device.
+    pub device: &'a Device,
+    /// How many devices ran.
+    pub count: u32,
+    /// Wall-clock hours each device ran.
+    pub hours: Hours,
+    /// Where.
+    pub site: Site<'a>,
+    /// PUE override; else the region's figure, or 1.0 off the cloud.
+    pub pue: Option<f64>,
+    /// Power override; else the device's TDP.
+    pub power: Option<Watts>,
+    /// Average draw as a fraction of `power`.
+    pub utilization: f64,
+    /// Offset override, percent; else the provider's share, or 0.
+    pub offset_pct: Option<f64>,
+}
+
+/// The result of one estimate, with every input that produced it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimate {
+    /// Canonical device name.
+    pub hardware: String,
+    /// Devices.
+    pub count: u32,
+    /// Wall-clock hours.
+    pub hours: f64,
+    /// Power of one device, W.
+    pub power_watts: f64,
+    /// Where the power figure comes from.
+    pub power_source: String,
+    /// Average draw as a fraction of power.
+    pub utilization: f64,
+    /// Power usage effectiveness applied.
+    pub pue: f64,
+    /// Where the PUE comes from.
+    pub pue_source: String,
+    /// Grid carbon intensity, g CO2eq/kWh.
+    pub intensity_g_per_kwh: f64,
+    /// Where the intensity comes from.
+    pub intensity_source: String,
+    /// Year the intensity describes, when known.
+    pub intensity_year: Option<u16>,
+    /// Energy at the wall, kWh.
+    pub energy_kwh: f64,
+    /// Emissions, kg CO2eq.
+    pub emissions_kg: f64,
+    /// Share the provider offsets, percent.
+    pub offset_pct: f64,
+    /// The part of the emissions the provider offsets, kg CO2eq (included in `emissions_kg`).
+    pub offset_kg: f64,
+    /// The cloud region, or null off the cloud.
+    pub region: Option<RegionInfo>,
+    /// The country grid, when one was chosen.
+    pub country: Option<CountryInfo>,
+    /// Everyday equivalents of `emissions_kg`, by key, in their units.
+    pub equivalents: BTreeMap<String, f64>,
+    /// The cleanest region of the same provider, and the saving there.
+    pub cleaner_region: Option<Alternative>,
+}
+
+/// A region, as shown in an estimate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionInfo {
+    /// Provider id.
+    pub provider: String,
+    /// Region id.
+    pub region: String,
+    /// Display name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+}
+
+/// A country grid, as shown in an estimate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryInfo {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The same run elsewhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    /// Provider id.
+    pub provider: String,
+    /// Region id.
+    pub region: String,
+    /// Display name.
+    pub name: String,
+    /// Its intensity, g CO2eq/kWh.
+    pub intensity_g_per_kwh: f64,
+    /// Its PUE.
+    pub pue: f64,
+    /// Emissions there, kg CO2eq.
+    pub emissions_kg: f64,
+    /// Saving against the run as asked, percent.
+    pub saving_pct: f64,
+}
+
+impl RegionInfo {
+    fn of(r: &Region) -> RegionInfo {
+        RegionInfo {
+            provider: r.provider.clone(),
+            region: r.region.clone(),
+            name: r.name.clone(),
+            country: r.country.clone(),
+        }
+    }
+}
+
+/// Check a positive, finite number from the command line.
+pub fn positive(value: f64, what: &str) -> Result<f64> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(Error::input(format!("{what} must be a positive number, not {value}")))
+    }
+}
+
+/// Compute an estimate. Inputs are checked; nothing is rounded.
+pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
+    positive(req.hours.get(), "--hours")?;
+    if req.count == 0 {
+        return Err(Error::input("--count must be at least 1"));
+    }
+    positive(req.utilization, "--utilization")?;
+    if req.utilization > 1.0 {
+        return Err(Error::input(format!(
+            "--utilization is a fraction of the power figure within (0, 1], not {}",
+            req.utilization
+        )));
+    }
+    if let Some(pue) = req.pue {
+        if !(pue.is_finite() && (1.0..=3.0).contains(&pue)) {
+            return Err(Error::input(format!("--pue must be within 1.0 to 3.0, not {pue}")));
+        }
+    }
+    if let Some(p) = req.power {
+        positive(p.get(), "--power-watts")?;
+    }
+    if let Some(o) = req.offset_pct {
+        if !(o.is_finite() && (0.0..=100.0).contains(&o)) {
+            return Err(Error::input(format!("--offset-pct must be within 0 to 100, not {o}")));
+        }
+    }
+
+    let (power, power_source) = match req.power {
+        Some(p) => (p, "given with --power-watts".to_string()),
+        None => (req.device.tdp(), format!("TDP, {}", req.device.source)),
+    };
+    let (intensity, intensity_source, intensity_year) = match req.site {
+        Site::Region(r) => (r.intensity(), r.intensity_source.clone(), Some(r.intensity_year)),
+        Site::Country(c) => (c.intensity(), c.source.clone(), Some(c.year)),
+        Site::Intensity(g) => {
+            if !(g.get().is_finite() && g.get() >= 0.0) {
+                return Err(Error::input(format!(
+                    "--intensity must be zero or more g CO2eq/kWh, not {}",
+                    g.get()
+                )));
+            }
+            (g, "given with --intensity".to_string(), None)
+        }
+    };
+    let (pue, pue_source) = match (req.pue, req.site) {
+        (Some(p), _) => (p, "given with --pue".to_string()),
+        (None, Site::Region(r)) => (r.pue, r.pue_source.clone()),
+        (None, _) => (1.0, "default 1.0 off the cloud (set it with --pue)".to_string()),
+    };
+    let offset_pct = match (req.offset_pct, req.site) {
+        (Some(o), _) => o,
+        (None, Site::Region(r)) => r.offset_pct,
+        (None, _) => 0.0,
+    };
+
+    let device_hours = req.hours * f64::from(req.count);
+    let energy_kwh = energy(device_hours, power, req.utilization, pue);
+    let emissions_kg = emissions(energy_kwh, intensity);
+    let equivalents = catalog
+        .equivalents
+        .iter()
+        .map(|e| (e.key.clone(), emissions_kg.get() / e.kg_co2_per_unit))
+        .collect();
+    let cleaner_region = match req.site {
+        Site::Region(r) => catalog.cleanest_region(&r.provider).map(|best| {
+            // Same power and hours; the region's own PUE and intensity,
+            // unless the user fixed the PUE for this comparison too.
+            let best_pue = req.pue.unwrap_or(best.pue);
+            let there = emissions(energy(device_hours, power, req.utilization, best_pue), best.intensity());
+            Alternative {
+                provider: best.provider.clone(),
+                region: best.region.clone(),
+                name: best.name.clone(),
+                intensity_g_per_kwh: best.intensity_g_per_kwh,
+                pue: best_pue,
+                emissions_kg: there.get(),
+                saving_pct: saving_pct(emissions_kg.get(), there.get()),
+            }
+        }),
+        _ => None,
+    };
+
+    Ok(Estimate {
+        hardware: req.device.name.clone(),
+        count: req.count,
+        hours: req.hours.get(),
+        power_watts: power.get(),
+        power_source,
+        utilization: req.utilization,
+        pue,
+        pue_source,
+        intensity_g_per_kwh: intensity.get(),
+        intensity_source,
+        intensity_year,
+        energy_kwh: energy_kwh.get(),
+        emissions_kg: emissions_kg.get(),
+        offset_pct,
+        offset_kg: emissions_kg.get() * offset_pct / 100.0,
+        region: match req.site {
+            Site::Region(r) => Some(RegionInfo::of(r)),
+            _ => None,
+        },
+        country: match req.site {
+            Site::Country(c) => Some(CountryInfo {
+                code: c.code.clone(),
+                name: c.name.clone(),
+            }),
+            _ => None,
+        },
+        equivalents,
+        cleaner_region,
+    })
+}
+
+/// How much less `to` is than `from`, percent (0 when `from` is 0).
+pub fn saving_pct(from: f64, to: f64) -> f64 {
+    if from > 0.0 {
+        (from - to) / from * 100.0
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn energy_and_emissions_by_hand() {
+        // 250 W × 100 h = 25,000 Wh = 25 kWh; at 429 g/kWh, 25 × 429 / 1000 = 10.725 kg.
+        let e = energy(Hours(100.0), Watts(250.0), 1.0, 1.0);
+        assert!(close(e.get(), 25.0));
+        assert!(close(emissions(e, GPerKwh(429.0)).get(), 10.725));
+        // With utilization 0.8 and PUE 1.1: 25 × 0.8 × 1.1 = 22 kWh.
+        assert!(close(energy(Hours(100.0), Watts(250.0), 0.8, 1.1).get(), 22.0));
+    }
+
+    fn request<'a>(device: &'a Device, site: Site<'a>) -> Request<'a> {
+        Request {
+            device,
+            count: 1,
+            hours: Hours(100.0),
+            site,
+            pue: None,
+            power: None,
+            utilization: 1.0,
+            offset_pct: None,
+        }
+    }
+
+    #[test]
+    fn intensity_mode_uses_pue_one_and_no_offset() {
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
+        req.power = Some(Watts(250.0));
+        let est = estimate(&catalog, &req).unwrap();
+        // 250 W × 100 h × PUE 1.0 = 25 kWh → 10.725 kg at 429 g/kWh.
+        assert!(close(est.energy_kwh, 25.0));
+        assert!(close(est.emissions_kg, 10.725));
+        assert_eq!(est.pue, 1.0);
+        assert_eq!(est.offset_kg, 0.0);
+        assert!(est.region.is_none());
+    }
+
+    #[test]
+    fn region_mode_applies_pue_and_reports_offset() {
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        let region = catalog.region("gcp:europe-north1").unwrap();
+        let mut req = request(device, Site::Region(region));
+        req.count = 2;
+        let est = estimate(&catalog, &req).unwrap();
+        // 2 × 250 W × 100 h × PUE = 50 kWh × PUE.
+        let kwh = 50.0 * region.pue;
+        assert!(close(est.energy_kwh, kwh));
+        assert!(close(est.emissions_kg, kwh * region.intensity_g_per_kwh / 1000.0));
+        assert!(close(est.offset_kg, est.emissions_kg * region.offset_pct / 100.0));
+        let car = catalog.equivalents.iter().find(|e| e.key == "car_km").unwrap();
+        assert!(close(est.equivalents["car_km"], est.emissions_kg / car.kg_co2_per_unit));
+    }
+
+    #[test]
+    fn cleaner_region_is_never_worse() {
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        for region in &catalog.regions {
+            let est = estimate(&catalog, &request(device, Site::Region(region))).unwrap();
+            let alt = est.cleaner_region.unwrap();
+            assert!(alt.emissions_kg <= est.emissions_kg * (1.0 + 1e-12), "{}", region.key());
+            assert!(alt.saving_pct >= -1e-9);
+        }
+    }
+
+    #[test]
+    fn bad_numbers_are_rejected() {
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        for hours in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let mut req = request(device, Site::Intensity(GPerKwh(100.0)));
+            req.hours = Hours(hours);
+            let err = estimate(&catalog, &req).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains("--hours must be a positive number"));
+        }
+        let mut req = request(device, Site::Intensity(GPerKwh(100.0)));
+        req.count = 0;
+        assert!(estimate(&catalog, &req).unwrap_err().to_string().contains("--count"));
+    }
+}

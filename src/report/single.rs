@@ -1,0 +1,81 @@
+//! Rendering of a single-run estimate for the terminal.
+//!
+//! Each line gives a figure, its unit, the formula that made it and the
+//! source of its inputs, so a reader can redo the arithmetic.
+
+use std::fmt::Write as _;
+
+use crate::catalog::Catalog;
+use crate::estimate::Estimate;
+use crate::report::{num, pct};
+
+/// The estimate as readable text.
+pub fn text(e: &Estimate, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let site = match (&e.region, &e.country) {
+        (Some(r), _) => format!("{}:{} ({}, {})", r.provider, r.region, r.name, r.country),
+        (None, Some(c)) => format!("{} grid ({})", c.name, c.code),
+        (None, None) => "a grid of the given intensity".to_string(),
+    };
+    let _ = writeln!(s, "{} × {} for {} h in {site}\n", e.count, e.hardware, num(e.hours));
+    let _ = writeln!(s, "  power        {} W per device ({})", num(e.power_watts), e.power_source);
+    let _ = writeln!(s, "  utilization  {}", num(e.utilization));
+    let _ = writeln!(s, "  PUE          {} ({})", num(e.pue), e.pue_source);
+    let year = e.intensity_year.map_or(String::new(), |y| format!(", {y}"));
+    let _ = writeln!(
+        s,
+        "  intensity    {} g CO2eq/kWh ({}{year})",
+        num(e.intensity_g_per_kwh),
+        e.intensity_source
+    );
+    let _ = writeln!(
+        s,
+        "  energy       {} kWh = {} × {} W × {} × {} h × PUE {} / 1000",
+        num(e.energy_kwh),
+        e.count,
+        num(e.power_watts),
+        num(e.utilization),
+        num(e.hours),
+        num(e.pue)
+    );
+    let _ = writeln!(
+        s,
+        "  emissions    {} kg CO2eq = {} kWh × {} g/kWh / 1000",
+        num(e.emissions_kg),
+        num(e.energy_kwh),
+        num(e.intensity_g_per_kwh)
+    );
+    if e.region.is_some() {
+        let _ = writeln!(
+            s,
+            "  offset       {} kg CO2eq ({} offset or matched by the provider; included above, not subtracted)",
+            num(e.offset_kg),
+            pct(e.offset_pct)
+        );
+    }
+    let _ = writeln!(s, "\n  That is as much CO2eq as:");
+    for eq in &catalog.equivalents {
+        if let Some(amount) = e.equivalents.get(&eq.key) {
+            let _ = writeln!(s, "    {:>10}  {} ({}, {})", num(*amount), eq.description, eq.source, eq.year);
+        }
+    }
+    if let Some(alt) = &e.cleaner_region {
+        let _ = writeln!(s);
+        if alt.saving_pct > 0.0 {
+            let _ = writeln!(
+                s,
+                "  Cleaner: {}:{} ({}) at {} g/kWh, PUE {} would emit {} kg CO2eq, {} less.",
+                alt.provider,
+                alt.region,
+                alt.name,
+                num(alt.intensity_g_per_kwh),
+                num(alt.pue),
+                num(alt.emissions_kg),
+                pct(alt.saving_pct)
+            );
+        } else {
+            let _ = writeln!(s, "  This is already the cleanest region of {}.", alt.provider);
+        }
+    }
+    s
+}

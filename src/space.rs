@@ -1,0 +1,773 @@
+//! Search spaces and the job sets search strategies draw from them.
+//!
+//! A [`JobSet`] is random-access: trial `i` is computed from `i` alone (a
+//! mixed-radix decode for the grid, a generator seeded from `(seed, i)` for
+//! random search, the `i`-th Sobol point, ...). Nothing is materialised, any
+//! range of trials can be evaluated on any thread, and the result never
+//! depends on the thread count.
+//!
+//! A trial is a row of `f64` slots, one per parameter in file order. A
+//! numeric parameter's slot holds its value; a categorical one's holds the
+//! index of its value (formulas cannot read categorical parameters).
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// One value of a `values` list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Level {
+    /// A number.
+    Num(f64),
+    /// A category (strings and booleans).
+    Text(String),
+}
+
+/// How a `min`/`max` parameter is distributed (Weights & Biases names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Distribution {
+    /// `uniform`: real numbers, uniform on [min, max].
+    Uniform,
+    /// `int_uniform`: integers, uniform on {min, ..., max}.
+    IntUniform,
+    /// `q_uniform`: uniform, rounded to a multiple of q.
+    QUniform(f64),
+    /// `log_uniform_values`: log-uniform on [min, max].
+    LogUniform,
+    /// `q_log_uniform_values`: log-uniform, rounded to a multiple of q.
+    QLogUniform(f64),
+}
+
+/// The values a parameter may take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Domain {
+    /// `value`: a constant.
+    Constant(Level),
+    /// `values`: a list, numeric or categorical.
+    Values(Vec<Level>),
+    /// `min`/`max` with a distribution; `grid_points` levels for grid search.
+    Range {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+        /// Distribution.
+        distribution: Distribution,
+        /// Levels grid search uses (required for continuous distributions).
+        grid_points: Option<u32>,
+    },
+}
+
+/// A named hyperparameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name, as in the scenario file.
+    pub name: String,
+    /// Its values.
+    pub domain: Domain,
+}
+
+impl Param {
+    /// Can formulas read this parameter? (Not if any of its values is text.)
+    pub fn is_numeric(&self) -> bool {
+        match &self.domain {
+            Domain::Constant(l) => matches!(l, Level::Num(_)),
+            Domain::Values(v) => v.iter().all(|l| matches!(l, Level::Num(_))),
+            Domain::Range { .. } => true,
+        }
+    }
+
+    /// Slot value of a level: the number, or the index of a category.
+    fn slot(levels: &[Level], index: usize) -> f64 {
+        match &levels[index] {
+            Level::Num(x) => *x,
+            Level::Text(_) => index as f64,
+        }
+    }
+
+    /// The text of a slot value, for `expand` output.
+    pub fn label(&self, slot: f64) -> Level {
+        let pick = |levels: &[Level]| match levels.get(slot as usize) {
+            Some(Level::Text(t)) => Level::Text(t.clone()),
+            _ => Level::Num(slot),
+        };
+        match &self.domain {
+            Domain::Constant(Level::Text(t)) => Level::Text(t.clone()),
+            Domain::Values(v) if !self.is_numeric() => pick(v),
+            _ => Level::Num(slot),
+        }
+    }
+
+    /// Number of grid levels, computed without listing them.
+    pub fn grid_len(&self) -> Result<u64, String> {
+        match &self.domain {
+            Domain::Constant(_) => Ok(1),
+            Domain::Values(v) => Ok(v.len() as u64),
+            Domain::Range { min, max, distribution, grid_points } => match (distribution, grid_points) {
+                (_, Some(n)) => Ok(u64::from(*n)),
+                (Distribution::IntUniform, None) => Ok((max.floor() - min.ceil()) as u64 + 1),
+                (Distribution::QUniform(q), None) => Ok(((max / q).floor() - (min / q).ceil()) as u64 + 1),
+                _ => Err(format!(
+                    "parameter '{}' is continuous: grid search needs `grid_points` (the number of levels to try)",
+                    self.name
+                )),
+            },
+        }
+    }
+
+    /// The slot values grid search tries, in increasing order for ranges.
+    /// Only called after `grid_len` succeeded and the grid size was checked.
+    pub fn grid_levels(&self) -> Vec<f64> {
+        match &self.domain {
+            Domain::Constant(l) => vec![Param::slot(std::slice::from_ref(l), 0)],
+            Domain::Values(v) => (0..v.len()).map(|i| Param::slot(v, i)).collect(),
+            Domain::Range { min, max, distribution, grid_points } => {
+                let (min, max) = (*min, *max);
+                let n = grid_points.unwrap_or(0);
+                match (distribution, grid_points) {
+                    (Distribution::IntUniform, None) => {
+                        let lo = min.ceil();
+                        (0..self.grid_len().unwrap_or(0)).map(|k| lo + k as f64).collect()
+                    }
+                    (Distribution::QUniform(q), None) => {
+                        let lo = (min / q).ceil();
+                        (0..self.grid_len().unwrap_or(0)).map(|k| (lo + k as f64) * q).collect()
+                    }
+                    (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
+                        let levels = spaced(min.ln(), max.ln(), n).map(f64::exp);
+                        snap(levels, distribution)
+                    }
+                    _ => snap(spaced(min, max, n), distribution),
+                }
+            }
+        }
+    }
+
+    /// Does grid search try every value this parameter can take?
+    pub fn grid_is_exhaustive(&self) -> bool {
+        match &self.domain {
+            Domain::Constant(_) | Domain::Values(_) => true,
+            Domain::Range { distribution, grid_points, .. } => {
+                grid_points.is_none() && matches!(distribution, Distribution::IntUniform | Distribution::QUniform(_))
+            }
+        }
+    }
+
+    /// The slot value at quantile `u` in [0, 1): inverse-CDF sampling.
+    pub fn sample(&self, u: f64) -> f64 {
+        match &self.domain {
+            Domain::Constant(l) => Param::slot(std::slice::from_ref(l), 0),
+            Domain::Values(v) => Param::slot(v, ((u * v.len() as f64) as usize).min(v.len() - 1)),
+            Domain::Range { min, max, distribution, .. } => {
+                let (min, max) = (*min, *max);
+                match *distribution {
+                    Distribution::Uniform => min + u * (max - min),
+                    Distribution::IntUniform => {
+                        let (lo, hi) = (min.ceil(), max.floor());
+                        (lo + (u * (hi - lo + 1.0)).floor()).min(hi)
+                    }
+                    Distribution::QUniform(q) => round_to(min + u * (max - min), q),
+                    Distribution::LogUniform => (min.ln() + u * (max.ln() - min.ln())).exp(),
+                    Distribution::QLogUniform(q) => round_to((min.ln() + u * (max.ln() - min.ln())).exp(), q),
+                }
+            }
+        }
+    }
+}
+
+/// `n` evenly spaced points from `a` to `b` inclusive; one point is the midpoint.
+fn spaced(a: f64, b: f64, n: u32) -> impl Iterator<Item = f64> {
+    (0..n).map(move |k| {
+        if n == 1 {
+            (a + b) / 2.0
+        } else {
+            a + (b - a) * f64::from(k) / f64::from(n - 1)
+        }
+    })
+}
+
+/// Round grid levels to the distribution's lattice, dropping repeats.
+fn snap(levels: impl Iterator<Item = f64>, distribution: &Distribution) -> Vec<f64> {
+    let mut out: Vec<f64> = levels
+        .map(|x| match *distribution {
+            Distribution::IntUniform => x.round(),
+            Distribution::QUniform(q) | Distribution::QLogUniform(q) => round_to(x, q),
+            _ => x,
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// `x` rounded to the nearest multiple of `q` (W&B's q_ distributions).
+fn round_to(x: f64, q: f64) -> f64 {
+    (x / q).round() * q
+}
+
+/// How many trials a sampled strategy draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Count {
+    /// `trials = N`.
+    Trials(u64),
+    /// `target = { top_fraction, confidence }`.
+    Target {
+        /// Fraction q of the space counted as "good".
+        top_fraction: f64,
+        /// Probability p of drawing at least one good trial.
+        confidence: f64,
+    },
+}
+
+/// A search strategy, as configured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Strategy {
+    /// The Cartesian product of every parameter's grid levels.
+    Grid,
+    /// Independent uniform draws through each parameter's inverse CDF.
+    Random(Count),
+    /// Owen-scrambled Sobol points.
+    Sobol(Count),
+    /// A Latin hypercube: each parameter's range cut in N strata, one draw per stratum.
+    LatinHypercube(Count),
+    /// Hyperband (Li et al. 2017) over a resource parameter.
+    Hyperband {
+        /// Slot of the resource parameter.
+        resource: usize,
+        /// R: the largest budget one configuration gets.
+        max_resource: f64,
+        /// eta: the halving rate.
+        eta: u32,
+        /// Charge a promoted configuration only its extra budget.
+        resume: bool,
+    },
+}
+
+impl Strategy {
+    /// The strategy's name in scenario files and outputs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Grid => "grid",
+            Strategy::Random(_) => "random",
+            Strategy::Sobol(_) => "sobol",
+            Strategy::LatinHypercube(_) => "latin_hypercube",
+            Strategy::Hyperband { .. } => "hyperband",
+        }
+    }
+}
+
+/// Random search trials for a target: N = ceil(ln(1 − p) / ln(1 − q)).
+/// q = 0.05, p = 0.95: ln 0.05 / ln 0.95 = 58.4, so 59.
+pub fn random_trials_for(top_fraction: f64, confidence: f64) -> u64 {
+    ceil_exact((1.0 - confidence).ln() / (1.0 - top_fraction).ln())
+}
+
+/// Latin hypercube trials for a target: N = ceil(2 / q) (40 for q = 0.05),
+/// so that, with one stratum per trial, the good fraction of the range of
+/// the parameter that matters is covered twice over.
+pub fn lhs_trials_for(top_fraction: f64) -> u64 {
+    ceil_exact(2.0 / top_fraction)
+}
+
+/// Sobol trials for a target: the power of two at or above the Latin
+/// hypercube count, since Sobol points are balanced in blocks of 2^k
+/// (64 for q = 0.05).
+pub fn sobol_trials_for(top_fraction: f64) -> u64 {
+    lhs_trials_for(top_fraction).next_power_of_two()
+}
+
+/// Ceiling that forgives floating-point noise (40.000000000000007 → 40).
+fn ceil_exact(x: f64) -> u64 {
+    let r = x.round();
+    if (x - r).abs() < 1e-9 * r.max(1.0) {
+        r as u64
+    } else {
+        x.ceil() as u64
+    }
+}
+
+/// Probability that n independent uniform trials include one in the best
+/// fraction q: 1 − (1 − q)^n.
+pub fn hit_probability(top_fraction: f64, n: f64) -> f64 {
+    1.0 - (1.0 - top_fraction).powf(n)
+}
+
+/// One rung of a Hyperband bracket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rung {
+    /// Bracket s (s_max first).
+    pub bracket: u32,
+    /// Rung i within the bracket (0 first).
+    pub rung: u32,
+    /// Configurations evaluated in this rung.
+    pub configs: u64,
+    /// Budget each gets, in resource units.
+    pub resource: f64,
+    /// Budget they already had in the previous rung (0 for rung 0).
+    pub previous_resource: f64,
+    /// Global id of the bracket's first configuration.
+    pub first_config: u64,
+    /// Index of this rung's first trial in the job set.
+    pub first_trial: u64,
+}
+
+/// Hyperband's brackets and rungs for R and eta.
+///
+/// s_max is the largest s with eta^s ≤ R, found with integer arithmetic.
+/// Bracket s starts n_s = ceil((s_max + 1) / (s + 1) × eta^s) configurations
+/// at r_s = R × eta^(−s); rung i keeps floor(n_s × eta^(−i)) of them at
+/// r_s × eta^i. R = 81, eta = 3 gives 143 configurations in 5 brackets.
+pub fn hyperband_rungs(max_resource: f64, eta: u32) -> Vec<Rung> {
+    let eta64 = u64::from(eta.max(2));
+    let mut s_max = 0u32;
+    let mut power = 1u64;
+    while let Some(next) = power.checked_mul(eta64) {
+        if next as f64 > max_resource {
+            break;
+        }
+        power = next;
+        s_max += 1;
+    }
+    let mut rungs = Vec::new();
+    let (mut first_config, mut first_trial) = (0u64, 0u64);
+    for s in (0..=s_max).rev() {
+        let eta_s = eta64.pow(s);
+        // ceil((s_max + 1) × eta^s / (s + 1)) in integers.
+        let n = (u64::from(s_max + 1) * eta_s).div_ceil(u64::from(s + 1));
+        let r = max_resource / eta_s as f64;
+        let mut previous = 0.0;
+        for i in 0..=s {
+            let configs = n / eta64.pow(i);
+            let resource = r * eta64.pow(i) as f64;
+            rungs.push(Rung {
+                bracket: s,
+                rung: i,
+                configs,
+                resource,
+                previous_resource: previous,
+                first_config,
+                first_trial,
+            });
+            first_trial += configs;
+            previous = resource;
+        }
+        first_config += n;
+    }
+    rungs
+}
+
+/// What `JobSet::trial` says about a trial besides its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TrialInfo {
+    /// Hyperband bracket and rung, when the strategy has them.
+    pub bracket_rung: Option<(u32, u32)>,
+    /// The configuration id (equal to the trial index outside Hyperband).
+    pub config: u64,
+    /// Resource already spent by this configuration in earlier rungs, to be
+    /// subtracted from the cost when resuming (Hyperband with `resume`).
+    pub resumed_from: Option<f64>,
+}
+
+/// A strategy applied to a space: a random-access list of trials.
+#[derive(Debug, Clone)]
+pub struct JobSet<'a> {
+    params: &'a [Param],
+    seed: u64,
+    plan: Plan,
+    len: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Levels per parameter; trial i is i in mixed radix, last parameter fastest.
+    Grid(Vec<Vec<f64>>),
+    Random,
+    Sobol,
+    /// One permutation of strata per parameter.
+    LatinHypercube(Vec<Vec<u32>>),
+    Hyperband { rungs: Vec<Rung>, resource: usize, resume: bool },
+}
+
+/// Largest job set expanded, even with `--allow-large`: at a few million
+/// trials a second, about ten minutes of work.
+pub const HARD_LIMIT: u64 = 1_000_000_000;
+
+/// Largest Latin hypercube (its strata permutations are held in memory).
+pub const LHS_LIMIT: u64 = 10_000_000;
+
+/// Number of trials of a strategy over a space, without expanding it.
+/// `Err` when it cannot be counted (a continuous parameter with no
+/// grid_points) or overflows u64.
+pub fn count(params: &[Param], strategy: &Strategy) -> Result<u64, String> {
+    match strategy {
+        Strategy::Grid => params.iter().try_fold(1u64, |acc, p| {
+            let n = p.grid_len()?;
+            acc.checked_mul(n).ok_or_else(|| "the grid has more than 18,446,744,073,709,551,615 trials".to_string())
+        }),
+        Strategy::Random(c) => Ok(sampled(*c, random_trials_for)),
+        Strategy::LatinHypercube(c) => Ok(sampled(*c, |q, _| lhs_trials_for(q))),
+        Strategy::Sobol(c) => Ok(sampled(*c, |q, _| sobol_trials_for(q))),
+        Strategy::Hyperband { max_resource, eta, .. } => {
+            Ok(hyperband_rungs(*max_resource, *eta).iter().map(|r| r.configs).sum())
+        }
+    }
+}
+
+fn sampled(count: Count, target: fn(f64, f64) -> u64) -> u64 {
+    match count {
+        Count::Trials(n) => n,
+        Count::Target { top_fraction, confidence } => target(top_fraction, confidence),
+    }
+}
+
+impl<'a> JobSet<'a> {
+    /// The job set of `strategy` over `params`. The caller has checked the
+    /// size with [`count`]; this only builds the small per-strategy tables.
+    pub fn new(params: &'a [Param], strategy: &Strategy, seed: u64) -> Result<JobSet<'a>, String> {
+        let len = count(params, strategy)?;
+        if len > HARD_LIMIT {
+            return Err(format!(
+                "{} has {len} trials, above the hard limit of {HARD_LIMIT}",
+                strategy.name()
+            ));
+        }
+        let plan = match strategy {
+            Strategy::Grid => Plan::Grid(params.iter().map(Param::grid_levels).collect()),
+            Strategy::Random(_) => Plan::Random,
+            Strategy::Sobol(_) => {
+                if params.len() > sobol_burley::NUM_DIMENSIONS as usize {
+                    return Err(format!(
+                        "sobol supports at most {} parameters",
+                        sobol_burley::NUM_DIMENSIONS
+                    ));
+                }
+                if len > u64::from(u32::MAX) {
+                    return Err("sobol supports at most 4,294,967,295 trials".into());
+                }
+                Plan::Sobol
+            }
+            Strategy::LatinHypercube(_) => {
+                if len > LHS_LIMIT {
+                    return Err(format!("latin_hypercube supports at most {LHS_LIMIT} trials"));
+                }
+                Plan::LatinHypercube(lhs_strata(params.len(), len, seed))
+            }
+            Strategy::Hyperband { resource, max_resource, eta, resume } => Plan::Hyperband {
+                rungs: hyperband_rungs(*max_resource, *eta),
+                resource: *resource,
+                resume: *resume,
+            },
+        };
+        Ok(JobSet { params, seed, plan, len })
+    }
+
+    /// Number of trials.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Is the job set empty?
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The parameters, in file order.
+    pub fn params(&self) -> &[Param] {
+        self.params
+    }
+
+    /// The Hyperband rungs, if this is a Hyperband job set.
+    pub fn rungs(&self) -> Option<&[Rung]> {
+        match &self.plan {
+            Plan::Hyperband { rungs, .. } => Some(rungs),
+            _ => None,
+        }
+    }
+
+    /// Write trial `index`'s slot values into `slots` (one per parameter).
+    pub fn trial(&self, index: u64, slots: &mut [f64]) -> TrialInfo {
+        let mut info = TrialInfo { config: index, ..TrialInfo::default() };
+        match &self.plan {
+            Plan::Grid(levels) => {
+                let mut rest = index;
+                for (slot, lv) in slots.iter_mut().zip(levels).rev() {
+                    let n = lv.len() as u64;
+                    *slot = lv[(rest % n) as usize];
+                    rest /= n;
+                }
+            }
+            Plan::Random => self.draw(index, slots),
+            Plan::Sobol => {
+                for (d, (slot, p)) in slots.iter_mut().zip(self.params).enumerate() {
+                    let u = sobol_burley::sample(index as u32, d as u32, self.seed as u32);
+                    *slot = p.sample(f64::from(u));
+                }
+            }
+            Plan::LatinHypercube(strata) => {
+                let mut rng = stream(self.seed, index);
+                let n = self.len as f64;
+                for ((slot, p), perm) in slots.iter_mut().zip(self.params).zip(strata) {
+                    let u = (f64::from(perm[index as usize]) + unit(&mut rng)) / n;
+                    *slot = p.sample(u);
+                }
+            }
+            Plan::Hyperband { rungs, resource, resume } => {
+                let at = rungs.partition_point(|r| r.first_trial <= index) - 1;
+                let rung = &rungs[at];
+                // Promoted configurations are taken to be the bracket's first
+                // ones: which survive depends on results unknown before the run.
+                let config = rung.first_config + (index - rung.first_trial);
+                self.draw(config, slots);
+                slots[*resource] = rung.resource;
+                info.config = config;
+                info.bracket_rung = Some((rung.bracket, rung.rung));
+                if *resume && rung.rung > 0 {
+                    info.resumed_from = Some(rung.previous_resource);
+                }
+            }
+        }
+        info
+    }
+
+    /// Independent draws for one configuration, from its own stream.
+    fn draw(&self, config: u64, slots: &mut [f64]) {
+        let mut rng = stream(self.seed, config);
+        for (slot, p) in slots.iter_mut().zip(self.params) {
+            *slot = p.sample(unit(&mut rng));
+        }
+    }
+}
+
+/// The generator of one trial: ChaCha8 keyed by the scenario seed, on the
+/// stream numbered by the trial, so trials are independent of each other,
+/// of evaluation order and of thread count.
+fn stream(seed: u64, index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    rng
+}
+
+/// A uniform draw in [0, 1) with 53 random bits.
+fn unit(rng: &mut ChaCha8Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// One random permutation of 0..n per parameter (Fisher–Yates), from
+/// streams reserved for the purpose (counting down from u64::MAX, far from
+/// any trial's stream).
+fn lhs_strata(dims: usize, n: u64, seed: u64) -> Vec<Vec<u32>> {
+    (0..dims)
+        .map(|d| {
+            let mut rng = stream(seed, u64::MAX - d as u64);
+            let mut perm: Vec<u32> = (0..n as u32).collect();
+            for i in (1..perm.len()).rev() {
+                let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+                perm.swap(i, j);
+            }
+            perm
+        })
+        .collect()
+}
+
+/// The quality measure of a strategy: the probability that at least one of
+/// its trials lies in the best `top_fraction` q of the space.
+///
+/// - random, Sobol, Latin hypercube with n trials: 1 − (1 − q)^n (for the
+///   quasi-random designs this is the independent-draw value; their even
+///   coverage does at least as well);
+/// - grid: Bergstra & Bengio (2012) observe that few parameters matter for
+///   a given task. If one parameter decides quality, a grid tries only L_p
+///   distinct values of it, whatever its size. A parameter whose every
+///   possible value is tried (a `values` list, enumerated integers) is
+///   covered for certain; a continuous one sampled at L_p grid points counts
+///   as L_p draws. Not knowing which matters, we take the worst case:
+///   min over continuous parameters of 1 − (1 − q)^(L_p), or 1 if none;
+/// - Hyperband: 1 − (1 − q)^C over its C sampled configurations, assuming
+///   the early rungs rank configurations correctly (an upper bound).
+pub fn quality(params: &[Param], strategy: &Strategy, trials: u64, top_fraction: f64) -> f64 {
+    match strategy {
+        Strategy::Grid => params
+            .iter()
+            .filter(|p| !p.grid_is_exhaustive())
+            .map(|p| hit_probability(top_fraction, p.grid_len().unwrap_or(0) as f64))
+            .fold(1.0, f64::min),
+        Strategy::Hyperband { max_resource, eta, .. } => {
+            let configs: u64 = hyperband_rungs(*max_resource, *eta)
+                .iter()
+                .filter(|r| r.rung == 0)
+                .map(|r| r.configs)
+                .sum();
+            hit_probability(top_fraction, configs as f64)
+        }
+        _ => hit_probability(top_fraction, trials as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::{prop_assert, prop_assert_eq, proptest};
+
+    fn values(name: &str, v: &[f64]) -> Param {
+        Param { name: name.into(), domain: Domain::Values(v.iter().map(|&x| Level::Num(x)).collect()) }
+    }
+
+    fn range(name: &str, min: f64, max: f64, distribution: Distribution, grid_points: Option<u32>) -> Param {
+        Param { name: name.into(), domain: Domain::Range { min, max, distribution, grid_points } }
+    }
+
+    #[test]
+    fn target_counts_match_the_issue() {
+        // ln(0.05) / ln(0.95) = −2.9957 / −0.05129 = 58.4 → 59.
+        assert_eq!(random_trials_for(0.05, 0.95), 59);
+        // 2 / 0.05 = 40.
+        assert_eq!(lhs_trials_for(0.05), 40);
+        // Next power of two at or above 40 is 64.
+        assert_eq!(sobol_trials_for(0.05), 64);
+    }
+
+    #[test]
+    fn hyperband_81_3_has_143_configurations_in_5_brackets() {
+        // s_max = 4 (3^4 = 81 ≤ 81). n_s = ceil(5/(s+1) × 3^s):
+        // s=4: 81, s=3: ceil(5/4 × 27) = 34, s=2: ceil(5/3 × 9) = 15,
+        // s=1: ceil(5/2 × 3) = 8, s=0: 5. 81 + 34 + 15 + 8 + 5 = 143.
+        let rungs = hyperband_rungs(81.0, 3);
+        let firsts: Vec<u64> = rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).collect();
+        assert_eq!(firsts, vec![81, 34, 15, 8, 5]);
+        // Bracket 4 rungs: 81 at 1, 27 at 3, 9 at 9, 3 at 27, 1 at 81.
+        let b4: Vec<(u64, f64)> = rungs.iter().filter(|r| r.bracket == 4).map(|r| (r.configs, r.resource)).collect();
+        assert_eq!(b4, vec![(81, 1.0), (27, 3.0), (9, 9.0), (3, 27.0), (1, 81.0)]);
+        // Trials over all rungs: bracket 4: 121, 3: 34+11+3+1 = 49, 2: 15+5+1 = 21, 1: 8+2 = 10, 0: 5 → 206.
+        let total: u64 = rungs.iter().map(|r| r.configs).sum();
+        assert_eq!(total, 206);
+    }
+
+    #[test]
+    fn grid_decodes_mixed_radix_last_fastest() {
+        let params = vec![values("a", &[1.0, 2.0]), values("b", &[10.0, 20.0, 30.0])];
+        let set = JobSet::new(&params, &Strategy::Grid, 0).unwrap();
+        assert_eq!(set.len(), 6);
+        let mut slots = [0.0; 2];
+        let rows: Vec<[f64; 2]> = (0..6)
+            .map(|i| {
+                set.trial(i, &mut slots);
+                slots
+            })
+            .collect();
+        assert_eq!(rows[0], [1.0, 10.0]);
+        assert_eq!(rows[1], [1.0, 20.0]);
+        assert_eq!(rows[3], [2.0, 10.0]);
+        assert_eq!(rows[5], [2.0, 30.0]);
+    }
+
+    #[test]
+    fn grid_levels_of_ranges() {
+        // Log-spaced: 1e-4, 1e-3, 1e-2, 1e-1.
+        let lr = range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4));
+        let levels = lr.grid_levels();
+        for (got, want) in levels.iter().zip([1e-4, 1e-3, 1e-2, 1e-1]) {
+            assert!((got / want - 1.0).abs() < 1e-12, "{levels:?}");
+        }
+        // int_uniform 2..=5 enumerates 2, 3, 4, 5.
+        assert_eq!(range("k", 2.0, 5.0, Distribution::IntUniform, None).grid_levels(), vec![2.0, 3.0, 4.0, 5.0]);
+        // q_uniform 0..=1 step 0.25: 0, 0.25, 0.5, 0.75, 1.
+        assert_eq!(range("d", 0.0, 1.0, Distribution::QUniform(0.25), None).grid_len(), Ok(5));
+        // uniform with 3 points: 0, 0.5, 1.
+        assert_eq!(range("u", 0.0, 1.0, Distribution::Uniform, Some(3)).grid_levels(), vec![0.0, 0.5, 1.0]);
+        assert!(range("u", 0.0, 1.0, Distribution::Uniform, None).grid_len().is_err());
+    }
+
+    #[test]
+    fn inverse_cdf_sampling() {
+        let lr = range("lr", 1e-4, 1e-1, Distribution::LogUniform, None);
+        // u = 0.5 → exp((ln 1e-4 + ln 1e-1) / 2) = 10^-2.5 = 0.0031623.
+        assert!((lr.sample(0.5) - 10f64.powf(-2.5)).abs() < 1e-15);
+        let k = range("k", 2.0, 5.0, Distribution::IntUniform, None);
+        // 4 integers: u in [0.75, 1) → 5; u = 0.25 → 2 + floor(1.0) = 3.
+        assert_eq!(k.sample(0.999), 5.0);
+        assert_eq!(k.sample(0.25), 3.0);
+        let v = values("b", &[256.0, 512.0, 1024.0]);
+        assert_eq!(v.sample(0.0), 256.0);
+        assert_eq!(v.sample(0.7), 1024.0);
+    }
+
+    #[test]
+    fn random_is_reproducible_and_order_free() {
+        let params = vec![range("lr", 1e-4, 1e-1, Distribution::LogUniform, None), values("b", &[1.0, 2.0])];
+        let set = JobSet::new(&params, &Strategy::Random(Count::Trials(10)), 7).unwrap();
+        let mut a = [0.0; 2];
+        let mut b = [0.0; 2];
+        set.trial(9, &mut a);
+        for i in 0..10 {
+            set.trial(i, &mut b);
+        }
+        set.trial(9, &mut b);
+        assert_eq!(a, b);
+        let other = JobSet::new(&params, &Strategy::Random(Count::Trials(10)), 8).unwrap();
+        other.trial(9, &mut b);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn latin_hypercube_puts_one_trial_per_stratum() {
+        let params = vec![range("x", 0.0, 1.0, Distribution::Uniform, None)];
+        let set = JobSet::new(&params, &Strategy::LatinHypercube(Count::Trials(40)), 3).unwrap();
+        let mut slot = [0.0];
+        let mut strata: Vec<usize> = (0..40)
+            .map(|i| {
+                set.trial(i, &mut slot);
+                (slot[0] * 40.0) as usize
+            })
+            .collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..40).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn hyperband_sets_the_resource_and_keeps_configs() {
+        let params = vec![values("epochs", &[30.0, 60.0, 90.0]), range("lr", 1e-4, 1e-1, Distribution::LogUniform, None)];
+        let hb = Strategy::Hyperband { resource: 0, max_resource: 81.0, eta: 3, resume: true };
+        let set = JobSet::new(&params, &hb, 1).unwrap();
+        assert_eq!(set.len(), 206);
+        let mut first = [0.0; 2];
+        let mut promoted = [0.0; 2];
+        let a = set.trial(0, &mut first);
+        // Trial 81 is bracket 4, rung 1: configuration 0 again, at budget 3.
+        let b = set.trial(81, &mut promoted);
+        assert_eq!((a.bracket_rung, b.bracket_rung), (Some((4, 0)), Some((4, 1))));
+        assert_eq!(b.config, 0);
+        assert_eq!(first[1], promoted[1]);
+        assert_eq!((first[0], promoted[0]), (1.0, 3.0));
+        assert_eq!(b.resumed_from, Some(1.0));
+    }
+
+    #[test]
+    fn grid_quality_follows_the_important_continuous_parameter() {
+        let params = vec![range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4)), values("b", &[1.0, 2.0, 3.0])];
+        // Only lr is continuous, with 4 levels: 1 − 0.95^4 = 0.18549375.
+        let q = quality(&params, &Strategy::Grid, 12, 0.05);
+        assert!((q - 0.18549375).abs() < 1e-12);
+        // 59 random trials: 1 − 0.95^59 = 0.9515.
+        let r = quality(&params, &Strategy::Random(Count::Trials(59)), 59, 0.05);
+        assert!((r - (1.0 - 0.95f64.powi(59))).abs() < 1e-12);
+    }
+
+    proptest! {
+        #[test]
+        fn grid_size_is_the_product_of_levels(sizes in proptest::collection::vec(1usize..6, 0..5)) {
+            let params: Vec<Param> = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| values(&format!("p{i}"), &(0..n).map(|x| x as f64).collect::<Vec<_>>()))
+                .collect();
+            let expected: usize = sizes.iter().product();
+            let set = JobSet::new(&params, &Strategy::Grid, 0).unwrap();
+            prop_assert_eq!(set.len(), expected as u64);
+            // Every combination appears exactly once.
+            let mut seen = std::collections::HashSet::new();
+            let mut slots = vec![0.0; params.len()];
+            for i in 0..set.len() {
+                set.trial(i, &mut slots);
+                prop_assert!(seen.insert(slots.iter().map(|x| *x as u64).collect::<Vec<_>>()));
+            }
+        }
+    }
+}
