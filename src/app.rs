@@ -6,10 +6,21 @@ use std::io::Write;
 use co2sweep::catalog::Catalog;
 use co2sweep::error::{Error, Result};
 use co2sweep::estimate::{self, Request, Site};
-use co2sweep::report::{paper, single, table};
+use co2sweep::cost::Work;
+use co2sweep::expand;
+use co2sweep::plan::{Metric, Plan};
+use co2sweep::report::files::{self, Output};
+use co2sweep::report::summary::Summary;
+use co2sweep::report::{self, paper, single, table};
+use co2sweep::scenario::{self, Scenario};
+use co2sweep::space::Strategy;
+use co2sweep::sweep;
 use co2sweep::units::{GPerKwh, Hours, Watts};
 
-use crate::cli::{CatalogArgs, CatalogTable, Cli, Command, EstimateArgs, EstimateFormat, ListFormat};
+use crate::cli::{
+    CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs, ExpandFormat,
+    ListFormat, PlanArgs, PlanFormat,
+};
 
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -19,6 +30,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Estimate(args) => run_estimate(&catalog, &args, &mut out),
         Command::Catalog(args) => run_catalog(&catalog, &args, &mut out),
+        Command::Check(args) => run_check(&catalog, &args, &mut out),
+        Command::Expand(args) => run_expand(&catalog, &args, &mut out),
+        Command::Plan(args) => run_plan(&catalog, &args, &mut out),
     }?;
     out.flush().map_err(|e| Error::io("could not write to stdout", e))
 }
@@ -73,4 +87,101 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
         ListFormat::Json => table::ListFormat::Json,
     };
     table::list(catalog, which, args.filter.as_deref(), format, out)
+}
+
+fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
+    scenario::load(path, catalog, scenario::Options { allow_large })
+}
+
+fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
+    let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let (device, multiplier) = match &s.cost.work {
+        Work::ReferenceHours { device, .. } => (device.clone(), 1.0),
+        Work::Flops { .. } => {
+            let d = s.hardware[0].clone();
+            let m = s.cost.multiplier(&d).map_err(Error::input)?;
+            (d, m)
+        }
+    };
+    let mut rows = Vec::new();
+    for strategy in &s.strategies {
+        let t = sweep::totals(&s, strategy)?;
+        rows.push(vec![
+            t.strategy.name().to_string(),
+            report::thousands(t.trials as f64),
+            report::thousands(t.configurations as f64),
+            report::num(t.device_work * multiplier),
+            report::pct(t.quality * 100.0),
+        ]);
+    }
+    let text = format!(
+        "{}: OK — {} parameters, {} devices, {} sites\n\n{}\ndevice-hours are on {}; quality is the chance of a trial in the best {} of the space\n",
+        s.path.display(),
+        s.params.len(),
+        s.hardware.len(),
+        s.sites.len(),
+        table::render(&["strategy", "trials", "configurations", "device-hours", "quality"], &rows, &[1, 2, 3, 4]),
+        device.name,
+        report::pct(s.top_fraction * 100.0)
+    );
+    write_out(out, &text)
+}
+
+fn run_expand(catalog: &Catalog, args: &ExpandArgs, out: &mut dyn Write) -> Result<()> {
+    let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let names: Vec<&str> = s.strategies.iter().map(Strategy::name).collect();
+    let Some(strategy) = s.strategies.iter().find(|st| st.name() == args.strategy) else {
+        let hint = co2sweep::suggest::closest(&args.strategy, names.iter().copied())
+            .map_or(String::new(), |h| format!(" (did you mean '{h}'?)"));
+        return Err(Error::input(format!(
+            "the scenario has no strategy '{}'{hint}; it has {}",
+            args.strategy,
+            co2sweep::suggest::or_list(&names)
+        )));
+    };
+    // Check every trial first, so a bad trial stops the run before any output.
+    sweep::totals(&s, strategy)?;
+    let format = match args.format {
+        ExpandFormat::Csv => expand::Format::Csv,
+        ExpandFormat::Jsonl => expand::Format::Jsonl,
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    expand::write(&s, strategy, format, &mut w)?;
+    w.flush().map_err(|e| Error::io("could not write to stdout", e))
+}
+
+/// Files `plan --out` writes.
+const PLAN_FILES: [&str; 4] = ["options.csv", "front.csv", "summary.json", "report.md"];
+
+fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(dir) = &args.out {
+        files::check_targets(dir, &PLAN_FILES, args.force)?;
+    }
+    let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let plan = Plan::build(s, Metric::Operational)?;
+    let summary = Summary::of(&plan, catalog);
+    let json = || -> Result<Vec<u8>> {
+        let mut v = serde_json::to_vec_pretty(&summary).map_err(|e| Error::io("could not write JSON", e.into()))?;
+        v.push(b'\n');
+        Ok(v)
+    };
+    if let Some(dir) = &args.out {
+        let outputs = vec![
+            Output { name: "options.csv".into(), bytes: report::csv::options(&plan, 0..plan.options.len())? },
+            Output { name: "front.csv".into(), bytes: report::csv::options(&plan, plan.front().into_iter())? },
+            Output { name: "summary.json".into(), bytes: json()? },
+            Output { name: "report.md".into(), bytes: report::markdown::report(&summary).into_bytes() },
+        ];
+        files::write_all(dir, &outputs, args.force)?;
+    }
+    match args.format {
+        PlanFormat::Text => {
+            write_out(out, &report::text::plan(&summary))?;
+            if let Some(dir) = &args.out {
+                write_out(out, &format!("\nWrote {} to {}\n", PLAN_FILES.join(", "), dir.display()))?;
+            }
+            Ok(())
+        }
+        PlanFormat::Json => out.write_all(&json()?).map_err(|e| Error::io("could not write to stdout", e)),
+    }
 }

@@ -29,6 +29,83 @@ pub enum Command {
     Estimate(EstimateArgs),
     /// List the catalog: hardware, cloud regions or country grids.
     Catalog(CatalogArgs),
+    /// Validate a scenario and print, per strategy, its trials, device-hours and quality.
+    Check(CheckArgs),
+    /// Stream a strategy's job set (one line per trial) for a launcher.
+    Expand(ExpandArgs),
+    /// Evaluate every strategy × hardware × region option, rank them and report.
+    Plan(PlanArgs),
+}
+
+/// `co2sweep check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+
+    /// Accept a grid of more than 10,000,000 trials.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// `co2sweep expand`.
+#[derive(Debug, Args)]
+pub struct ExpandArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+
+    /// The strategy to expand: grid, random, sobol, latin_hypercube or hyperband.
+    #[arg(long, value_name = "NAME")]
+    pub strategy: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExpandFormat::Csv)]
+    pub format: ExpandFormat,
+
+    /// Accept a grid of more than 10,000,000 trials.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// Output formats of `expand`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpandFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `co2sweep plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+
+    /// Write options.csv, front.csv, summary.json and report.md into DIR (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace files that already exist in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// What to print on stdout: a readable report, or the summary as JSON.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    /// Accept a grid of more than 10,000,000 trials.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Readable tables and findings.
+    Text,
+    /// The summary as one JSON object.
+    Json,
 }
 
 /// `co2sweep estimate`.

@@ -1,13 +1,20 @@
 //! Everything that turns results into text or files.
 //!
 //! One module per output: `single` renders a single-run estimate, `paper`
-//! the paragraph and citation for a paper, `table` the catalog listings.
+//! the paragraph and citation for a paper, `table` aligned tables and the
+//! catalog listings; for plans, `summary` computes what every report says,
+//! and `text`, `csv`, `markdown` render it. `files` writes outputs safely.
 //! Number formatting lives here once so every output rounds alike, and
 //! only for display: computations never round.
 
+pub mod csv;
+pub mod files;
+pub mod markdown;
 pub mod paper;
 pub mod single;
+pub mod summary;
 pub mod table;
+pub mod text;
 
 /// A number for people: thousands separated, about three significant digits.
 ///
@@ -54,7 +61,10 @@ pub fn thousands(x: f64) -> String {
 
 /// A percentage for people: 96.4 → "96%"; 0.5 → "0.5%".
 pub fn pct(x: f64) -> String {
-    if x.abs() >= 10.0 {
+    if (99.5..100.0).contains(&x) {
+        // Not "100%" for what is not certain.
+        format!("{:.1}%", x.min(99.9))
+    } else if x.abs() >= 10.0 {
         format!("{x:.0}%")
     } else {
         format!("{}%", num(x))
@@ -80,5 +90,7 @@ mod tests {
     fn pct_drops_decimals_when_large() {
         assert_eq!(pct(96.44), "96%");
         assert_eq!(pct(0.5), "0.5%");
+        assert_eq!(pct(99.93), "99.9%");
+        assert_eq!(pct(100.0), "100%");
     }
 }

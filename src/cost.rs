@@ -1,0 +1,252 @@
+//! The cost of one trial, as formulas over its hyperparameters, and how
+//! that cost moves from one device to another.
+//!
+//! A trial's cost factors into a device-independent *work* figure and a
+//! per-device *multiplier*:
+//!
+//! ```text
+//! reference-hours mode: work = hours formula (h on the reference device)
+//!                       multiplier(D) = peak(reference) / peak(D)
+//! FLOPs mode:           work = flops formula / devices (FLOP per device)
+//!                       multiplier(D) = 1 / (peak(D) × 1e12 × mfu × 3600)
+//! hours on D = work × multiplier(D)
+//! ```
+//!
+//! Peaks are the catalog's dense figures at the scenario's precision: FP32
+//! (non-tensor) or the 16-bit tensor peak for bf16/fp16. A device with no
+//! published peak at that precision cannot take part, except CPUs when the
+//! reference is a CPU: their runtime scales by core count instead (a job
+//! parallel over cores). Because the multiplier is a constant per device,
+//! every schedule and sum over trials is computed once per strategy and
+//! scaled per device: the heart of `plan`'s speed.
+
+use crate::catalog::{Device, Kind, Precision};
+use crate::formula::Formula;
+use crate::space::TrialInfo;
+
+/// What one trial does, independent of the device.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// Wall-clock hours on a reference device, as a formula.
+    ReferenceHours {
+        /// The reference device.
+        device: Device,
+        /// Hours of one trial on it.
+        hours: Formula,
+    },
+    /// Floating-point operations of one trial, and the achieved fraction of peak.
+    Flops {
+        /// FLOP of one trial.
+        flops: Formula,
+        /// Model FLOPs utilization, in (0, 1].
+        mfu: f64,
+    },
+}
+
+/// The cost model of a scenario's trials.
+#[derive(Debug, Clone)]
+pub struct TrialCost {
+    /// What a trial does.
+    pub work: Work,
+    /// Devices one trial holds, as a formula (a constant is a formula too).
+    pub devices: Formula,
+    /// Average power draw as a fraction of TDP.
+    pub utilization: f64,
+    /// Precision selecting the peak throughput.
+    pub precision: Precision,
+}
+
+/// Why a trial's cost is not usable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialError {
+    /// Which formula: `hours`, `flops` or `devices`.
+    pub formula: &'static str,
+    /// What it gave.
+    pub value: f64,
+    /// What is wrong with it.
+    pub problem: &'static str,
+}
+
+/// One trial's cost, before the device is chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// Device-independent work (see the module docs).
+    pub work: f64,
+    /// Devices the trial holds.
+    pub devices: u32,
+}
+
+impl TrialCost {
+    /// The formula that gives the work.
+    pub fn work_formula(&self) -> &Formula {
+        match &self.work {
+            Work::ReferenceHours { hours, .. } => hours,
+            Work::Flops { flops, .. } => flops,
+        }
+    }
+
+    /// The name of the work formula's key.
+    pub fn work_key(&self) -> &'static str {
+        match &self.work {
+            Work::ReferenceHours { .. } => "hours",
+            Work::Flops { .. } => "flops",
+        }
+    }
+
+    /// Evaluate one trial. `resource` is the slot of Hyperband's resource
+    /// parameter: when the trial resumes from an earlier budget, the work
+    /// charged is work(budget) − work(earlier budget). `slots` is restored.
+    pub fn evaluate(&self, slots: &mut [f64], info: &TrialInfo, resource: Option<usize>) -> Result<Cost, TrialError> {
+        let devices = self.devices.eval(slots);
+        if !(devices.is_finite() && devices >= 1.0) {
+            return Err(TrialError { formula: "devices", value: devices, problem: "must be at least 1" });
+        }
+        if (devices - devices.round()).abs() > 1e-9 || devices > f64::from(u32::MAX) {
+            return Err(TrialError {
+                formula: "devices",
+                value: devices,
+                problem: "must be a whole number (wrap the formula in ceil() to round up)",
+            });
+        }
+        let total = checked(self.work_key(), self.work_formula().eval(slots))?;
+        let mut work = total;
+        if let (Some(previous), Some(slot)) = (info.resumed_from, resource) {
+            let budget = slots[slot];
+            slots[slot] = previous;
+            let before = self.work_formula().eval(slots);
+            slots[slot] = budget;
+            work = checked(self.work_key(), total - before)
+                .map_err(|e| TrialError { problem: "must grow with the resource when resuming", ..e })?;
+        }
+        if let Work::Flops { .. } = self.work {
+            work /= devices;
+        }
+        Ok(Cost { work, devices: devices.round() as u32 })
+    }
+
+    /// Hours of one unit of work on `device`, or why the runtime cannot be
+    /// scaled to it.
+    pub fn multiplier(&self, device: &Device) -> Result<f64, String> {
+        let peak = |d: &Device| {
+            d.peak_tflops(self.precision).ok_or_else(|| {
+                format!(
+                    "'{}' has no published {} peak in the catalog, so its runtime cannot be estimated",
+                    d.name,
+                    precision_name(self.precision)
+                )
+            })
+        };
+        match &self.work {
+            Work::ReferenceHours { device: reference, .. } => {
+                if reference.kind == Kind::Cpu || device.kind == Kind::Cpu {
+                    return match (reference.kind, device.kind, reference.cores, device.cores) {
+                        (Kind::Cpu, Kind::Cpu, Some(a), Some(b)) if a > 0 && b > 0 => Ok(f64::from(a) / f64::from(b)),
+                        (Kind::Cpu, Kind::Cpu, _, _) => Err(format!(
+                            "'{}' or '{}' has no core count in the catalog",
+                            reference.name, device.name
+                        )),
+                        _ => Err(format!(
+                            "cannot scale runtime between a CPU and an accelerator ('{}' and '{}'); \
+                             list CPUs only, or accelerators only",
+                            reference.name, device.name
+                        )),
+                    };
+                }
+                Ok(peak(reference)? / peak(device)?)
+            }
+            Work::Flops { mfu, .. } => Ok(1.0 / (peak(device)? * 1e12 * mfu * 3600.0)),
+        }
+    }
+}
+
+fn checked(formula: &'static str, value: f64) -> Result<f64, TrialError> {
+    if !value.is_finite() {
+        Err(TrialError { formula, value, problem: "must be a finite number" })
+    } else if value <= 0.0 {
+        Err(TrialError { formula, value, problem: "must be positive" })
+    } else {
+        Ok(value)
+    }
+}
+
+/// The precision's name as users write it.
+pub fn precision_name(p: Precision) -> &'static str {
+    match p {
+        Precision::Fp32 => "fp32",
+        Precision::Bf16 => "bf16",
+        Precision::Fp16 => "fp16",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn model(hours: &str, devices: &str) -> TrialCost {
+        let catalog = Catalog::bundled().unwrap();
+        TrialCost {
+            work: Work::ReferenceHours {
+                device: catalog.device("V100 SXM2 16GB").unwrap().clone(),
+                hours: Formula::parse(hours, &["epochs"]).unwrap(),
+            },
+            devices: Formula::parse(devices, &["epochs"]).unwrap(),
+            utilization: 1.0,
+            precision: Precision::Fp32,
+        }
+    }
+
+    #[test]
+    fn reference_hours_scale_by_peak_ratio() {
+        let catalog = Catalog::bundled().unwrap();
+        let cost = model("2 * epochs", "8");
+        let v100 = catalog.device("V100 SXM2 16GB").unwrap();
+        let a100 = catalog.device("A100 SXM4 40GB").unwrap();
+        assert_eq!(cost.multiplier(v100).unwrap(), 1.0);
+        let expected = v100.fp32_tflops.unwrap() / a100.fp32_tflops.unwrap();
+        assert_eq!(cost.multiplier(a100).unwrap(), expected);
+        // 2 × 3 epochs = 6 h on the reference, 8 devices.
+        let c = cost.evaluate(&mut [3.0], &TrialInfo::default(), None).unwrap();
+        assert_eq!(c, Cost { work: 6.0, devices: 8 });
+    }
+
+    #[test]
+    fn resume_charges_only_the_extra_budget() {
+        let cost = model("2 * epochs", "1");
+        let info = TrialInfo { resumed_from: Some(3.0), ..TrialInfo::default() };
+        let mut slots = [9.0];
+        // 2 × 9 − 2 × 3 = 12 h.
+        assert_eq!(cost.evaluate(&mut slots, &info, Some(0)).unwrap().work, 12.0);
+        assert_eq!(slots, [9.0]);
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let cost = model("epochs - 5", "1");
+        let err = cost.evaluate(&mut [5.0], &TrialInfo::default(), None).unwrap_err();
+        assert_eq!((err.formula, err.value, err.problem), ("hours", 0.0, "must be positive"));
+        let cost = model("1", "epochs / 2");
+        let err = cost.evaluate(&mut [3.0], &TrialInfo::default(), None).unwrap_err();
+        assert_eq!(err.formula, "devices");
+        assert!(err.problem.contains("whole number"));
+    }
+
+    #[test]
+    fn flops_mode_divides_by_devices_and_peak() {
+        let catalog = Catalog::bundled().unwrap();
+        let h100 = catalog.device("H100 SXM").unwrap();
+        let cost = TrialCost {
+            work: Work::Flops { flops: Formula::parse("3.6e18", &[]).unwrap(), mfu: 0.5 },
+            devices: Formula::parse("2", &[]).unwrap(),
+            utilization: 1.0,
+            precision: Precision::Bf16,
+        };
+        let c = cost.evaluate(&mut [], &TrialInfo::default(), None).unwrap();
+        // 3.6e18 FLOP over 2 devices = 1.8e18 each.
+        assert_eq!(c.work, 1.8e18);
+        // hours = 1.8e18 / (peak × 1e12 × 0.5 × 3600)
+        let hours = c.work * cost.multiplier(h100).unwrap();
+        let expected = 1.8e18 / (h100.tensor16_tflops.unwrap() * 1e12 * 0.5 * 3600.0);
+        assert!((hours / expected - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,92 @@
+//! The terminal report of a plan: strategies, the front, the best options,
+//! and the findings.
+
+use std::fmt::Write as _;
+
+use crate::report::summary::{OptionRow, Summary};
+use crate::report::table::render;
+use crate::report::{num, pct, thousands};
+
+/// Most front rows shown in the terminal; files hold them all.
+pub const FRONT_ROWS: usize = 12;
+
+/// The plan as readable text.
+pub fn plan(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (seed {})", s.scenario, s.seed);
+    let _ = writeln!(
+        out,
+        "{} strategies × {} devices × {} sites = {} options, on {} concurrent devices\n",
+        s.strategies.len(),
+        s.hardware_candidates,
+        s.site_candidates,
+        thousands(s.options_evaluated as f64),
+        s.max_concurrent_devices
+    );
+
+    let q = pct(s.top_fraction * 100.0);
+    let rows: Vec<Vec<String>> = s
+        .strategies
+        .iter()
+        .map(|st| {
+            let b = &st.best.lowest_emissions;
+            vec![
+                st.name.clone(),
+                thousands(st.trials as f64),
+                pct(st.quality * 100.0),
+                b.label(),
+                num(b.wall_hours),
+                num(b.energy_kwh),
+                num(b.emissions_kg),
+            ]
+        })
+        .collect();
+    let quality = format!("P(top {q})");
+    let _ = writeln!(out, "Strategies, each at its lowest-emission option");
+    out.push_str(&render(
+        &["strategy", "trials", &quality, "option", "wall h", "kWh", "kg CO2eq"],
+        &rows,
+        &[1, 2, 4, 5, 6],
+    ));
+
+    let _ = writeln!(out, "\nPareto front: wall-clock hours vs emissions ({} options)", s.front.len());
+    let shown: Vec<Vec<String>> = s.front.iter().take(FRONT_ROWS).map(|r| front_row(r)).collect();
+    out.push_str(&render(&["wall h", "kg CO2eq", "kWh", "strategy", "option", "mark"], &shown, &[0, 1, 2]));
+    if s.front.len() > FRONT_ROWS {
+        let _ = writeln!(out, "… and {} more on the front (see front.csv with --out)", s.front.len() - FRONT_ROWS);
+    }
+
+    let _ = writeln!(out, "\nBest options");
+    for (what, r) in [
+        ("lowest emissions", &s.overall.lowest_emissions),
+        ("fastest", &s.overall.fastest),
+        ("balanced (knee)", &s.overall.knee),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {what:<17} {} search on {}: {} h, {} kWh, {} kg CO2eq",
+            r.strategy,
+            r.label(),
+            num(r.wall_hours),
+            num(r.energy_kwh),
+            num(r.emissions_kg)
+        );
+    }
+    let _ = writeln!(out, "\nFindings");
+    for f in &s.findings {
+        let _ = writeln!(out, "  • {f}");
+    }
+    out
+}
+
+fn front_row(r: &OptionRow) -> Vec<String> {
+    let marks: Vec<&str> = r.marks.split(';').filter(|m| !m.is_empty() && !m.starts_with("strategy-")).collect();
+    vec![
+        num(r.wall_hours),
+        num(r.emissions_kg),
+        num(r.energy_kwh),
+        r.strategy.clone(),
+        r.label(),
+        marks.join(", "),
+    ]
+}

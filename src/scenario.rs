@@ -1,0 +1,885 @@
+//! Scenario files: TOML in, a checked [`Scenario`] out.
+//!
+//! Parsing goes in two steps, as ripgrep does with its flags: serde reads
+//! the file into raw structs that mirror it key for key (keeping each
+//! value's position), then [`Scenario::from_raw`] checks every rule and
+//! resolves names against the catalog. Every mistake is reported with the
+//! file, line and column, and unknown keys and names get a "did you mean".
+//!
+//! Parameter keys are those of Weights & Biases sweep configurations
+//! (`values`, `value`, `min`, `max`, `distribution`, `q`) plus
+//! `grid_points`, so sweep authors recognise them at a glance.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalog::{Catalog, Device, Kind, Precision, Region};
+use crate::cost::{precision_name, TrialCost, Work};
+use crate::error::{Error, Result};
+use crate::formula::{Formula, FormulaError};
+use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
+use crate::suggest;
+
+/// Largest scenario file read. Real scenarios are a few KB; a million-entry
+/// `values` list is about 8 MB.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Largest grid expanded without `--allow-large`.
+pub const GRID_LIMIT: u64 = 10_000_000;
+
+/// Default PUE of private infrastructure (`country:CODE` sites): the 2023
+/// industry average of the Uptime Institute survey, as used by carbontracker.
+pub const PRIVATE_PUE: f64 = 1.58;
+
+/// Default fraction of the space counted as "good" by the quality measure.
+pub const TOP_FRACTION: f64 = 0.05;
+
+/// Options that change how strictly a scenario is checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Accept grids above [`GRID_LIMIT`] trials.
+    pub allow_large: bool,
+}
+
+/// A checked scenario, ready to expand and evaluate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `[scenario] name`.
+    pub name: String,
+    /// `[scenario] seed` (default 0).
+    pub seed: u64,
+    /// `[scenario] top_fraction`: the quality measure's q (default 0.05).
+    pub top_fraction: f64,
+    /// The search space, in file order.
+    pub params: Vec<Param>,
+    /// The cost model of one trial.
+    pub cost: TrialCost,
+    /// Strategies, in the fixed order grid, random, sobol, latin_hypercube, hyperband.
+    pub strategies: Vec<Strategy>,
+    /// Candidate devices, in the order given (patterns expanded in catalog order).
+    pub hardware: Vec<Device>,
+    /// Candidate sites: cloud regions, and country grids as provider `country`.
+    pub sites: Vec<Region>,
+    /// Devices the cluster runs at once.
+    pub max_concurrent_devices: u32,
+    /// Where the work formula is in the file (for messages about trials).
+    pub work_at: (usize, usize),
+}
+
+// ---------------------------------------------------------------------------
+// Raw file structure: one struct per table, unknown keys refused.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    scenario: RawMeta,
+    #[serde(default)]
+    space: IndexMap<String, Spanned<RawParam>>,
+    trial: Spanned<RawTrial>,
+    strategies: Option<RawStrategies>,
+    hardware: Spanned<RawCandidates>,
+    regions: Spanned<RawRegions>,
+    #[serde(default)]
+    execution: RawExecution,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    seed: Option<Spanned<i64>>,
+    top_fraction: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParam {
+    values: Option<Spanned<Vec<toml::Value>>>,
+    value: Option<Spanned<toml::Value>>,
+    min: Option<Spanned<toml::Value>>,
+    max: Option<Spanned<toml::Value>>,
+    distribution: Option<Spanned<String>>,
+    q: Option<Spanned<f64>>,
+    grid_points: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrial {
+    reference_hardware: Option<Spanned<String>>,
+    hours: Option<Spanned<toml::Value>>,
+    flops: Option<Spanned<toml::Value>>,
+    mfu: Option<Spanned<f64>>,
+    precision: Option<Spanned<String>>,
+    devices: Option<Spanned<toml::Value>>,
+    utilization: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStrategies {
+    grid: Option<Spanned<toml::Table>>,
+    random: Option<Spanned<RawSampled>>,
+    sobol: Option<Spanned<RawSampled>>,
+    latin_hypercube: Option<Spanned<RawSampled>>,
+    hyperband: Option<Spanned<RawHyperband>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSampled {
+    trials: Option<Spanned<i64>>,
+    target: Option<Spanned<RawTarget>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    top_fraction: f64,
+    confidence: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHyperband {
+    resource: Spanned<String>,
+    max_resource: Spanned<f64>,
+    eta: Option<Spanned<i64>>,
+    #[serde(default)]
+    resume: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCandidates {
+    candidates: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegions {
+    candidates: Spanned<Vec<Spanned<String>>>,
+    private_pue: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExecution {
+    max_concurrent_devices: Option<Spanned<i64>>,
+}
+
+// ---------------------------------------------------------------------------
+
+/// Read a scenario file and check it.
+pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("could not read scenario '{}'", path.display()), e))?;
+    if meta.is_dir() {
+        return Err(Error::input(format!("'{}' is a directory, not a scenario file", path.display())));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(Error::input(format!(
+            "scenario '{}' is {:.1} MB; scenario files are limited to {} MB",
+            path.display(),
+            meta.len() as f64 / 1e6,
+            MAX_SCENARIO_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::io(format!("could not read scenario '{}'", path.display()), e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.into_bytes()[..valid]).into_owned();
+        Error::at(path, &text, valid, "the file is not valid UTF-8 text")
+    })?;
+    parse(path, &text, catalog, options)
+}
+
+/// Check scenario text; `path` is only used in messages.
+pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Result<Scenario> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    Checker { path, text, catalog }.scenario(raw, options)
+}
+
+/// A TOML or serde error, located, with unknown keys explained.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let offset = e.span().map_or(0, |s| s.start);
+    let message = e.message().trim().to_string();
+    let message = explain_unknown_key(&message)
+        .or_else(|| {
+            message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split_once('`'))
+                .map(|(key, _)| format!("missing key '{key}'"))
+        })
+        .unwrap_or(message);
+    Error::at(path, text, offset, message)
+}
+
+/// serde says "unknown field `x`, expected one of `a`, `b`"; say it as a
+/// person would, with a suggestion.
+fn explain_unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let hint = match suggest::closest(key, expected.iter().copied()) {
+        Some(best) => format!(" (did you mean '{best}'?)"),
+        None => String::new(),
+    };
+    let valid = if expected.is_empty() {
+        "this table takes no keys".to_string()
+    } else {
+        format!("valid keys here: {}", expected.join(", "))
+    };
+    Some(format!("unknown key '{key}'{hint}; {valid}"))
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    catalog: &'a Catalog,
+}
+
+impl Checker<'_> {
+    fn err(&self, offset: usize, message: impl Into<String>) -> Error {
+        Error::at(self.path, self.text, offset, message)
+    }
+
+    fn scenario(&self, raw: RawFile, options: Options) -> Result<Scenario> {
+        let seed = match raw.scenario.seed {
+            Some(s) if *s.get_ref() < 0 => return Err(self.err(s.span().start, "seed must be zero or more")),
+            Some(s) => *s.get_ref() as u64,
+            None => 0,
+        };
+        let top_fraction = match raw.scenario.top_fraction {
+            Some(q) => self.fraction(&q, "top_fraction")?,
+            None => TOP_FRACTION,
+        };
+        let _ = raw.scenario.description;
+        let mut params = Vec::with_capacity(raw.space.len());
+        for (name, p) in raw.space {
+            params.push(self.param(name, p)?);
+        }
+        let (cost, work_at) = self.trial(raw.trial, &params)?;
+        let strategies = self.strategies(raw.strategies, &params, options)?;
+        let hardware = self.hardware(raw.hardware, &cost)?;
+        let sites = self.sites(raw.regions)?;
+        let max_concurrent_devices = match raw.execution.max_concurrent_devices {
+            None => 8,
+            Some(m) => {
+                let v = *m.get_ref();
+                if !(1..=i64::from(u32::MAX)).contains(&v) {
+                    return Err(self.err(m.span().start, "max_concurrent_devices must be at least 1"));
+                }
+                v as u32
+            }
+        };
+        Ok(Scenario {
+            path: self.path.to_path_buf(),
+            name: raw.scenario.name,
+            seed,
+            top_fraction,
+            params,
+            cost,
+            strategies,
+            hardware,
+            sites,
+            max_concurrent_devices,
+            work_at,
+        })
+    }
+
+    fn fraction(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
+        let x = *v.get_ref();
+        if x > 0.0 && x < 1.0 {
+            Ok(x)
+        } else {
+            Err(self.err(v.span().start, format!("{what} must be between 0 and 1 (exclusive), not {x}")))
+        }
+    }
+
+    fn param(&self, name: String, raw: Spanned<RawParam>) -> Result<Param> {
+        let at = raw.span().start;
+        let p = raw.into_inner();
+        let domain = match (&p.values, &p.value, &p.min, &p.max) {
+            (Some(v), None, None, None) => {
+                if v.get_ref().is_empty() {
+                    return Err(self.err(v.span().start, format!("parameter '{name}' has an empty `values` list")));
+                }
+                let levels = v
+                    .get_ref()
+                    .iter()
+                    .map(|x| self.level(x, v.span().start, &name))
+                    .collect::<Result<Vec<_>>>()?;
+                Domain::Values(levels)
+            }
+            (None, Some(v), None, None) => Domain::Constant(self.level(v.get_ref(), v.span().start, &name)?),
+            (None, None, Some(min), Some(max)) => return self.range(name, &p, min, max),
+            (None, None, None, None) => {
+                return Err(self.err(at, format!("parameter '{name}' needs `values`, `value`, or `min` and `max`")))
+            }
+            (None, None, Some(m), None) | (None, None, None, Some(m)) => {
+                return Err(self.err(m.span().start, format!("parameter '{name}' needs both `min` and `max`")))
+            }
+            _ => {
+                let second = [&p.value, &p.min, &p.max]
+                    .iter()
+                    .filter_map(|x| x.as_ref().map(|s| s.span().start))
+                    .max()
+                    .unwrap_or(at);
+                return Err(self.err(
+                    second,
+                    format!("parameter '{name}' mixes `values`, `value` and `min`/`max`; use one of them"),
+                ));
+            }
+        };
+        for (key, span) in [
+            ("distribution", p.distribution.as_ref().map(|s| s.span().start)),
+            ("q", p.q.as_ref().map(|s| s.span().start)),
+            ("grid_points", p.grid_points.as_ref().map(|s| s.span().start)),
+        ] {
+            if let Some(offset) = span {
+                return Err(self.err(offset, format!("`{key}` applies only to `min`/`max` parameters ('{name}')")));
+            }
+        }
+        Ok(Param { name, domain })
+    }
+
+    fn level(&self, v: &toml::Value, at: usize, name: &str) -> Result<Level> {
+        match v {
+            toml::Value::Integer(i) => Ok(Level::Num(*i as f64)),
+            toml::Value::Float(f) if f.is_finite() => Ok(Level::Num(*f)),
+            toml::Value::String(s) => Ok(Level::Text(s.clone())),
+            toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
+            other => Err(self.err(
+                at,
+                format!("parameter '{name}': values must be numbers, strings or booleans, not {other}"),
+            )),
+        }
+    }
+
+    fn number(&self, v: &Spanned<toml::Value>, key: &str, name: &str) -> Result<(f64, bool)> {
+        match v.get_ref() {
+            toml::Value::Integer(i) => Ok((*i as f64, true)),
+            toml::Value::Float(f) if f.is_finite() => Ok((*f, false)),
+            other => Err(self.err(
+                v.span().start,
+                format!("`{key}` of parameter '{name}' must be a finite number, not {other}"),
+            )),
+        }
+    }
+
+    fn range(&self, name: String, p: &RawParam, min: &Spanned<toml::Value>, max: &Spanned<toml::Value>) -> Result<Param> {
+        let (lo, lo_int) = self.number(min, "min", &name)?;
+        let (hi, hi_int) = self.number(max, "max", &name)?;
+        if lo >= hi {
+            return Err(self.err(
+                min.span().start,
+                format!("parameter '{name}' has min {lo} ≥ max {hi}; min must be below max"),
+            ));
+        }
+        const DISTRIBUTIONS: [&str; 5] =
+            ["uniform", "int_uniform", "q_uniform", "log_uniform_values", "q_log_uniform_values"];
+        let q = |p: &RawParam| -> Result<f64> {
+            match &p.q {
+                Some(q) if *q.get_ref() > 0.0 && q.get_ref().is_finite() => Ok(*q.get_ref()),
+                Some(q) => Err(self.err(q.span().start, "`q` must be a positive number")),
+                None => Err(self.err(
+                    p.distribution.as_ref().map_or(0, |d| d.span().start),
+                    format!("parameter '{name}': this distribution needs `q`, the step values are rounded to"),
+                )),
+            }
+        };
+        let distribution = match &p.distribution {
+            // As W&B does: integer bounds mean integers.
+            None if lo_int && hi_int => Distribution::IntUniform,
+            None => Distribution::Uniform,
+            Some(d) => match d.get_ref().as_str() {
+                "uniform" => Distribution::Uniform,
+                "int_uniform" => Distribution::IntUniform,
+                "q_uniform" => Distribution::QUniform(q(p)?),
+                "log_uniform_values" => Distribution::LogUniform,
+                "q_log_uniform_values" => Distribution::QLogUniform(q(p)?),
+                "log_uniform" => {
+                    return Err(self.err(
+                        d.span().start,
+                        "'log_uniform' takes its bounds as exponents in W&B; co2sweep supports \
+                         'log_uniform_values' (bounds as values): use that",
+                    ))
+                }
+                other => {
+                    let hint = suggest::closest(other, DISTRIBUTIONS)
+                        .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                    return Err(self.err(
+                        d.span().start,
+                        format!("unknown distribution '{other}'{hint}; choose {}", suggest::or_list(&DISTRIBUTIONS)),
+                    ));
+                }
+            },
+        };
+        if matches!(distribution, Distribution::LogUniform | Distribution::QLogUniform(_)) && lo <= 0.0 {
+            return Err(self.err(
+                min.span().start,
+                format!("parameter '{name}' is log-distributed, so min must be positive, not {lo}"),
+            ));
+        }
+        if p.q.is_some() && !matches!(distribution, Distribution::QUniform(_) | Distribution::QLogUniform(_)) {
+            let at = p.q.as_ref().map_or(0, |q| q.span().start);
+            return Err(self.err(at, format!("`q` applies only to q_uniform and q_log_uniform_values ('{name}')")));
+        }
+        let grid_points = match &p.grid_points {
+            None => None,
+            Some(g) if (1..=i64::from(u32::MAX)).contains(g.get_ref()) => Some(*g.get_ref() as u32),
+            Some(g) => return Err(self.err(g.span().start, "grid_points must be at least 1")),
+        };
+        if distribution == Distribution::IntUniform && (hi.floor() < lo.ceil()) {
+            return Err(self.err(min.span().start, format!("parameter '{name}' has no integer within [{lo}, {hi}]")));
+        }
+        if let Distribution::QUniform(q) = distribution {
+            if (hi / q).floor() < (lo / q).ceil() {
+                return Err(self.err(min.span().start, format!("parameter '{name}' has no multiple of {q} within [{lo}, {hi}]")));
+            }
+        }
+        Ok(Param { name, domain: Domain::Range { min: lo, max: hi, distribution, grid_points } })
+    }
+
+    /// A formula value: a TOML number or a string to parse.
+    fn formula(&self, v: &Spanned<toml::Value>, key: &str, params: &[Param]) -> Result<Formula> {
+        let numeric: Vec<&str> = params.iter().filter(|p| p.is_numeric()).map(|p| p.name.as_str()).collect();
+        // Every slot is a parameter, so the formula's variable index is the slot.
+        let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+        let (source, base) = match v.get_ref() {
+            toml::Value::String(s) => (s.clone(), v.span().start + 1),
+            toml::Value::Integer(i) => (i.to_string(), v.span().start),
+            toml::Value::Float(f) => (format!("{f:e}"), v.span().start),
+            other => {
+                return Err(self.err(v.span().start, format!("`{key}` must be a number or a formula string, not {other}")))
+            }
+        };
+        let formula = Formula::parse(&source, &names).map_err(|e| self.formula_error(&e, base, key, &source, &numeric))?;
+        for &slot in formula.variables_used() {
+            if !params[slot].is_numeric() {
+                return Err(self.err(
+                    base,
+                    format!(
+                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
+                        params[slot].name,
+                        numeric.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(formula)
+    }
+
+    fn formula_error(&self, e: &FormulaError, base: usize, key: &str, source: &str, numeric: &[&str]) -> Error {
+        let known = if numeric.is_empty() {
+            "the space has no numeric parameters".to_string()
+        } else {
+            format!("the numeric parameters are {}", numeric.join(", "))
+        };
+        let extra = match e {
+            FormulaError::UnknownVariable { .. } => format!("; {known}"),
+            _ => String::new(),
+        };
+        let message = format!("in `{key}`: {e}{extra}\n{}", crate::formula::caret(source, e.offset(), e.len()));
+        self.err(base + e.offset(), message)
+    }
+
+    fn trial(&self, raw: Spanned<RawTrial>, params: &[Param]) -> Result<(TrialCost, (usize, usize))> {
+        let at = raw.span().start;
+        let t = raw.into_inner();
+        let precision = match &t.precision {
+            None => Precision::Fp32,
+            Some(p) => match p.get_ref().as_str() {
+                "fp32" => Precision::Fp32,
+                "bf16" => Precision::Bf16,
+                "fp16" => Precision::Fp16,
+                other => {
+                    return Err(self.err(p.span().start, format!("unknown precision '{other}'; choose 'fp32', 'bf16' or 'fp16'")))
+                }
+            },
+        };
+        let utilization = match &t.utilization {
+            None => 1.0,
+            Some(u) if *u.get_ref() > 0.0 && *u.get_ref() <= 1.0 => *u.get_ref(),
+            Some(u) => return Err(self.err(u.span().start, "utilization is a fraction of TDP within (0, 1]")),
+        };
+        let devices = match &t.devices {
+            None => Formula::parse("1", &[]).expect("a literal parses"),
+            Some(d) => self.formula(d, "devices", params)?,
+        };
+        let (work, work_span) = match (&t.reference_hardware, &t.hours, &t.flops) {
+            (Some(dev), Some(hours), None) => {
+                if let Some(m) = &t.mfu {
+                    return Err(self.err(m.span().start, "`mfu` belongs to the FLOPs model (`flops`), not to `hours`"));
+                }
+                let device = self.catalog.device(dev.get_ref()).map_err(|e| self.err(dev.span().start, e.to_string()))?;
+                (Work::ReferenceHours { device: device.clone(), hours: self.formula(hours, "hours", params)? }, hours.span())
+            }
+            (_, None, Some(flops)) => {
+                if let Some(r) = &t.reference_hardware {
+                    return Err(self.err(r.span().start, "`reference_hardware` belongs with `hours`; the FLOPs model needs none"));
+                }
+                let mfu = match &t.mfu {
+                    Some(m) if *m.get_ref() > 0.0 && *m.get_ref() <= 1.0 => *m.get_ref(),
+                    Some(m) => return Err(self.err(m.span().start, "mfu is a fraction of peak within (0, 1]")),
+                    None => return Err(self.err(flops.span().start, "the FLOPs model needs `mfu`, the achieved fraction of peak (e.g. 0.35)")),
+                };
+                (Work::Flops { flops: self.formula(flops, "flops", params)?, mfu }, flops.span())
+            }
+            (_, Some(h), Some(_)) => {
+                return Err(self.err(h.span().start, "give either `hours` (with `reference_hardware`) or `flops` (with `mfu`), not both"))
+            }
+            (None, Some(h), None) => {
+                return Err(self.err(h.span().start, "`hours` needs `reference_hardware`: the device those hours were measured on"))
+            }
+            (_, None, None) => {
+                return Err(self.err(at, "[trial] needs `hours` with `reference_hardware`, or `flops` with `mfu`"))
+            }
+        };
+        let work_at = crate::error::line_col(self.text, work_span.start);
+        Ok((TrialCost { work, devices, utilization, precision }, work_at))
+    }
+
+    fn sampled(&self, raw: &Spanned<RawSampled>, name: &str) -> Result<Count> {
+        match (&raw.get_ref().trials, &raw.get_ref().target) {
+            (Some(n), None) => {
+                if *n.get_ref() < 1 {
+                    return Err(self.err(n.span().start, format!("{name}: trials must be at least 1")));
+                }
+                Ok(Count::Trials(*n.get_ref() as u64))
+            }
+            (None, Some(t)) => {
+                let q = t.get_ref().top_fraction;
+                let p = t.get_ref().confidence;
+                for (x, what) in [(q, "top_fraction"), (p, "confidence")] {
+                    if !(x > 0.0 && x < 1.0) {
+                        return Err(self.err(t.span().start, format!("{name}: target {what} must be between 0 and 1 (exclusive), not {x}")));
+                    }
+                }
+                Ok(Count::Target { top_fraction: q, confidence: p })
+            }
+            (Some(n), Some(_)) => Err(self.err(n.span().start, format!("{name}: give `trials` or `target`, not both"))),
+            (None, None) => Err(self.err(
+                raw.span().start,
+                format!("{name} needs `trials = N` or `target = {{ top_fraction = 0.05, confidence = 0.95 }}`"),
+            )),
+        }
+    }
+
+    fn strategies(&self, raw: Option<RawStrategies>, params: &[Param], options: Options) -> Result<Vec<Strategy>> {
+        let Some(s) = raw else {
+            return Err(self.err(
+                self.text.len(),
+                "the scenario has no [strategies]; add at least one, e.g. [strategies.random] trials = 60",
+            ));
+        };
+        // [strategies] is usually implicit (only [strategies.x] headers), so
+        // it has no span of its own: point at its first mention.
+        let at = self.text.find("[strategies").unwrap_or(0);
+        let mut out = Vec::new();
+        if let Some(g) = &s.grid {
+            if let Some(key) = g.get_ref().keys().next() {
+                return Err(self.err(g.span().start, format!("unknown key '{key}' in [strategies.grid]; grid search takes no keys")));
+            }
+            let n = space::count(params, &Strategy::Grid).map_err(|m| self.err(g.span().start, m))?;
+            if n > GRID_LIMIT && !options.allow_large {
+                return Err(self.err(
+                    g.span().start,
+                    format!(
+                        "grid search would run {} trials, more than the {} allowed without --allow-large; \
+                         random search reaches the same quality with far fewer (try [strategies.random] \
+                         target = {{ top_fraction = 0.05, confidence = 0.95 }}: 59 trials)",
+                        crate::report::thousands(n as f64),
+                        crate::report::thousands(GRID_LIMIT as f64)
+                    ),
+                ));
+            }
+            if n > space::HARD_LIMIT {
+                return Err(self.err(
+                    g.span().start,
+                    format!(
+                        "grid search would run {} trials, above the hard limit of {} even with --allow-large",
+                        crate::report::thousands(n as f64),
+                        crate::report::thousands(space::HARD_LIMIT as f64)
+                    ),
+                ));
+            }
+            out.push(Strategy::Grid);
+        }
+        if let Some(r) = &s.random {
+            out.push(Strategy::Random(self.sampled(r, "random")?));
+        }
+        if let Some(r) = &s.sobol {
+            out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+        }
+        if let Some(r) = &s.latin_hypercube {
+            out.push(Strategy::LatinHypercube(self.sampled(r, "latin_hypercube")?));
+        }
+        if let Some(h) = &s.hyperband {
+            let h = h.get_ref();
+            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+            let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
+                let hint = suggest::closest(h.resource.get_ref(), names.iter().copied())
+                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                return Err(self.err(
+                    h.resource.span().start,
+                    format!("hyperband resource '{}' is not a parameter of the space{hint}; the parameters are {}", h.resource.get_ref(), names.join(", ")),
+                ));
+            };
+            if !params[resource].is_numeric() {
+                return Err(self.err(h.resource.span().start, format!("hyperband resource '{}' must be numeric", h.resource.get_ref())));
+            }
+            let eta = match &h.eta {
+                None => 3,
+                Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
+                Some(e) => return Err(self.err(e.span().start, format!("hyperband eta must be at least 2, not {}", e.get_ref()))),
+            };
+            let max_resource = *h.max_resource.get_ref();
+            if !(max_resource.is_finite() && max_resource >= 1.0 && max_resource <= 1e12) {
+                return Err(self.err(h.max_resource.span().start, "hyperband max_resource must be at least 1"));
+            }
+            out.push(Strategy::Hyperband { resource, max_resource, eta, resume: h.resume });
+        }
+        if out.is_empty() {
+            return Err(self.err(at, "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband"));
+        }
+        for strategy in &out {
+            let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
+            if n > space::HARD_LIMIT {
+                return Err(self.err(at, format!("{} would run {n} trials, above the limit of {}", strategy.name(), space::HARD_LIMIT)));
+            }
+            if matches!(strategy, Strategy::LatinHypercube(_)) && n > space::LHS_LIMIT {
+                return Err(self.err(at, format!("latin_hypercube would run {n} trials, above its limit of {}", space::LHS_LIMIT)));
+            }
+        }
+        Ok(out)
+    }
+
+    fn hardware(&self, raw: Spanned<RawCandidates>, cost: &TrialCost) -> Result<Vec<Device>> {
+        let list = raw.into_inner().candidates;
+        if list.get_ref().is_empty() {
+            return Err(self.err(list.span().start, "[hardware] candidates is empty; name at least one device, or \"*\""));
+        }
+        let mut out: Vec<Device> = Vec::new();
+        for item in list.get_ref() {
+            let pattern = item.get_ref().trim();
+            let at = item.span().start;
+            let kind = match pattern {
+                "*" => Some(None),
+                "kind:gpu" => Some(Some(Kind::Gpu)),
+                "kind:tpu" => Some(Some(Kind::Tpu)),
+                "kind:cpu" => Some(Some(Kind::Cpu)),
+                _ => None,
+            };
+            let picked: Vec<&Device> = match kind {
+                // Patterns keep the devices whose runtime can be scaled.
+                Some(k) => self
+                    .catalog
+                    .hardware
+                    .iter()
+                    .filter(|d| k.is_none_or(|k| d.kind == k) && cost.multiplier(d).is_ok())
+                    .collect(),
+                None => {
+                    let d = self.catalog.device(pattern).map_err(|e| self.err(at, e.to_string()))?;
+                    cost.multiplier(d).map_err(|m| self.err(at, m))?;
+                    vec![d]
+                }
+            };
+            if picked.is_empty() {
+                return Err(self.err(at, format!("'{pattern}' matches no device whose runtime can be scaled at {}", precision_name(cost.precision))));
+            }
+            for d in picked {
+                if !out.iter().any(|o| o.name == d.name) {
+                    out.push(d.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sites(&self, raw: Spanned<RawRegions>) -> Result<Vec<Region>> {
+        let raw = raw.into_inner();
+        let private_pue = match &raw.private_pue {
+            None => PRIVATE_PUE,
+            Some(p) if (1.0..=3.0).contains(p.get_ref()) => *p.get_ref(),
+            Some(p) => return Err(self.err(p.span().start, "private_pue must be within 1.0 to 3.0")),
+        };
+        let list = raw.candidates;
+        if list.get_ref().is_empty() {
+            return Err(self.err(list.span().start, "[regions] candidates is empty; name at least one region, or \"*\""));
+        }
+        let mut out: Vec<Region> = Vec::new();
+        for item in list.get_ref() {
+            let pattern = item.get_ref().trim();
+            let at = item.span().start;
+            let picked: Vec<Region> = if pattern == "*" {
+                self.catalog.regions.clone()
+            } else if let Some(code) = pattern.strip_prefix("country:") {
+                let c = self.catalog.country(code).map_err(|e| self.err(at, e.to_string()))?;
+                vec![Region {
+                    provider: "country".into(),
+                    region: c.code.clone(),
+                    name: c.name.clone(),
+                    country: c.code.split('-').next().unwrap_or(&c.code).to_string(),
+                    location: c.name.clone(),
+                    intensity_g_per_kwh: c.intensity_g_per_kwh,
+                    intensity_year: c.year,
+                    intensity_source: c.source.clone(),
+                    pue: private_pue,
+                    pue_source: if raw.private_pue.is_some() {
+                        "[regions] private_pue".into()
+                    } else {
+                        "default for private infrastructure: Uptime Institute 2023 average (1.58)".into()
+                    },
+                    offset_pct: 0.0,
+                    grid_zone: None,
+                }]
+            } else if let Some(provider) = pattern.strip_suffix(":*") {
+                let regions: Vec<Region> = self
+                    .catalog
+                    .regions
+                    .iter()
+                    .filter(|r| r.provider.eq_ignore_ascii_case(provider))
+                    .cloned()
+                    .collect();
+                if regions.is_empty() {
+                    let providers = self.catalog.providers();
+                    let hint = suggest::closest(provider, providers.iter().copied())
+                        .map_or(String::new(), |s| format!(" (did you mean '{s}:*'?)"));
+                    return Err(self.err(at, format!("unknown provider '{provider}'{hint}; the providers are {}", providers.join(", "))));
+                }
+                regions
+            } else {
+                vec![self.catalog.region(pattern).map_err(|e| self.err(at, e.to_string()))?.clone()]
+            };
+            for r in picked {
+                if !out.iter().any(|o| o.provider == r.provider && o.region == r.region) {
+                    out.push(r);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example of the scenario issue, verbatim.
+    pub(crate) const EXAMPLE: &str = r#"
+[scenario]
+name = "ResNet-50 on ImageNet"
+seed = 7
+
+[space.learning_rate]
+distribution = "log_uniform_values"
+min = 1e-4
+max = 1e-1
+grid_points = 4            # levels grid search uses for a continuous parameter
+
+[space.batch_size]
+values = [256, 512, 1024]
+
+[space.epochs]
+values = [30, 60, 90]
+
+[space.optimizer]
+values = ["sgd", "lamb"]
+
+[trial]
+reference_hardware = "V100 SXM2 16GB"
+hours = "3.2 * epochs / 90 * (256 / batch_size) ^ 0.1"  # wall-clock hours of one trial on the reference hardware
+devices = 8                # devices per trial: a number or a formula
+utilization = 0.8          # average draw as a fraction of TDP
+
+[strategies.grid]
+
+[strategies.random]
+trials = 60                # or: target = { top_fraction = 0.05, confidence = 0.95 }
+
+[strategies.hyperband]
+resource = "epochs"        # the parameter used as the budget
+max_resource = 81
+eta = 3
+
+[hardware]
+candidates = ["V100 SXM2 16GB", "A100 SXM4 40GB", "H100 SXM"]   # or ["*"]
+
+[regions]
+candidates = ["gcp:*", "aws:us-east-1", "country:FR"]
+
+[execution]
+max_concurrent_devices = 64
+"#;
+
+    fn check(text: &str) -> Result<Scenario> {
+        parse(Path::new("s.toml"), text, &Catalog::bundled().unwrap(), Options::default())
+    }
+
+    fn error(text: &str) -> String {
+        check(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_issue_example_parses() {
+        let s = check(EXAMPLE).unwrap();
+        assert_eq!(s.name, "ResNet-50 on ImageNet");
+        assert_eq!(s.seed, 7);
+        let names: Vec<&str> = s.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["learning_rate", "batch_size", "epochs", "optimizer"]);
+        assert_eq!(s.strategies.len(), 3);
+        // 4 × 3 × 3 × 2 = 72 grid trials.
+        assert_eq!(space::count(&s.params, &s.strategies[0]), Ok(72));
+        assert_eq!(s.hardware.len(), 3);
+        assert!(s.sites.iter().any(|r| r.provider == "country" && r.region == "FR"));
+        assert_eq!(s.max_concurrent_devices, 64);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let text = EXAMPLE.replace("grid_points = 4", "grid_point = 4");
+        let e = error(&text);
+        assert!(e.starts_with("s.toml:10:1: unknown key 'grid_point' (did you mean 'grid_points'?)"), "{e}");
+    }
+
+    #[test]
+    fn formula_errors_point_at_the_spot() {
+        let text = EXAMPLE.replace("3.2 * epochs / 90", "3.2 * epoch / 90");
+        let e = error(&text);
+        // Line 23; the formula starts at column 10 (after `hours = "`), 'epoch' 6 chars in.
+        assert!(e.starts_with("s.toml:23:16: in `hours`: unknown parameter 'epoch'"), "{e}");
+        assert!(e.contains("did you mean 'epochs'"), "{e}");
+    }
+
+    #[test]
+    fn categorical_parameters_cannot_be_read() {
+        let text = EXAMPLE.replace("3.2 * epochs / 90", "3.2 * optimizer / 90");
+        assert!(error(&text).contains("'optimizer', which is categorical"));
+    }
+
+    #[test]
+    fn min_not_below_max() {
+        let text = EXAMPLE.replace("max = 1e-1", "max = 1e-5");
+        let e = error(&text);
+        assert!(e.starts_with("s.toml:8:7: parameter 'learning_rate' has min 0.0001 ≥ max 0.00001"), "{e}");
+    }
+
+    #[test]
+    fn large_grid_is_refused_with_its_size() {
+        let text = EXAMPLE.replace("grid_points = 4", "grid_points = 2000000");
+        let e = error(&text);
+        assert!(e.contains("grid search would run 36,000,000 trials"), "{e}");
+        let s = parse(Path::new("s.toml"), &text, &Catalog::bundled().unwrap(), Options { allow_large: true });
+        assert!(s.is_ok());
+    }
+}

@@ -1,0 +1,8 @@
+//! The CLI as a user runs it: one integration binary (see `util`).
+
+mod util;
+
+mod catalog;
+mod estimate;
+mod plan;
+mod scenario;
