@@ -1,10 +1,162 @@
 //! `co2sweep plan`: totals by hand, files, determinism and no-overwrite.
 
-use crate::util::{run, scenario, stdout};
+use std::fs;
+use std::path::Path;
+
+use crate::util::{co2sweep, fails_with, run, scenario, stdout, write};
+
+/// Two devices and two regions with round numbers, as a `--data` directory.
+fn tiny_data(dir: &Path) {
+    write(
+        dir,
+        "hardware.csv",
+        "name,aliases,vendor,kind,tdp_watts,fp32_tflops,tensor16_tflops,tensor16_format,memory_gb,cores,release_year,source,embodied_device_kg,embodied_server_kg,devices_per_server,embodied_source\n\
+         Ref GPU,,Test,gpu,100,10,,,16,,2020,test,150,2500,8,test\n\
+         Fast GPU,,Test,gpu,200,40,,,16,,2022,test,150,2500,8,test\n",
+    );
+    write(
+        dir,
+        "regions.csv",
+        "provider,region,name,country,location,intensity_g_per_kwh,intensity_year,intensity_source,pue,pue_source,offset_pct,grid_zone\n\
+         test,clean,Clean,FI,Here,100,2023,test,1.0,test,0,\n\
+         test,dirty,Dirty,US,There,500,2023,test,1.5,test,100,\n",
+    );
+}
+
+const TINY: &str = r#"
+[scenario]
+name = "tiny"
+
+[space.x]
+values = [1, 2]
+
+[trial]
+reference_hardware = "Ref GPU"
+hours = "x"
+
+[strategies.grid]
+
+[hardware]
+candidates = ["Ref GPU", "Fast GPU"]
+
+[regions]
+candidates = ["test:*"]
+
+[execution]
+max_concurrent_devices = 1
+"#;
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn tiny_plan_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_data(dir.path());
+    let s = write(dir.path(), "tiny.toml", TINY);
+    let out = dir.path().join("out");
+    let o = run(&["--data", &dir.path().display().to_string(), "plan", &s, "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("options.csv"));
+    assert_eq!(
+        rows[0][..11].join(","),
+        "strategy,hardware,provider,region,trials,device_hours,wall_hours,energy_kwh,emissions_kg,offset_kg,pareto_rank"
+    );
+    // Trials take 1 h and 2 h on Ref GPU, one device each, one at a time: 3 device-hours, 3 h wall.
+    // Fast GPU has 4× the FP32 peak (40 / 10 TFLOPS): 0.75 device-hours, 0.75 h wall.
+    // Ref @ clean: 3 h × 100 W × PUE 1.0 / 1000 = 0.3 kWh; × 100 g/kWh / 1000 = 0.03 kg; no offset.
+    // Ref @ dirty: 3 × 100 × 1.5 / 1000 = 0.45 kWh; × 500 / 1000 = 0.225 kg, all offset.
+    // Fast @ clean: 0.75 × 200 × 1.0 / 1000 = 0.15 kWh; × 100 / 1000 = 0.015 kg.
+    // Fast @ dirty: 0.75 × 200 × 1.5 / 1000 = 0.225 kWh; × 500 / 1000 = 0.1125 kg, all offset.
+    // Ranks: Fast@clean (0.75 h, 0.015 kg) dominates all: rank 1. Ref@clean (3, 0.03) and
+    // Fast@dirty (0.75, 0.1125) do not dominate each other: rank 2. Ref@dirty: rank 3.
+    let expect = [
+        ["grid", "Ref GPU", "test", "clean", "2", "3", "3", "0.3", "0.03", "0", "2"],
+        ["grid", "Ref GPU", "test", "dirty", "2", "3", "3", "0.45", "0.225", "0.225", "3"],
+        ["grid", "Fast GPU", "test", "clean", "2", "0.75", "0.75", "0.15", "0.015", "0", "1"],
+        ["grid", "Fast GPU", "test", "dirty", "2", "0.75", "0.75", "0.225", "0.1125", "0.1125", "2"],
+    ];
+    for (row, want) in rows[1..].iter().zip(expect) {
+        for (k, (got, want)) in row.iter().zip(want).enumerate() {
+            if k >= 5 {
+                let (g, w): (f64, f64) = (got.parse().unwrap(), want.parse().unwrap());
+                assert!((g - w).abs() < 1e-12, "{row:?} column {k}: {g} != {w}");
+            } else {
+                assert_eq!(got, want, "{row:?}");
+            }
+        }
+    }
+    let front = csv_rows(&out.join("front.csv"));
+    assert_eq!(front.len(), 2);
+    assert_eq!(&front[1][1..4], ["Fast GPU", "test", "clean"]);
+    let summary: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["scenario"], "tiny");
+    assert_eq!(summary["overall"]["lowest_emissions"]["hardware"], "Fast GPU");
+    assert!(summary["strategies"][0]["quality"].as_f64().unwrap() == 1.0);
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Pareto front"), "{report}");
+    assert!(report.contains("@article{lacoste2019quantifying"), "{report}");
+}
+
+#[test]
+fn json_summary_on_stdout() {
+    let o = run(&["plan", &scenario("resnet50-imagenet.toml"), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scenario"], "ResNet-50 on ImageNet");
+    assert_eq!(v["strategies"][1]["name"], "random");
+    assert_eq!(v["strategies"][1]["trials"], 59);
+    assert!(v["findings"].as_array().unwrap().len() >= 2);
+}
 
 #[test]
 fn readme_main_command_runs() {
     let o = run(&["plan", &scenario("resnet50-imagenet.toml")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout(&o).contains("Pareto front"));
+    let s = stdout(&o);
+    assert!(s.contains("Pareto front"), "{s}");
+    assert!(s.contains("Findings"), "{s}");
+}
+
+#[test]
+fn same_files_on_one_thread_and_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, many) = (dir.path().join("one"), dir.path().join("many"));
+    for (out, threads) in [(&one, Some("1")), (&many, None)] {
+        let mut cmd = co2sweep();
+        if let Some(t) = threads {
+            cmd.env("RAYON_NUM_THREADS", t);
+        }
+        let o = cmd
+            .args(["plan", &scenario("resnet50-imagenet.toml"), "--out", &out.display().to_string()])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    }
+    for f in ["options.csv", "front.csv", "summary.json", "report.md"] {
+        assert_eq!(fs::read(one.join(f)).unwrap(), fs::read(many.join(f)).unwrap(), "{f} differs");
+    }
+}
+
+#[test]
+fn existing_outputs_are_kept_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    fs::write(dir.path().join("front.csv"), "mine").unwrap();
+    let e = fails_with(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &out], "refusing to overwrite");
+    assert!(e.contains("front.csv"), "{e}");
+    assert_eq!(fs::read_to_string(dir.path().join("front.csv")).unwrap(), "mine");
+    assert!(!dir.path().join("options.csv").exists(), "nothing is written");
+    let o = run(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &out, "--force"]);
+    assert!(o.status.success());
+    assert!(fs::read_to_string(dir.path().join("front.csv")).unwrap().starts_with("strategy,"));
+}
+
+#[test]
+fn out_naming_a_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "taken", "x");
+    fails_with(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &file], "is a file, not a directory");
 }

@@ -4,15 +4,16 @@
 //! `summary.json` and `plan --format json` serialize [`Summary`] as is; the
 //! text and Markdown reports render it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
 use crate::report::{num, pct, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
-/// The first eleven columns are a fixed interface.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The first eleven columns are a fixed interface; `co2sweep chart` reads
+/// the rows back, so every chart can be redrawn from `options.csv` alone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OptionRow {
     /// Strategy name.
     pub strategy: String,
@@ -52,6 +53,8 @@ pub struct OptionRow {
     pub intensity_year: u16,
     /// Marks: `lowest`, `fastest`, `knee` overall, `strategy-lowest` etc. within the strategy; `;`-separated.
     pub marks: String,
+    /// The scenario's name (for chart titles).
+    pub scenario: String,
 }
 
 impl OptionRow {
@@ -92,6 +95,7 @@ impl OptionRow {
             intensity_g_per_kwh: site.intensity_g_per_kwh,
             intensity_year: site.intensity_year,
             marks: marks.join(";"),
+            scenario: plan.scenario.name.clone(),
         }
     }
 
