@@ -4,9 +4,10 @@
 use std::io::Write;
 
 use co2sweep::catalog::Catalog;
+use co2sweep::cost::Work;
+use co2sweep::embodied::Overrides;
 use co2sweep::error::{Error, Result};
 use co2sweep::estimate::{self, Request, Site};
-use co2sweep::cost::Work;
 use co2sweep::expand;
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::report::files::{self, Output};
@@ -18,8 +19,8 @@ use co2sweep::sweep;
 use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
-    CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs, ExpandFormat,
-    ListFormat, PlanArgs, PlanFormat,
+    CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
+    ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
 /// Run one command line.
@@ -34,7 +35,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
     }?;
-    out.flush().map_err(|e| Error::io("could not write to stdout", e))
+    out.flush()
+        .map_err(|e| Error::io("could not write to stdout", e))
 }
 
 fn write_out(out: &mut dyn Write, text: &str) -> Result<()> {
@@ -60,12 +62,20 @@ fn run_estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut dyn Write) -> 
         power: args.power_watts.map(Watts),
         utilization: args.utilization,
         offset_pct: args.offset_pct,
+        embodied: args.embodied.then_some(Overrides {
+            device_kg: args.embodied_device_kg,
+            server_kg: args.embodied_server_kg,
+            devices_per_server: args.devices_per_server,
+            lifetime_years: args.lifetime_years,
+            lifetime_utilization: args.lifetime_utilization,
+        }),
     };
     let est = estimate::estimate(catalog, &req)?;
     let text = match args.format {
         EstimateFormat::Text => single::text(&est, catalog),
         EstimateFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&est).map_err(|e| Error::io("could not write JSON", e.into()))?;
+            let mut s = serde_json::to_string_pretty(&est)
+                .map_err(|e| Error::io("could not write JSON", e.into()))?;
             s.push('\n');
             s
         }
@@ -147,7 +157,8 @@ fn run_expand(catalog: &Catalog, args: &ExpandArgs, out: &mut dyn Write) -> Resu
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     expand::write(&s, strategy, format, &mut w)?;
-    w.flush().map_err(|e| Error::io("could not write to stdout", e))
+    w.flush()
+        .map_err(|e| Error::io("could not write to stdout", e))
 }
 
 /// Files `plan --out` writes.
@@ -158,19 +169,36 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         files::check_targets(dir, &PLAN_FILES, args.force)?;
     }
     let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
-    let plan = Plan::build(s, Metric::Operational)?;
+    let metric = match args.metric {
+        MetricArg::Operational => Metric::Operational,
+        MetricArg::Total => Metric::Total,
+    };
+    let plan = Plan::build(s, metric)?;
     let summary = Summary::of(&plan, catalog);
     let json = || -> Result<Vec<u8>> {
-        let mut v = serde_json::to_vec_pretty(&summary).map_err(|e| Error::io("could not write JSON", e.into()))?;
+        let mut v = serde_json::to_vec_pretty(&summary)
+            .map_err(|e| Error::io("could not write JSON", e.into()))?;
         v.push(b'\n');
         Ok(v)
     };
     if let Some(dir) = &args.out {
         let outputs = vec![
-            Output { name: "options.csv".into(), bytes: report::csv::options(&plan, 0..plan.options.len())? },
-            Output { name: "front.csv".into(), bytes: report::csv::options(&plan, plan.front().into_iter())? },
-            Output { name: "summary.json".into(), bytes: json()? },
-            Output { name: "report.md".into(), bytes: report::markdown::report(&summary).into_bytes() },
+            Output {
+                name: "options.csv".into(),
+                bytes: report::csv::options(&plan, 0..plan.options.len())?,
+            },
+            Output {
+                name: "front.csv".into(),
+                bytes: report::csv::options(&plan, plan.front().into_iter())?,
+            },
+            Output {
+                name: "summary.json".into(),
+                bytes: json()?,
+            },
+            Output {
+                name: "report.md".into(),
+                bytes: report::markdown::report(&summary).into_bytes(),
+            },
         ];
         files::write_all(dir, &outputs, args.force)?;
     }
@@ -178,10 +206,15 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         PlanFormat::Text => {
             write_out(out, &report::text::plan(&summary))?;
             if let Some(dir) = &args.out {
-                write_out(out, &format!("\nWrote {} to {}\n", PLAN_FILES.join(", "), dir.display()))?;
+                write_out(
+                    out,
+                    &format!("\nWrote {} to {}\n", PLAN_FILES.join(", "), dir.display()),
+                )?;
             }
             Ok(())
         }
-        PlanFormat::Json => out.write_all(&json()?).map_err(|e| Error::io("could not write to stdout", e)),
+        PlanFormat::Json => out
+            .write_all(&json()?)
+            .map_err(|e| Error::io("could not write to stdout", e)),
     }
 }

@@ -26,7 +26,12 @@ use crate::units::{GPerKwh, Watts};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The catalog's file names, each also the name of its bundled copy.
-pub const FILES: [&str; 4] = ["hardware.csv", "regions.csv", "countries.csv", "equivalents.csv"];
+pub const FILES: [&str; 4] = [
+    "hardware.csv",
+    "regions.csv",
+    "countries.csv",
+    "equivalents.csv",
+];
 
 const BUNDLED_HARDWARE: &str = include_str!("../data/hardware.csv");
 const BUNDLED_REGIONS: &str = include_str!("../data/regions.csv");
@@ -404,8 +409,13 @@ pub fn normalize(name: &str) -> String {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    const PREFIXES: [&str; 7] = ["nvidia", "tesla", "geforce", "amd", "instinct", "google", "intel"];
-    while let Some(p) = PREFIXES.iter().find(|p| s.starts_with(*p) && s.len() > p.len()) {
+    const PREFIXES: [&str; 7] = [
+        "nvidia", "tesla", "geforce", "amd", "instinct", "google", "intel",
+    ];
+    while let Some(p) = PREFIXES
+        .iter()
+        .find(|p| s.starts_with(*p) && s.len() > p.len())
+    {
         s.drain(..p.len());
     }
     s
@@ -443,7 +453,10 @@ fn index_devices(hardware: &[Device]) -> Result<HashMap<String, usize>> {
 fn check_unique_regions(regions: &[Region]) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     match regions.iter().find(|r| !seen.insert(r.key())) {
-        Some(r) => Err(Error::input(format!("regions.csv: region '{}' appears twice", r.key()))),
+        Some(r) => Err(Error::input(format!(
+            "regions.csv: region '{}' appears twice",
+            r.key()
+        ))),
         None => Ok(()),
     }
 }
@@ -470,7 +483,10 @@ fn read_limited(path: &Path) -> Result<String> {
 fn byte_line_col(bytes: &[u8], offset: usize) -> (u64, u64) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     (line, (offset - start) as u64 + 1)
 }
 
@@ -505,7 +521,9 @@ fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> Error {
     match error.kind() {
         csv::ErrorKind::Deserialize { err, .. } => {
             let field = err.field().map_or(0, |f| f as usize);
-            let column = headers.get(field).map_or(String::new(), |h| format!(" ('{h}')"));
+            let column = headers
+                .get(field)
+                .map_or(String::new(), |h| format!(" ('{h}')"));
             let message = match err.kind() {
                 csv::DeserializeErrorKind::Message(m) if m.starts_with("missing field") => {
                     format!("{m}; the header must name every column of the bundled file")
@@ -514,7 +532,9 @@ fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> Error {
             };
             Error::at_line(path, line, field as u64 + 1, message)
         }
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::at_line(
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Error::at_line(
             path,
             line,
             1,
@@ -534,7 +554,9 @@ fn finite_in(value: f64, low: f64, high: f64, what: &str) -> Result<(), String> 
     if value.is_finite() && (low..=high).contains(&value) {
         Ok(())
     } else {
-        Err(format!("{what} is {value}; it must be within {low} to {high}"))
+        Err(format!(
+            "{what} is {value}; it must be within {low} to {high}"
+        ))
     }
 }
 
@@ -550,7 +572,10 @@ fn check_device(d: &Device) -> Result<(), String> {
     nonempty(&d.name, "name")?;
     nonempty(&d.source, "source")?;
     finite_in(d.tdp_watts, f64::MIN_POSITIVE, 100_000.0, "tdp_watts")?;
-    for (value, what) in [(d.fp32_tflops, "fp32_tflops"), (d.tensor16_tflops, "tensor16_tflops")] {
+    for (value, what) in [
+        (d.fp32_tflops, "fp32_tflops"),
+        (d.tensor16_tflops, "tensor16_tflops"),
+    ] {
         if let Some(v) = value {
             finite_in(v, f64::MIN_POSITIVE, 1e6, what)?;
         }
@@ -653,7 +678,11 @@ mod tests {
         let c = catalog();
         assert_eq!(c.country("fr").unwrap().code, "FR");
         assert_eq!(c.country("France").unwrap().code, "FR");
-        assert!(c.country("Frnace").unwrap_err().to_string().contains("France"));
+        assert!(c
+            .country("Frnace")
+            .unwrap_err()
+            .to_string()
+            .contains("France"));
     }
 
     #[test]
@@ -664,12 +693,16 @@ mod tests {
         let err = parse_rows::<Equivalent>(Path::new("x/equivalents.csv"), text, check_equivalent)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("x/equivalents.csv:3:3: column 3 ('kg_co2_per_unit')"), "{err}");
+        assert!(
+            err.starts_with("x/equivalents.csv:3:3: column 3 ('kg_co2_per_unit')"),
+            "{err}"
+        );
     }
 
     #[test]
     fn out_of_range_value_names_its_line() {
-        let text = "key,description,kg_co2_per_unit,unit,source,year\ncar_km,a car,-1,km,EPA,2024\n";
+        let text =
+            "key,description,kg_co2_per_unit,unit,source,year\ncar_km,a car,-1,km,EPA,2024\n";
         let err = parse_rows::<Equivalent>(Path::new("e.csv"), text, check_equivalent)
             .unwrap_err()
             .to_string();

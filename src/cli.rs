@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// hyperparameter sweeps before you launch them.
 #[derive(Debug, Parser)]
 #[command(name = "co2sweep", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 2 bad input or usage, 1 any other failure (an I/O error, say).")]
+#[command(
+    after_help = "Exit codes: 0 success, 2 bad input or usage, 1 any other failure (an I/O error, say)."
+)]
 pub struct Cli {
     /// A directory whose CSV files (hardware.csv, regions.csv, countries.csv,
     /// equivalents.csv) replace the bundled catalog files of the same name.
@@ -97,6 +99,20 @@ pub struct PlanArgs {
     /// Accept a grid of more than 10,000,000 trials.
     #[arg(long)]
     pub allow_large: bool,
+
+    /// What the ranking and charts minimise besides time: operational emissions (as the
+    /// original calculator) or operational plus embodied emissions.
+    #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
+    pub metric: MetricArg,
+}
+
+/// `--metric` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    /// emissions_kg: energy × grid intensity.
+    Operational,
+    /// total_kg: operational plus embodied.
+    Total,
 }
 
 /// Output formats of `plan`.
@@ -145,7 +161,12 @@ pub struct EstimateArgs {
     pub power_watts: Option<f64>,
 
     /// Average draw as a fraction of the power figure, within (0, 1].
-    #[arg(long, value_name = "U", default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "U",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub utilization: f64,
 
     /// Share of the energy offset or matched, percent [default: the provider's share; 0 off the cloud].
@@ -155,6 +176,55 @@ pub struct EstimateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EstimateFormat::Text)]
     pub format: EstimateFormat,
+
+    /// Add embodied (manufacturing) emissions amortised over the device's life: embodied_kg and total_kg.
+    #[arg(long)]
+    pub embodied: bool,
+
+    /// Embodied emissions of one device, kg CO2eq [default: the catalog's figure].
+    #[arg(
+        long,
+        value_name = "KG",
+        requires = "embodied",
+        allow_negative_numbers = true
+    )]
+    pub embodied_device_kg: Option<f64>,
+
+    /// Embodied emissions of its host server, kg CO2eq [default: the catalog's figure].
+    #[arg(
+        long,
+        value_name = "KG",
+        requires = "embodied",
+        allow_negative_numbers = true
+    )]
+    pub embodied_server_kg: Option<f64>,
+
+    /// Devices one server holds [default: the catalog's figure].
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "embodied",
+        allow_negative_numbers = true
+    )]
+    pub devices_per_server: Option<f64>,
+
+    /// Service life of the hardware, years [default: 6, Luccioni et al. 2023].
+    #[arg(
+        long,
+        value_name = "YEARS",
+        requires = "embodied",
+        allow_negative_numbers = true
+    )]
+    pub lifetime_years: Option<f64>,
+
+    /// Share of its life the hardware is busy, within (0, 1] [default: 0.85, Luccioni et al. 2023].
+    #[arg(
+        long,
+        value_name = "U",
+        requires = "embodied",
+        allow_negative_numbers = true
+    )]
+    pub lifetime_utilization: Option<f64>,
 }
 
 /// Output formats of `estimate`.

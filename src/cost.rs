@@ -96,10 +96,19 @@ impl TrialCost {
     /// Evaluate one trial. `resource` is the slot of Hyperband's resource
     /// parameter: when the trial resumes from an earlier budget, the work
     /// charged is work(budget) − work(earlier budget). `slots` is restored.
-    pub fn evaluate(&self, slots: &mut [f64], info: &TrialInfo, resource: Option<usize>) -> Result<Cost, TrialError> {
+    pub fn evaluate(
+        &self,
+        slots: &mut [f64],
+        info: &TrialInfo,
+        resource: Option<usize>,
+    ) -> Result<Cost, TrialError> {
         let devices = self.devices.eval(slots);
         if !(devices.is_finite() && devices >= 1.0) {
-            return Err(TrialError { formula: "devices", value: devices, problem: "must be at least 1" });
+            return Err(TrialError {
+                formula: "devices",
+                value: devices,
+                problem: "must be at least 1",
+            });
         }
         if (devices - devices.round()).abs() > 1e-9 || devices > f64::from(u32::MAX) {
             return Err(TrialError {
@@ -115,13 +124,18 @@ impl TrialCost {
             slots[slot] = previous;
             let before = self.work_formula().eval(slots);
             slots[slot] = budget;
-            work = checked(self.work_key(), total - before)
-                .map_err(|e| TrialError { problem: "must grow with the resource when resuming", ..e })?;
+            work = checked(self.work_key(), total - before).map_err(|e| TrialError {
+                problem: "must grow with the resource when resuming",
+                ..e
+            })?;
         }
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }
-        Ok(Cost { work, devices: devices.round() as u32 })
+        Ok(Cost {
+            work,
+            devices: devices.round() as u32,
+        })
     }
 
     /// Hours of one unit of work on `device`, or why the runtime cannot be
@@ -137,7 +151,9 @@ impl TrialCost {
             })
         };
         match &self.work {
-            Work::ReferenceHours { device: reference, .. } => {
+            Work::ReferenceHours {
+                device: reference, ..
+            } => {
                 if reference.kind == Kind::Cpu || device.kind == Kind::Cpu {
                     return match (reference.kind, device.kind, reference.cores, device.cores) {
                         (Kind::Cpu, Kind::Cpu, Some(a), Some(b)) if a > 0 && b > 0 => Ok(f64::from(a) / f64::from(b)),
@@ -161,9 +177,17 @@ impl TrialCost {
 
 fn checked(formula: &'static str, value: f64) -> Result<f64, TrialError> {
     if !value.is_finite() {
-        Err(TrialError { formula, value, problem: "must be a finite number" })
+        Err(TrialError {
+            formula,
+            value,
+            problem: "must be a finite number",
+        })
     } else if value <= 0.0 {
-        Err(TrialError { formula, value, problem: "must be positive" })
+        Err(TrialError {
+            formula,
+            value,
+            problem: "must be positive",
+        })
     } else {
         Ok(value)
     }
@@ -206,27 +230,48 @@ mod tests {
         let expected = v100.fp32_tflops.unwrap() / a100.fp32_tflops.unwrap();
         assert_eq!(cost.multiplier(a100).unwrap(), expected);
         // 2 × 3 epochs = 6 h on the reference, 8 devices.
-        let c = cost.evaluate(&mut [3.0], &TrialInfo::default(), None).unwrap();
-        assert_eq!(c, Cost { work: 6.0, devices: 8 });
+        let c = cost
+            .evaluate(&mut [3.0], &TrialInfo::default(), None)
+            .unwrap();
+        assert_eq!(
+            c,
+            Cost {
+                work: 6.0,
+                devices: 8
+            }
+        );
     }
 
     #[test]
     fn resume_charges_only_the_extra_budget() {
         let cost = model("2 * epochs", "1");
-        let info = TrialInfo { resumed_from: Some(3.0), ..TrialInfo::default() };
+        let info = TrialInfo {
+            resumed_from: Some(3.0),
+            ..TrialInfo::default()
+        };
         let mut slots = [9.0];
         // 2 × 9 − 2 × 3 = 12 h.
-        assert_eq!(cost.evaluate(&mut slots, &info, Some(0)).unwrap().work, 12.0);
+        assert_eq!(
+            cost.evaluate(&mut slots, &info, Some(0)).unwrap().work,
+            12.0
+        );
         assert_eq!(slots, [9.0]);
     }
 
     #[test]
     fn bad_values_are_reported() {
         let cost = model("epochs - 5", "1");
-        let err = cost.evaluate(&mut [5.0], &TrialInfo::default(), None).unwrap_err();
-        assert_eq!((err.formula, err.value, err.problem), ("hours", 0.0, "must be positive"));
+        let err = cost
+            .evaluate(&mut [5.0], &TrialInfo::default(), None)
+            .unwrap_err();
+        assert_eq!(
+            (err.formula, err.value, err.problem),
+            ("hours", 0.0, "must be positive")
+        );
         let cost = model("1", "epochs / 2");
-        let err = cost.evaluate(&mut [3.0], &TrialInfo::default(), None).unwrap_err();
+        let err = cost
+            .evaluate(&mut [3.0], &TrialInfo::default(), None)
+            .unwrap_err();
         assert_eq!(err.formula, "devices");
         assert!(err.problem.contains("whole number"));
     }
@@ -236,7 +281,10 @@ mod tests {
         let catalog = Catalog::bundled().unwrap();
         let h100 = catalog.device("H100 SXM").unwrap();
         let cost = TrialCost {
-            work: Work::Flops { flops: Formula::parse("3.6e18", &[]).unwrap(), mfu: 0.5 },
+            work: Work::Flops {
+                flops: Formula::parse("3.6e18", &[]).unwrap(),
+                mfu: 0.5,
+            },
             devices: Formula::parse("2", &[]).unwrap(),
             utilization: 1.0,
             precision: Precision::Bf16,

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Country, Device, Region};
+use crate::embodied::{Lifecycle, Overrides};
 use crate::error::{Error, Result};
 use crate::units::{GPerKwh, Hours, KgCo2e, Kwh, Watts};
 
@@ -59,6 +60,8 @@ pub struct Request<'a> {
     pub utilization: f64,
     /// Offset override, percent; else the provider's share, or 0.
     pub offset_pct: Option<f64>,
+    /// Add embodied emissions, with these overrides, when set.
+    pub embodied: Option<Overrides>,
 }
 
 /// The result of one estimate, with every input that produced it.
@@ -102,6 +105,15 @@ pub struct Estimate {
     pub equivalents: BTreeMap<String, f64>,
     /// The cleanest region of the same provider, and the saving there.
     pub cleaner_region: Option<Alternative>,
+    /// Embodied emissions, kg CO2eq (with `--embodied`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embodied_kg: Option<f64>,
+    /// Operational plus embodied emissions, kg CO2eq (with `--embodied`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_kg: Option<f64>,
+    /// The figures the embodied emissions were amortised with (with `--embodied`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
 }
 
 /// A region, as shown in an estimate.
@@ -161,7 +173,9 @@ pub fn positive(value: f64, what: &str) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::input(format!("{what} must be a positive number, not {value}")))
+        Err(Error::input(format!(
+            "{what} must be a positive number, not {value}"
+        )))
     }
 }
 
@@ -180,7 +194,9 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     }
     if let Some(pue) = req.pue {
         if !(pue.is_finite() && (1.0..=3.0).contains(&pue)) {
-            return Err(Error::input(format!("--pue must be within 1.0 to 3.0, not {pue}")));
+            return Err(Error::input(format!(
+                "--pue must be within 1.0 to 3.0, not {pue}"
+            )));
         }
     }
     if let Some(p) = req.power {
@@ -188,7 +204,9 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     }
     if let Some(o) = req.offset_pct {
         if !(o.is_finite() && (0.0..=100.0).contains(&o)) {
-            return Err(Error::input(format!("--offset-pct must be within 0 to 100, not {o}")));
+            return Err(Error::input(format!(
+                "--offset-pct must be within 0 to 100, not {o}"
+            )));
         }
     }
 
@@ -197,7 +215,11 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         None => (req.device.tdp(), format!("TDP, {}", req.device.source)),
     };
     let (intensity, intensity_source, intensity_year) = match req.site {
-        Site::Region(r) => (r.intensity(), r.intensity_source.clone(), Some(r.intensity_year)),
+        Site::Region(r) => (
+            r.intensity(),
+            r.intensity_source.clone(),
+            Some(r.intensity_year),
+        ),
         Site::Country(c) => (c.intensity(), c.source.clone(), Some(c.year)),
         Site::Intensity(g) => {
             if !(g.get().is_finite() && g.get() >= 0.0) {
@@ -212,7 +234,10 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     let (pue, pue_source) = match (req.pue, req.site) {
         (Some(p), _) => (p, "given with --pue".to_string()),
         (None, Site::Region(r)) => (r.pue, r.pue_source.clone()),
-        (None, _) => (1.0, "default 1.0 off the cloud (set it with --pue)".to_string()),
+        (None, _) => (
+            1.0,
+            "default 1.0 off the cloud (set it with --pue)".to_string(),
+        ),
     };
     let offset_pct = match (req.offset_pct, req.site) {
         (Some(o), _) => o,
@@ -220,7 +245,12 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         (None, _) => 0.0,
     };
 
+    if let Some(o) = &req.embodied {
+        o.check(|n| format!("--{n}"))?;
+    }
     let device_hours = req.hours * f64::from(req.count);
+    let lifecycle = req.embodied.map(|o| o.lifecycle(req.device));
+    let embodied_kg = lifecycle.map(|l| l.embodied(device_hours).get());
     let energy_kwh = energy(device_hours, power, req.utilization, pue);
     let emissions_kg = emissions(energy_kwh, intensity);
     let equivalents = catalog
@@ -233,7 +263,10 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             // Same power and hours; the region's own PUE and intensity,
             // unless the user fixed the PUE for this comparison too.
             let best_pue = req.pue.unwrap_or(best.pue);
-            let there = emissions(energy(device_hours, power, req.utilization, best_pue), best.intensity());
+            let there = emissions(
+                energy(device_hours, power, req.utilization, best_pue),
+                best.intensity(),
+            );
             Alternative {
                 provider: best.provider.clone(),
                 region: best.region.clone(),
@@ -276,6 +309,9 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         },
         equivalents,
         cleaner_region,
+        embodied_kg,
+        total_kg: embodied_kg.map(|e| e + emissions_kg.get()),
+        lifecycle,
     })
 }
 
@@ -303,7 +339,10 @@ mod tests {
         assert!(close(e.get(), 25.0));
         assert!(close(emissions(e, GPerKwh(429.0)).get(), 10.725));
         // With utilization 0.8 and PUE 1.1: 25 × 0.8 × 1.1 = 22 kWh.
-        assert!(close(energy(Hours(100.0), Watts(250.0), 0.8, 1.1).get(), 22.0));
+        assert!(close(
+            energy(Hours(100.0), Watts(250.0), 0.8, 1.1).get(),
+            22.0
+        ));
     }
 
     fn request<'a>(device: &'a Device, site: Site<'a>) -> Request<'a> {
@@ -316,7 +355,28 @@ mod tests {
             power: None,
             utilization: 1.0,
             offset_pct: None,
+            embodied: None,
         }
+    }
+
+    #[test]
+    fn embodied_adds_to_the_total() {
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
+        req.power = Some(Watts(250.0));
+        req.embodied = Some(Overrides {
+            device_kg: Some(150.0),
+            server_kg: Some(2500.0),
+            devices_per_server: Some(8.0),
+            lifetime_years: Some(6.0),
+            lifetime_utilization: Some(0.85),
+        });
+        let est = estimate(&catalog, &req).unwrap();
+        // 100 device-hours × 462.5 kg / 44,676 h = 1.0352 kg; total 10.725 + 1.0352.
+        let embodied = 100.0 * 462.5 / 44_676.0;
+        assert!(close(est.embodied_kg.unwrap(), embodied));
+        assert!(close(est.total_kg.unwrap(), 10.725 + embodied));
     }
 
     #[test]
@@ -345,10 +405,23 @@ mod tests {
         // 2 × 250 W × 100 h × PUE = 50 kWh × PUE.
         let kwh = 50.0 * region.pue;
         assert!(close(est.energy_kwh, kwh));
-        assert!(close(est.emissions_kg, kwh * region.intensity_g_per_kwh / 1000.0));
-        assert!(close(est.offset_kg, est.emissions_kg * region.offset_pct / 100.0));
-        let car = catalog.equivalents.iter().find(|e| e.key == "car_km").unwrap();
-        assert!(close(est.equivalents["car_km"], est.emissions_kg / car.kg_co2_per_unit));
+        assert!(close(
+            est.emissions_kg,
+            kwh * region.intensity_g_per_kwh / 1000.0
+        ));
+        assert!(close(
+            est.offset_kg,
+            est.emissions_kg * region.offset_pct / 100.0
+        ));
+        let car = catalog
+            .equivalents
+            .iter()
+            .find(|e| e.key == "car_km")
+            .unwrap();
+        assert!(close(
+            est.equivalents["car_km"],
+            est.emissions_kg / car.kg_co2_per_unit
+        ));
     }
 
     #[test]
@@ -358,7 +431,11 @@ mod tests {
         for region in &catalog.regions {
             let est = estimate(&catalog, &request(device, Site::Region(region))).unwrap();
             let alt = est.cleaner_region.unwrap();
-            assert!(alt.emissions_kg <= est.emissions_kg * (1.0 + 1e-12), "{}", region.key());
+            assert!(
+                alt.emissions_kg <= est.emissions_kg * (1.0 + 1e-12),
+                "{}",
+                region.key()
+            );
             assert!(alt.saving_pct >= -1e-9);
         }
     }
@@ -372,10 +449,15 @@ mod tests {
             req.hours = Hours(hours);
             let err = estimate(&catalog, &req).unwrap_err();
             assert_eq!(err.exit_code(), 2);
-            assert!(err.to_string().contains("--hours must be a positive number"));
+            assert!(err
+                .to_string()
+                .contains("--hours must be a positive number"));
         }
         let mut req = request(device, Site::Intensity(GPerKwh(100.0)));
         req.count = 0;
-        assert!(estimate(&catalog, &req).unwrap_err().to_string().contains("--count"));
+        assert!(estimate(&catalog, &req)
+            .unwrap_err()
+            .to_string()
+            .contains("--count"));
     }
 }

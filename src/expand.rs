@@ -55,7 +55,10 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         columns.push("flops".into());
     }
     columns.extend(["devices", "hours"].map(String::from));
-    let json_keys: Vec<String> = columns.iter().map(|c| serde_json::to_string(c).unwrap_or_default()).collect();
+    let json_keys: Vec<String> = columns
+        .iter()
+        .map(|c| serde_json::to_string(c).unwrap_or_default())
+        .collect();
 
     let mut sink = match format {
         Format::Csv => {
@@ -80,12 +83,18 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
             });
         }
         if let Some((bracket, rung)) = info.bracket_rung {
-            cells.extend([bracket.to_string(), rung.to_string(), info.config.to_string()]);
+            cells.extend([
+                bracket.to_string(),
+                rung.to_string(),
+                info.config.to_string(),
+            ]);
         }
-        let cost = s
-            .cost
-            .evaluate(&mut slots, &info, resource)
-            .map_err(|e| Error::input(format!("trial {i}: `{}` {} ({})", e.formula, e.problem, e.value)))?;
+        let cost = s.cost.evaluate(&mut slots, &info, resource).map_err(|e| {
+            Error::input(format!(
+                "trial {i}: `{}` {} ({})",
+                e.formula, e.problem, e.value
+            ))
+        })?;
         if flops {
             cells.push((cost.work * f64::from(cost.devices)).to_string());
         }

@@ -33,7 +33,9 @@ pub const MAX_LEN: usize = 10_000;
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 200;
 
-const FUNCTIONS: [&str; 11] = ["min", "max", "log", "ln", "log2", "exp", "sqrt", "abs", "ceil", "floor", "round"];
+const FUNCTIONS: [&str; 11] = [
+    "min", "max", "log", "ln", "log2", "exp", "sqrt", "abs", "ceil", "floor", "round",
+];
 
 /// Why a formula did not parse.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,22 +132,36 @@ impl FormulaError {
 
 impl fmt::Display for FormulaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hint = |s: &Option<String>| s.as_ref().map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+        let hint = |s: &Option<String>| {
+            s.as_ref()
+                .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"))
+        };
         match self {
             FormulaError::Syntax { message, .. } => f.write_str(message),
-            FormulaError::UnknownVariable { name, suggestion, .. } => {
+            FormulaError::UnknownVariable {
+                name, suggestion, ..
+            } => {
                 write!(f, "unknown parameter '{name}'{}", hint(suggestion))
             }
-            FormulaError::UnknownFunction { name, suggestion, .. } => write!(
+            FormulaError::UnknownFunction {
+                name, suggestion, ..
+            } => write!(
                 f,
                 "unknown function '{name}'{}; the functions are {}",
                 hint(suggestion),
                 FUNCTIONS.join(", ")
             ),
-            FormulaError::Arity { name, expected, found, .. } => {
+            FormulaError::Arity {
+                name,
+                expected,
+                found,
+                ..
+            } => {
                 write!(f, "{name}() takes {expected}, not {found}")
             }
-            FormulaError::TooDeep { limit, .. } => write!(f, "the formula nests deeper than {limit} levels"),
+            FormulaError::TooDeep { limit, .. } => {
+                write!(f, "the formula nests deeper than {limit} levels")
+            }
             FormulaError::TooLong { len, limit } => {
                 write!(f, "the formula is {len} bytes long; the limit is {limit}")
             }
@@ -225,12 +241,25 @@ impl Formula {
     /// `variables`, whose index is the slot read at evaluation.
     pub fn parse(source: &str, variables: &[&str]) -> Result<Formula, FormulaError> {
         if source.len() > MAX_LEN {
-            return Err(FormulaError::TooLong { len: source.len(), limit: MAX_LEN });
+            return Err(FormulaError::TooLong {
+                len: source.len(),
+                limit: MAX_LEN,
+            });
         }
         let tokens = tokenize(source)?;
-        let mut p = Parser { tokens: &tokens, pos: 0, variables, program: Vec::new(), source };
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            variables,
+            program: Vec::new(),
+            source,
+        };
         if tokens.len() == 1 {
-            return Err(FormulaError::Syntax { offset: 0, len: 1, message: "empty formula".into() });
+            return Err(FormulaError::Syntax {
+                offset: 0,
+                len: 1,
+                message: "empty formula".into(),
+            });
         }
         p.expr(0)?;
         let end = &tokens[p.pos];
@@ -238,7 +267,10 @@ impl Formula {
             return Err(FormulaError::Syntax {
                 offset: end.offset,
                 len: end.len,
-                message: format!("unexpected '{}' after a complete formula", &source[end.offset..end.offset + end.len]),
+                message: format!(
+                    "unexpected '{}' after a complete formula",
+                    &source[end.offset..end.offset + end.len]
+                ),
             });
         }
         let program = fold(p.program);
@@ -249,7 +281,12 @@ impl Formula {
             .collect();
         used.sort_unstable();
         used.dedup();
-        Ok(Formula { source: source.to_string(), program, stack, used })
+        Ok(Formula {
+            source: source.to_string(),
+            program,
+            stack,
+            used,
+        })
     }
 
     /// Evaluate with `values[i]` bound to variable `i`; a missing slot reads
@@ -339,7 +376,9 @@ fn fold(program: Vec<Op>) -> Vec<Op> {
         };
         let all_const = arity > 0
             && out.len() >= arity
-            && out[out.len() - arity..].iter().all(|o| matches!(o, Op::Const(_)));
+            && out[out.len() - arity..]
+                .iter()
+                .all(|o| matches!(o, Op::Const(_)));
         if all_const {
             let args: Vec<f64> = out
                 .drain(out.len() - arity..)
@@ -412,7 +451,11 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
             b')' => Some(Tok::RParen),
             b',' => Some(Tok::Comma),
             b'*' if bytes.get(i + 1) == Some(&b'*') => {
-                out.push(Token { kind: Tok::Caret, offset: i, len: 2 });
+                out.push(Token {
+                    kind: Tok::Caret,
+                    offset: i,
+                    len: 2,
+                });
                 i += 2;
                 continue;
             }
@@ -420,7 +463,11 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
             _ => None,
         };
         if let Some(kind) = single {
-            out.push(Token { kind, offset: i, len: 1 });
+            out.push(Token {
+                kind,
+                offset: i,
+                len: 1,
+            });
             i += 1;
             continue;
         }
@@ -448,7 +495,10 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
                     return Err(FormulaError::Syntax {
                         offset: start,
                         len: j - start,
-                        message: format!("'{}' is not a number: the exponent has no digits", &s[start..j]),
+                        message: format!(
+                            "'{}' is not a number: the exponent has no digits",
+                            &s[start..j]
+                        ),
                     });
                 }
             }
@@ -458,14 +508,22 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
                 len: i - start,
                 message: format!("'{text}' is not a number"),
             })?;
-            out.push(Token { kind: Tok::Num(value), offset: start, len: i - start });
+            out.push(Token {
+                kind: Tok::Num(value),
+                offset: start,
+                len: i - start,
+            });
             continue;
         }
         if c.is_ascii_alphabetic() || c == b'_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            out.push(Token { kind: Tok::Name, offset: start, len: i - start });
+            out.push(Token {
+                kind: Tok::Name,
+                offset: start,
+                len: i - start,
+            });
             continue;
         }
         let ch = s[i..].chars().next().unwrap_or('?');
@@ -475,7 +533,11 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
             message: format!("unexpected character '{ch}'"),
         });
     }
-    out.push(Token { kind: Tok::End, offset: s.len(), len: 1 });
+    out.push(Token {
+        kind: Tok::End,
+        offset: s.len(),
+        len: 1,
+    });
     Ok(out)
 }
 
@@ -506,7 +568,10 @@ impl Parser<'_> {
 
     fn deeper(&self, depth: usize) -> Result<usize, FormulaError> {
         if depth >= MAX_DEPTH {
-            Err(FormulaError::TooDeep { offset: self.peek().offset, limit: MAX_DEPTH })
+            Err(FormulaError::TooDeep {
+                offset: self.peek().offset,
+                limit: MAX_DEPTH,
+            })
         } else {
             Ok(depth + 1)
         }
@@ -590,7 +655,8 @@ impl Parser<'_> {
                         name: name.to_string(),
                         offset: t.offset,
                         len: t.len,
-                        suggestion: suggest::closest(name, self.variables.iter().copied()).map(str::to_string),
+                        suggestion: suggest::closest(name, self.variables.iter().copied())
+                            .map(str::to_string),
                     }),
                 }
             }
@@ -602,7 +668,10 @@ impl Parser<'_> {
             _ => Err(FormulaError::Syntax {
                 offset: t.offset,
                 len: t.len,
-                message: format!("expected a number, parameter or '(' but found '{}'", self.text(t)),
+                message: format!(
+                    "expected a number, parameter or '(' but found '{}'",
+                    self.text(t)
+                ),
             }),
         }
     }
@@ -653,7 +722,11 @@ impl Parser<'_> {
         let func = match name.as_str() {
             "min" | "max" => {
                 arity("two or more arguments", args >= 2)?;
-                self.program.push(if name == "min" { Op::Min(args) } else { Op::Max(args) });
+                self.program.push(if name == "min" {
+                    Op::Min(args)
+                } else {
+                    Op::Max(args)
+                });
                 return Ok(());
             }
             "log" => Fun::Log10,
@@ -667,7 +740,8 @@ impl Parser<'_> {
             "round" => Fun::Round,
             _ => {
                 return Err(FormulaError::UnknownFunction {
-                    suggestion: suggest::closest(&name, FUNCTIONS.iter().copied()).map(str::to_string),
+                    suggestion: suggest::closest(&name, FUNCTIONS.iter().copied())
+                        .map(str::to_string),
                     name,
                     offset: name_tok.offset,
                     len: name_tok.len,
@@ -709,12 +783,19 @@ mod tests {
         assert!((eval("ln(exp(2))") - 2.0).abs() < 1e-15);
         assert_eq!(eval("min(3, 1, 2)"), 1.0);
         assert_eq!(eval("max(3, 1, 2)"), 3.0);
-        assert_eq!(eval("sqrt(16) + abs(-1) + ceil(1.2) + floor(1.8) + round(2.5) + log2(8)"), 4.0 + 1.0 + 2.0 + 1.0 + 3.0 + 3.0);
+        assert_eq!(
+            eval("sqrt(16) + abs(-1) + ceil(1.2) + floor(1.8) + round(2.5) + log2(8)"),
+            4.0 + 1.0 + 2.0 + 1.0 + 3.0 + 3.0
+        );
     }
 
     #[test]
     fn the_resnet_formula() {
-        let f = Formula::parse("3.2 * epochs / 90 * (256 / batch_size) ^ 0.1", &["epochs", "batch_size"]).unwrap();
+        let f = Formula::parse(
+            "3.2 * epochs / 90 * (256 / batch_size) ^ 0.1",
+            &["epochs", "batch_size"],
+        )
+        .unwrap();
         // 3.2 × 90 / 90 × 1^0.1 = 3.2.
         assert!((f.eval(&[90.0, 256.0]) - 3.2).abs() < 1e-12);
         // 3.2 × 30 / 90 × 0.25^0.1 = 1.0667 × 0.87055 = 0.92859.
@@ -722,37 +803,71 @@ mod tests {
         assert!((f.eval(&[30.0, 1024.0]) - want).abs() < 1e-12);
         assert_eq!(f.variables_used(), &[0, 1]);
         assert_eq!(f.as_constant(), None);
-        assert_eq!(Formula::parse("2 * (3 + 4)", &[]).unwrap().as_constant(), Some(14.0));
+        assert_eq!(
+            Formula::parse("2 * (3 + 4)", &[]).unwrap().as_constant(),
+            Some(14.0)
+        );
     }
 
     #[test]
     fn errors_say_what_and_where() {
         let e = Formula::parse("3 * epoch", &["epochs"]).unwrap_err();
-        assert_eq!(e.to_string(), "unknown parameter 'epoch' (did you mean 'epochs'?)");
+        assert_eq!(
+            e.to_string(),
+            "unknown parameter 'epoch' (did you mean 'epochs'?)"
+        );
         assert_eq!((e.offset(), e.len()), (4, 5));
         let e = Formula::parse("sqr(4)", &[]).unwrap_err();
-        assert!(e.to_string().starts_with("unknown function 'sqr' (did you mean 'sqrt'?)"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("unknown function 'sqr' (did you mean 'sqrt'?)"),
+            "{e}"
+        );
         let e = Formula::parse("(1 + 2", &[]).unwrap_err();
         assert_eq!(e.to_string(), "expected ')' to close '(' at column 1");
         assert_eq!(e.offset(), 6);
         let e = Formula::parse("2 3", &[]).unwrap_err();
-        assert_eq!((e.offset(), e.to_string().as_str()), (2, "unexpected '3' after a complete formula"));
+        assert_eq!(
+            (e.offset(), e.to_string().as_str()),
+            (2, "unexpected '3' after a complete formula")
+        );
         let e = Formula::parse("sqrt(1, 2)", &[]).unwrap_err();
         assert_eq!(e.to_string(), "sqrt() takes one argument, not 2");
-        assert!(matches!(Formula::parse("1e+", &[]), Err(FormulaError::Syntax { .. })));
-        assert_eq!(Formula::parse("   ", &[]).unwrap_err().to_string(), "empty formula");
-        assert_eq!(Formula::parse("2 → 3", &[]).unwrap_err().to_string(), "unexpected character '→'");
+        assert!(matches!(
+            Formula::parse("1e+", &[]),
+            Err(FormulaError::Syntax { .. })
+        ));
+        assert_eq!(
+            Formula::parse("   ", &[]).unwrap_err().to_string(),
+            "empty formula"
+        );
+        assert_eq!(
+            Formula::parse("2 → 3", &[]).unwrap_err().to_string(),
+            "unexpected character '→'"
+        );
     }
 
     #[test]
     fn limits() {
         let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(matches!(Formula::parse(&deep, &[]), Err(FormulaError::TooLong { .. })));
+        assert!(matches!(
+            Formula::parse(&deep, &[]),
+            Err(FormulaError::TooLong { .. })
+        ));
         let deep = format!("{}1{}", "(".repeat(4_000), ")".repeat(4_000));
-        assert!(matches!(Formula::parse(&deep, &[]), Err(FormulaError::TooDeep { .. })));
+        assert!(matches!(
+            Formula::parse(&deep, &[]),
+            Err(FormulaError::TooDeep { .. })
+        ));
         let minus = "-".repeat(5_000) + "1";
-        assert!(matches!(Formula::parse(&minus, &[]), Err(FormulaError::TooDeep { .. })));
-        assert!(matches!(Formula::parse(&"1+".repeat(5_001), &[]), Err(FormulaError::TooLong { .. })));
+        assert!(matches!(
+            Formula::parse(&minus, &[]),
+            Err(FormulaError::TooDeep { .. })
+        ));
+        assert!(matches!(
+            Formula::parse(&"1+".repeat(5_001), &[]),
+            Err(FormulaError::TooLong { .. })
+        ));
     }
 
     #[test]

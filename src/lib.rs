@@ -19,6 +19,7 @@
 
 pub mod catalog;
 pub mod cost;
+pub mod embodied;
 pub mod error;
 pub mod estimate;
 pub mod expand;

@@ -30,7 +30,9 @@ pub fn ranks(points: &[Point]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| {
         let (p, q) = (points[a], points[b]);
-        p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)).then(a.cmp(&b))
+        p.x.total_cmp(&q.x)
+            .then(p.y.total_cmp(&q.y))
+            .then(a.cmp(&b))
     });
     // Last point placed on each front: fronts' last points increase in
     // (y, x), so a binary search finds the first front that does not
@@ -39,9 +41,8 @@ pub fn ranks(points: &[Point]) -> Vec<u32> {
     let mut rank = vec![0u32; points.len()];
     for i in order {
         let p = points[i];
-        let k = lasts.partition_point(|&l| {
-            l.y.total_cmp(&p.y).then(l.x.total_cmp(&p.x)) == Ordering::Less
-        });
+        let k = lasts
+            .partition_point(|&l| l.y.total_cmp(&p.y).then(l.x.total_cmp(&p.x)) == Ordering::Less);
         if k == lasts.len() {
             lasts.push(p);
         } else {
@@ -57,8 +58,14 @@ pub fn ranks(points: &[Point]) -> Vec<u32> {
 /// on a log scale (the axes often span decades). Ties go to the lowest
 /// index. `None` for an empty front.
 pub fn knee(front: &[Point]) -> Option<usize> {
-    let lx: Vec<f64> = front.iter().map(|p| p.x.max(f64::MIN_POSITIVE).log10()).collect();
-    let ly: Vec<f64> = front.iter().map(|p| p.y.max(f64::MIN_POSITIVE).log10()).collect();
+    let lx: Vec<f64> = front
+        .iter()
+        .map(|p| p.x.max(f64::MIN_POSITIVE).log10())
+        .collect();
+    let ly: Vec<f64> = front
+        .iter()
+        .map(|p| p.y.max(f64::MIN_POSITIVE).log10())
+        .collect();
     let scale = |v: &[f64]| {
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -80,7 +87,9 @@ pub fn ranks_brute_force(points: &[Point]) -> Vec<u32> {
     while rank.contains(&0) {
         let layer: Vec<usize> = (0..points.len())
             .filter(|&i| rank[i] == 0)
-            .filter(|&i| !(0..points.len()).any(|j| rank[j] == 0 && dominates(points[j], points[i])))
+            .filter(|&i| {
+                !(0..points.len()).any(|j| rank[j] == 0 && dominates(points[j], points[i]))
+            })
             .collect();
         for i in layer {
             rank[i] = current;
@@ -103,7 +112,14 @@ mod tests {
     fn ranks_by_hand() {
         // (1,5) (2,3) (4,1) are the front; (3,4) is dominated by (2,3);
         // (5,5) by (3,4) too, so rank 3. (2,3) twice: equal points share a rank.
-        let pts = [p(1.0, 5.0), p(2.0, 3.0), p(4.0, 1.0), p(3.0, 4.0), p(5.0, 5.0), p(2.0, 3.0)];
+        let pts = [
+            p(1.0, 5.0),
+            p(2.0, 3.0),
+            p(4.0, 1.0),
+            p(3.0, 4.0),
+            p(5.0, 5.0),
+            p(2.0, 3.0),
+        ];
         assert_eq!(ranks(&pts), vec![1, 1, 1, 2, 3, 1]);
     }
 

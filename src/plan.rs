@@ -5,7 +5,7 @@
 //! computed from that order alone, so a plan is the same on any number of
 //! threads.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::pareto::{self, Point};
@@ -14,12 +14,14 @@ use crate::space::Strategy;
 use crate::sweep::{self, Evaluated, StrategyTotals};
 
 /// What the ranking minimises besides time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     /// Operational emissions: energy × grid intensity (the calculator's figure).
     #[default]
     Operational,
+    /// Operational plus embodied emissions.
+    Total,
 }
 
 /// One ranked option.
@@ -75,7 +77,9 @@ impl Plan {
         let mut strategy_ranks = vec![0u32; evaluated.len()];
         let mut per_strategy = Vec::with_capacity(totals.len());
         for s in 0..totals.len() {
-            let members: Vec<usize> = (0..evaluated.len()).filter(|&i| evaluated[i].strategy == s).collect();
+            let members: Vec<usize> = (0..evaluated.len())
+                .filter(|&i| evaluated[i].strategy == s)
+                .collect();
             let sub: Vec<Point> = members.iter().map(|&i| points[i]).collect();
             for (&i, r) in members.iter().zip(pareto::ranks(&sub)) {
                 strategy_ranks[i] = r;
@@ -88,9 +92,20 @@ impl Plan {
             .into_iter()
             .zip(overall_ranks)
             .zip(strategy_ranks)
-            .map(|((eval, pareto_rank), strategy_rank)| Ranked { eval, pareto_rank, strategy_rank })
+            .map(|((eval, pareto_rank), strategy_rank)| Ranked {
+                eval,
+                pareto_rank,
+                strategy_rank,
+            })
             .collect();
-        Ok(Plan { scenario, metric, totals, options, overall, per_strategy })
+        Ok(Plan {
+            scenario,
+            metric,
+            totals,
+            options,
+            overall,
+            per_strategy,
+        })
     }
 
     /// The strategy of an option.
@@ -100,10 +115,15 @@ impl Plan {
 
     /// Indices of the overall front, fastest first.
     pub fn front(&self) -> Vec<usize> {
-        let mut front: Vec<usize> = (0..self.options.len()).filter(|&i| self.options[i].pareto_rank == 1).collect();
+        let mut front: Vec<usize> = (0..self.options.len())
+            .filter(|&i| self.options[i].pareto_rank == 1)
+            .collect();
         front.sort_by(|&a, &b| {
             let (p, q) = (&self.options[a].eval, &self.options[b].eval);
-            p.wall_hours.total_cmp(&q.wall_hours).then(p.emissions_kg.total_cmp(&q.emissions_kg)).then(a.cmp(&b))
+            let (mp, mq) = (point(p, self.metric), point(q, self.metric));
+            mp.x.total_cmp(&mq.x)
+                .then(mp.y.total_cmp(&mq.y))
+                .then(a.cmp(&b))
         });
         front
     }
@@ -116,7 +136,14 @@ impl Plan {
 
 fn point(e: &Evaluated, metric: Metric) -> Point {
     match metric {
-        Metric::Operational => Point { x: e.wall_hours, y: e.emissions_kg },
+        Metric::Operational => Point {
+            x: e.wall_hours,
+            y: e.emissions_kg,
+        },
+        Metric::Total => Point {
+            x: e.wall_hours,
+            y: e.emissions_kg + e.embodied_kg,
+        },
     }
 }
 
@@ -128,7 +155,9 @@ fn marks(points: &[Point], members: &[usize], ranks: &[u32]) -> Marks {
             .iter()
             .min_by(|&&a, &&b| {
                 let (pa, pb) = (f(&points[a]), f(&points[b]));
-                pa.0.total_cmp(&pb.0).then(pa.1.total_cmp(&pb.1)).then(a.cmp(&b))
+                pa.0.total_cmp(&pb.0)
+                    .then(pa.1.total_cmp(&pb.1))
+                    .then(a.cmp(&b))
             })
             .expect("a strategy has options")
     };
@@ -137,5 +166,9 @@ fn marks(points: &[Point], members: &[usize], ranks: &[u32]) -> Marks {
     let front: Vec<usize> = members.iter().copied().filter(|&i| ranks[i] == 1).collect();
     let front_points: Vec<Point> = front.iter().map(|&i| points[i]).collect();
     let knee = pareto::knee(&front_points).map_or(lowest, |k| front[k]);
-    Marks { lowest, fastest, knee }
+    Marks {
+        lowest,
+        fastest,
+        knee,
+    }
 }

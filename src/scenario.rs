@@ -18,6 +18,7 @@ use toml::Spanned;
 
 use crate::catalog::{Catalog, Device, Kind, Precision, Region};
 use crate::cost::{precision_name, TrialCost, Work};
+use crate::embodied::Overrides;
 use crate::error::{Error, Result};
 use crate::formula::{Formula, FormulaError};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
@@ -69,6 +70,8 @@ pub struct Scenario {
     pub max_concurrent_devices: u32,
     /// Where the work formula is in the file (for messages about trials).
     pub work_at: (usize, usize),
+    /// `[embodied]`: overrides of the catalog's lifecycle figures.
+    pub embodied: Overrides,
 }
 
 // ---------------------------------------------------------------------------
@@ -86,6 +89,18 @@ struct RawFile {
     regions: Spanned<RawRegions>,
     #[serde(default)]
     execution: RawExecution,
+    #[serde(default)]
+    embodied: RawEmbodied,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmbodied {
+    device_kg: Option<f64>,
+    server_kg: Option<f64>,
+    devices_per_server: Option<f64>,
+    lifetime_years: Option<f64>,
+    lifetime_utilization: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,7 +197,10 @@ pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::io(format!("could not read scenario '{}'", path.display()), e))?;
     if meta.is_dir() {
-        return Err(Error::input(format!("'{}' is a directory, not a scenario file", path.display())));
+        return Err(Error::input(format!(
+            "'{}' is a directory, not a scenario file",
+            path.display()
+        )));
     }
     if meta.len() > MAX_SCENARIO_BYTES {
         return Err(Error::input(format!(
@@ -205,7 +223,12 @@ pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario
 /// Check scenario text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Result<Scenario> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-    Checker { path, text, catalog }.scenario(raw, options)
+    Checker {
+        path,
+        text,
+        catalog,
+    }
+    .scenario(raw, options)
 }
 
 /// A TOML or serde error, located, with unknown keys explained.
@@ -254,7 +277,9 @@ impl Checker<'_> {
 
     fn scenario(&self, raw: RawFile, options: Options) -> Result<Scenario> {
         let seed = match raw.scenario.seed {
-            Some(s) if *s.get_ref() < 0 => return Err(self.err(s.span().start, "seed must be zero or more")),
+            Some(s) if *s.get_ref() < 0 => {
+                return Err(self.err(s.span().start, "seed must be zero or more"))
+            }
             Some(s) => *s.get_ref() as u64,
             None => 0,
         };
@@ -276,12 +301,31 @@ impl Checker<'_> {
             Some(m) => {
                 let v = *m.get_ref();
                 if !(1..=i64::from(u32::MAX)).contains(&v) {
-                    return Err(self.err(m.span().start, "max_concurrent_devices must be at least 1"));
+                    return Err(
+                        self.err(m.span().start, "max_concurrent_devices must be at least 1")
+                    );
                 }
                 v as u32
             }
         };
+        let e = raw.embodied;
+        let embodied = Overrides {
+            device_kg: e.device_kg,
+            server_kg: e.server_kg,
+            devices_per_server: e.devices_per_server,
+            lifetime_years: e.lifetime_years,
+            lifetime_utilization: e.lifetime_utilization,
+        };
+        embodied
+            .check(|n| {
+                format!(
+                    "[embodied] {}",
+                    n.trim_start_matches("embodied-").replace('-', "_")
+                )
+            })
+            .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
         Ok(Scenario {
+            embodied,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
             seed,
@@ -301,7 +345,10 @@ impl Checker<'_> {
         if x > 0.0 && x < 1.0 {
             Ok(x)
         } else {
-            Err(self.err(v.span().start, format!("{what} must be between 0 and 1 (exclusive), not {x}")))
+            Err(self.err(
+                v.span().start,
+                format!("{what} must be between 0 and 1 (exclusive), not {x}"),
+            ))
         }
     }
 
@@ -311,7 +358,10 @@ impl Checker<'_> {
         let domain = match (&p.values, &p.value, &p.min, &p.max) {
             (Some(v), None, None, None) => {
                 if v.get_ref().is_empty() {
-                    return Err(self.err(v.span().start, format!("parameter '{name}' has an empty `values` list")));
+                    return Err(self.err(
+                        v.span().start,
+                        format!("parameter '{name}' has an empty `values` list"),
+                    ));
                 }
                 let levels = v
                     .get_ref()
@@ -320,13 +370,21 @@ impl Checker<'_> {
                     .collect::<Result<Vec<_>>>()?;
                 Domain::Values(levels)
             }
-            (None, Some(v), None, None) => Domain::Constant(self.level(v.get_ref(), v.span().start, &name)?),
+            (None, Some(v), None, None) => {
+                Domain::Constant(self.level(v.get_ref(), v.span().start, &name)?)
+            }
             (None, None, Some(min), Some(max)) => return self.range(name, &p, min, max),
             (None, None, None, None) => {
-                return Err(self.err(at, format!("parameter '{name}' needs `values`, `value`, or `min` and `max`")))
+                return Err(self.err(
+                    at,
+                    format!("parameter '{name}' needs `values`, `value`, or `min` and `max`"),
+                ))
             }
             (None, None, Some(m), None) | (None, None, None, Some(m)) => {
-                return Err(self.err(m.span().start, format!("parameter '{name}' needs both `min` and `max`")))
+                return Err(self.err(
+                    m.span().start,
+                    format!("parameter '{name}' needs both `min` and `max`"),
+                ))
             }
             _ => {
                 let second = [&p.value, &p.min, &p.max]
@@ -341,12 +399,21 @@ impl Checker<'_> {
             }
         };
         for (key, span) in [
-            ("distribution", p.distribution.as_ref().map(|s| s.span().start)),
+            (
+                "distribution",
+                p.distribution.as_ref().map(|s| s.span().start),
+            ),
             ("q", p.q.as_ref().map(|s| s.span().start)),
-            ("grid_points", p.grid_points.as_ref().map(|s| s.span().start)),
+            (
+                "grid_points",
+                p.grid_points.as_ref().map(|s| s.span().start),
+            ),
         ] {
             if let Some(offset) = span {
-                return Err(self.err(offset, format!("`{key}` applies only to `min`/`max` parameters ('{name}')")));
+                return Err(self.err(
+                    offset,
+                    format!("`{key}` applies only to `min`/`max` parameters ('{name}')"),
+                ));
             }
         }
         Ok(Param { name, domain })
@@ -360,7 +427,9 @@ impl Checker<'_> {
             toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
             other => Err(self.err(
                 at,
-                format!("parameter '{name}': values must be numbers, strings or booleans, not {other}"),
+                format!(
+                    "parameter '{name}': values must be numbers, strings or booleans, not {other}"
+                ),
             )),
         }
     }
@@ -376,7 +445,13 @@ impl Checker<'_> {
         }
     }
 
-    fn range(&self, name: String, p: &RawParam, min: &Spanned<toml::Value>, max: &Spanned<toml::Value>) -> Result<Param> {
+    fn range(
+        &self,
+        name: String,
+        p: &RawParam,
+        min: &Spanned<toml::Value>,
+        max: &Spanned<toml::Value>,
+    ) -> Result<Param> {
         let (lo, lo_int) = self.number(min, "min", &name)?;
         let (hi, hi_int) = self.number(max, "max", &name)?;
         if lo >= hi {
@@ -385,8 +460,13 @@ impl Checker<'_> {
                 format!("parameter '{name}' has min {lo} ≥ max {hi}; min must be below max"),
             ));
         }
-        const DISTRIBUTIONS: [&str; 5] =
-            ["uniform", "int_uniform", "q_uniform", "log_uniform_values", "q_log_uniform_values"];
+        const DISTRIBUTIONS: [&str; 5] = [
+            "uniform",
+            "int_uniform",
+            "q_uniform",
+            "log_uniform_values",
+            "q_log_uniform_values",
+        ];
         let q = |p: &RawParam| -> Result<f64> {
             match &p.q {
                 Some(q) if *q.get_ref() > 0.0 && q.get_ref().is_finite() => Ok(*q.get_ref()),
@@ -397,42 +477,56 @@ impl Checker<'_> {
                 )),
             }
         };
-        let distribution = match &p.distribution {
-            // As W&B does: integer bounds mean integers.
-            None if lo_int && hi_int => Distribution::IntUniform,
-            None => Distribution::Uniform,
-            Some(d) => match d.get_ref().as_str() {
-                "uniform" => Distribution::Uniform,
-                "int_uniform" => Distribution::IntUniform,
-                "q_uniform" => Distribution::QUniform(q(p)?),
-                "log_uniform_values" => Distribution::LogUniform,
-                "q_log_uniform_values" => Distribution::QLogUniform(q(p)?),
-                "log_uniform" => {
-                    return Err(self.err(
+        let distribution =
+            match &p.distribution {
+                // As W&B does: integer bounds mean integers.
+                None if lo_int && hi_int => Distribution::IntUniform,
+                None => Distribution::Uniform,
+                Some(d) => match d.get_ref().as_str() {
+                    "uniform" => Distribution::Uniform,
+                    "int_uniform" => Distribution::IntUniform,
+                    "q_uniform" => Distribution::QUniform(q(p)?),
+                    "log_uniform_values" => Distribution::LogUniform,
+                    "q_log_uniform_values" => Distribution::QLogUniform(q(p)?),
+                    "log_uniform" => return Err(self.err(
                         d.span().start,
                         "'log_uniform' takes its bounds as exponents in W&B; co2sweep supports \
                          'log_uniform_values' (bounds as values): use that",
-                    ))
-                }
-                other => {
-                    let hint = suggest::closest(other, DISTRIBUTIONS)
-                        .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                    return Err(self.err(
-                        d.span().start,
-                        format!("unknown distribution '{other}'{hint}; choose {}", suggest::or_list(&DISTRIBUTIONS)),
-                    ));
-                }
-            },
-        };
-        if matches!(distribution, Distribution::LogUniform | Distribution::QLogUniform(_)) && lo <= 0.0 {
+                    )),
+                    other => {
+                        let hint = suggest::closest(other, DISTRIBUTIONS)
+                            .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                        return Err(self.err(
+                            d.span().start,
+                            format!(
+                                "unknown distribution '{other}'{hint}; choose {}",
+                                suggest::or_list(&DISTRIBUTIONS)
+                            ),
+                        ));
+                    }
+                },
+            };
+        if matches!(
+            distribution,
+            Distribution::LogUniform | Distribution::QLogUniform(_)
+        ) && lo <= 0.0
+        {
             return Err(self.err(
                 min.span().start,
                 format!("parameter '{name}' is log-distributed, so min must be positive, not {lo}"),
             ));
         }
-        if p.q.is_some() && !matches!(distribution, Distribution::QUniform(_) | Distribution::QLogUniform(_)) {
+        if p.q.is_some()
+            && !matches!(
+                distribution,
+                Distribution::QUniform(_) | Distribution::QLogUniform(_)
+            )
+        {
             let at = p.q.as_ref().map_or(0, |q| q.span().start);
-            return Err(self.err(at, format!("`q` applies only to q_uniform and q_log_uniform_values ('{name}')")));
+            return Err(self.err(
+                at,
+                format!("`q` applies only to q_uniform and q_log_uniform_values ('{name}')"),
+            ));
         }
         let grid_points = match &p.grid_points {
             None => None,
@@ -440,19 +534,37 @@ impl Checker<'_> {
             Some(g) => return Err(self.err(g.span().start, "grid_points must be at least 1")),
         };
         if distribution == Distribution::IntUniform && (hi.floor() < lo.ceil()) {
-            return Err(self.err(min.span().start, format!("parameter '{name}' has no integer within [{lo}, {hi}]")));
+            return Err(self.err(
+                min.span().start,
+                format!("parameter '{name}' has no integer within [{lo}, {hi}]"),
+            ));
         }
         if let Distribution::QUniform(q) = distribution {
             if (hi / q).floor() < (lo / q).ceil() {
-                return Err(self.err(min.span().start, format!("parameter '{name}' has no multiple of {q} within [{lo}, {hi}]")));
+                return Err(self.err(
+                    min.span().start,
+                    format!("parameter '{name}' has no multiple of {q} within [{lo}, {hi}]"),
+                ));
             }
         }
-        Ok(Param { name, domain: Domain::Range { min: lo, max: hi, distribution, grid_points } })
+        Ok(Param {
+            name,
+            domain: Domain::Range {
+                min: lo,
+                max: hi,
+                distribution,
+                grid_points,
+            },
+        })
     }
 
     /// A formula value: a TOML number or a string to parse.
     fn formula(&self, v: &Spanned<toml::Value>, key: &str, params: &[Param]) -> Result<Formula> {
-        let numeric: Vec<&str> = params.iter().filter(|p| p.is_numeric()).map(|p| p.name.as_str()).collect();
+        let numeric: Vec<&str> = params
+            .iter()
+            .filter(|p| p.is_numeric())
+            .map(|p| p.name.as_str())
+            .collect();
         // Every slot is a parameter, so the formula's variable index is the slot.
         let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
         let (source, base) = match v.get_ref() {
@@ -460,10 +572,14 @@ impl Checker<'_> {
             toml::Value::Integer(i) => (i.to_string(), v.span().start),
             toml::Value::Float(f) => (format!("{f:e}"), v.span().start),
             other => {
-                return Err(self.err(v.span().start, format!("`{key}` must be a number or a formula string, not {other}")))
+                return Err(self.err(
+                    v.span().start,
+                    format!("`{key}` must be a number or a formula string, not {other}"),
+                ))
             }
         };
-        let formula = Formula::parse(&source, &names).map_err(|e| self.formula_error(&e, base, key, &source, &numeric))?;
+        let formula = Formula::parse(&source, &names)
+            .map_err(|e| self.formula_error(&e, base, key, &source, &numeric))?;
         for &slot in formula.variables_used() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
@@ -479,7 +595,14 @@ impl Checker<'_> {
         Ok(formula)
     }
 
-    fn formula_error(&self, e: &FormulaError, base: usize, key: &str, source: &str, numeric: &[&str]) -> Error {
+    fn formula_error(
+        &self,
+        e: &FormulaError,
+        base: usize,
+        key: &str,
+        source: &str,
+        numeric: &[&str],
+    ) -> Error {
         let known = if numeric.is_empty() {
             "the space has no numeric parameters".to_string()
         } else {
@@ -489,11 +612,18 @@ impl Checker<'_> {
             FormulaError::UnknownVariable { .. } => format!("; {known}"),
             _ => String::new(),
         };
-        let message = format!("in `{key}`: {e}{extra}\n{}", crate::formula::caret(source, e.offset(), e.len()));
+        let message = format!(
+            "in `{key}`: {e}{extra}\n{}",
+            crate::formula::caret(source, e.offset(), e.len())
+        );
         self.err(base + e.offset(), message)
     }
 
-    fn trial(&self, raw: Spanned<RawTrial>, params: &[Param]) -> Result<(TrialCost, (usize, usize))> {
+    fn trial(
+        &self,
+        raw: Spanned<RawTrial>,
+        params: &[Param],
+    ) -> Result<(TrialCost, (usize, usize))> {
         let at = raw.span().start;
         let t = raw.into_inner();
         let precision = match &t.precision {
@@ -503,14 +633,22 @@ impl Checker<'_> {
                 "bf16" => Precision::Bf16,
                 "fp16" => Precision::Fp16,
                 other => {
-                    return Err(self.err(p.span().start, format!("unknown precision '{other}'; choose 'fp32', 'bf16' or 'fp16'")))
+                    return Err(self.err(
+                        p.span().start,
+                        format!("unknown precision '{other}'; choose 'fp32', 'bf16' or 'fp16'"),
+                    ))
                 }
             },
         };
         let utilization = match &t.utilization {
             None => 1.0,
             Some(u) if *u.get_ref() > 0.0 && *u.get_ref() <= 1.0 => *u.get_ref(),
-            Some(u) => return Err(self.err(u.span().start, "utilization is a fraction of TDP within (0, 1]")),
+            Some(u) => {
+                return Err(self.err(
+                    u.span().start,
+                    "utilization is a fraction of TDP within (0, 1]",
+                ))
+            }
         };
         let devices = match &t.devices {
             None => Formula::parse("1", &[]).expect("a literal parses"),
@@ -519,34 +657,77 @@ impl Checker<'_> {
         let (work, work_span) = match (&t.reference_hardware, &t.hours, &t.flops) {
             (Some(dev), Some(hours), None) => {
                 if let Some(m) = &t.mfu {
-                    return Err(self.err(m.span().start, "`mfu` belongs to the FLOPs model (`flops`), not to `hours`"));
+                    return Err(self.err(
+                        m.span().start,
+                        "`mfu` belongs to the FLOPs model (`flops`), not to `hours`",
+                    ));
                 }
-                let device = self.catalog.device(dev.get_ref()).map_err(|e| self.err(dev.span().start, e.to_string()))?;
-                (Work::ReferenceHours { device: device.clone(), hours: self.formula(hours, "hours", params)? }, hours.span())
+                let device = self
+                    .catalog
+                    .device(dev.get_ref())
+                    .map_err(|e| self.err(dev.span().start, e.to_string()))?;
+                (
+                    Work::ReferenceHours {
+                        device: device.clone(),
+                        hours: self.formula(hours, "hours", params)?,
+                    },
+                    hours.span(),
+                )
             }
             (_, None, Some(flops)) => {
                 if let Some(r) = &t.reference_hardware {
-                    return Err(self.err(r.span().start, "`reference_hardware` belongs with `hours`; the FLOPs model needs none"));
+                    return Err(self.err(
+                        r.span().start,
+                        "`reference_hardware` belongs with `hours`; the FLOPs model needs none",
+                    ));
                 }
                 let mfu = match &t.mfu {
                     Some(m) if *m.get_ref() > 0.0 && *m.get_ref() <= 1.0 => *m.get_ref(),
-                    Some(m) => return Err(self.err(m.span().start, "mfu is a fraction of peak within (0, 1]")),
-                    None => return Err(self.err(flops.span().start, "the FLOPs model needs `mfu`, the achieved fraction of peak (e.g. 0.35)")),
+                    Some(m) => {
+                        return Err(
+                            self.err(m.span().start, "mfu is a fraction of peak within (0, 1]")
+                        )
+                    }
+                    None => return Err(self.err(
+                        flops.span().start,
+                        "the FLOPs model needs `mfu`, the achieved fraction of peak (e.g. 0.35)",
+                    )),
                 };
-                (Work::Flops { flops: self.formula(flops, "flops", params)?, mfu }, flops.span())
+                (
+                    Work::Flops {
+                        flops: self.formula(flops, "flops", params)?,
+                        mfu,
+                    },
+                    flops.span(),
+                )
             }
-            (_, Some(h), Some(_)) => {
-                return Err(self.err(h.span().start, "give either `hours` (with `reference_hardware`) or `flops` (with `mfu`), not both"))
-            }
+            (_, Some(h), Some(_)) => return Err(self.err(
+                h.span().start,
+                "give either `hours` (with `reference_hardware`) or `flops` (with `mfu`), not both",
+            )),
             (None, Some(h), None) => {
-                return Err(self.err(h.span().start, "`hours` needs `reference_hardware`: the device those hours were measured on"))
+                return Err(self.err(
+                    h.span().start,
+                    "`hours` needs `reference_hardware`: the device those hours were measured on",
+                ))
             }
             (_, None, None) => {
-                return Err(self.err(at, "[trial] needs `hours` with `reference_hardware`, or `flops` with `mfu`"))
+                return Err(self.err(
+                    at,
+                    "[trial] needs `hours` with `reference_hardware`, or `flops` with `mfu`",
+                ))
             }
         };
         let work_at = crate::error::line_col(self.text, work_span.start);
-        Ok((TrialCost { work, devices, utilization, precision }, work_at))
+        Ok((
+            TrialCost {
+                work,
+                devices,
+                utilization,
+                precision,
+            },
+            work_at,
+        ))
     }
 
     fn sampled(&self, raw: &Spanned<RawSampled>, name: &str) -> Result<Count> {
@@ -575,7 +756,12 @@ impl Checker<'_> {
         }
     }
 
-    fn strategies(&self, raw: Option<RawStrategies>, params: &[Param], options: Options) -> Result<Vec<Strategy>> {
+    fn strategies(
+        &self,
+        raw: Option<RawStrategies>,
+        params: &[Param],
+        options: Options,
+    ) -> Result<Vec<Strategy>> {
         let Some(s) = raw else {
             return Err(self.err(
                 self.text.len(),
@@ -588,9 +774,13 @@ impl Checker<'_> {
         let mut out = Vec::new();
         if let Some(g) = &s.grid {
             if let Some(key) = g.get_ref().keys().next() {
-                return Err(self.err(g.span().start, format!("unknown key '{key}' in [strategies.grid]; grid search takes no keys")));
+                return Err(self.err(
+                    g.span().start,
+                    format!("unknown key '{key}' in [strategies.grid]; grid search takes no keys"),
+                ));
             }
-            let n = space::count(params, &Strategy::Grid).map_err(|m| self.err(g.span().start, m))?;
+            let n =
+                space::count(params, &Strategy::Grid).map_err(|m| self.err(g.span().start, m))?;
             if n > GRID_LIMIT && !options.allow_large {
                 return Err(self.err(
                     g.span().start,
@@ -622,7 +812,9 @@ impl Checker<'_> {
             out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
         }
         if let Some(r) = &s.latin_hypercube {
-            out.push(Strategy::LatinHypercube(self.sampled(r, "latin_hypercube")?));
+            out.push(Strategy::LatinHypercube(
+                self.sampled(r, "latin_hypercube")?,
+            ));
         }
         if let Some(h) = &s.hyperband {
             let h = h.get_ref();
@@ -636,29 +828,64 @@ impl Checker<'_> {
                 ));
             };
             if !params[resource].is_numeric() {
-                return Err(self.err(h.resource.span().start, format!("hyperband resource '{}' must be numeric", h.resource.get_ref())));
+                return Err(self.err(
+                    h.resource.span().start,
+                    format!(
+                        "hyperband resource '{}' must be numeric",
+                        h.resource.get_ref()
+                    ),
+                ));
             }
             let eta = match &h.eta {
                 None => 3,
                 Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
-                Some(e) => return Err(self.err(e.span().start, format!("hyperband eta must be at least 2, not {}", e.get_ref()))),
+                Some(e) => {
+                    return Err(self.err(
+                        e.span().start,
+                        format!("hyperband eta must be at least 2, not {}", e.get_ref()),
+                    ))
+                }
             };
             let max_resource = *h.max_resource.get_ref();
             if !(max_resource.is_finite() && max_resource >= 1.0 && max_resource <= 1e12) {
-                return Err(self.err(h.max_resource.span().start, "hyperband max_resource must be at least 1"));
+                return Err(self.err(
+                    h.max_resource.span().start,
+                    "hyperband max_resource must be at least 1",
+                ));
             }
-            out.push(Strategy::Hyperband { resource, max_resource, eta, resume: h.resume });
+            out.push(Strategy::Hyperband {
+                resource,
+                max_resource,
+                eta,
+                resume: h.resume,
+            });
         }
         if out.is_empty() {
-            return Err(self.err(at, "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband"));
+            return Err(self.err(
+                at,
+                "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
+            ));
         }
         for strategy in &out {
             let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
             if n > space::HARD_LIMIT {
-                return Err(self.err(at, format!("{} would run {n} trials, above the limit of {}", strategy.name(), space::HARD_LIMIT)));
+                return Err(self.err(
+                    at,
+                    format!(
+                        "{} would run {n} trials, above the limit of {}",
+                        strategy.name(),
+                        space::HARD_LIMIT
+                    ),
+                ));
             }
             if matches!(strategy, Strategy::LatinHypercube(_)) && n > space::LHS_LIMIT {
-                return Err(self.err(at, format!("latin_hypercube would run {n} trials, above its limit of {}", space::LHS_LIMIT)));
+                return Err(self.err(
+                    at,
+                    format!(
+                        "latin_hypercube would run {n} trials, above its limit of {}",
+                        space::LHS_LIMIT
+                    ),
+                ));
             }
         }
         Ok(out)
@@ -667,7 +894,10 @@ impl Checker<'_> {
     fn hardware(&self, raw: Spanned<RawCandidates>, cost: &TrialCost) -> Result<Vec<Device>> {
         let list = raw.into_inner().candidates;
         if list.get_ref().is_empty() {
-            return Err(self.err(list.span().start, "[hardware] candidates is empty; name at least one device, or \"*\""));
+            return Err(self.err(
+                list.span().start,
+                "[hardware] candidates is empty; name at least one device, or \"*\"",
+            ));
         }
         let mut out: Vec<Device> = Vec::new();
         for item in list.get_ref() {
@@ -689,13 +919,22 @@ impl Checker<'_> {
                     .filter(|d| k.is_none_or(|k| d.kind == k) && cost.multiplier(d).is_ok())
                     .collect(),
                 None => {
-                    let d = self.catalog.device(pattern).map_err(|e| self.err(at, e.to_string()))?;
+                    let d = self
+                        .catalog
+                        .device(pattern)
+                        .map_err(|e| self.err(at, e.to_string()))?;
                     cost.multiplier(d).map_err(|m| self.err(at, m))?;
                     vec![d]
                 }
             };
             if picked.is_empty() {
-                return Err(self.err(at, format!("'{pattern}' matches no device whose runtime can be scaled at {}", precision_name(cost.precision))));
+                return Err(self.err(
+                    at,
+                    format!(
+                        "'{pattern}' matches no device whose runtime can be scaled at {}",
+                        precision_name(cost.precision)
+                    ),
+                ));
             }
             for d in picked {
                 if !out.iter().any(|o| o.name == d.name) {
@@ -711,11 +950,16 @@ impl Checker<'_> {
         let private_pue = match &raw.private_pue {
             None => PRIVATE_PUE,
             Some(p) if (1.0..=3.0).contains(p.get_ref()) => *p.get_ref(),
-            Some(p) => return Err(self.err(p.span().start, "private_pue must be within 1.0 to 3.0")),
+            Some(p) => {
+                return Err(self.err(p.span().start, "private_pue must be within 1.0 to 3.0"))
+            }
         };
         let list = raw.candidates;
         if list.get_ref().is_empty() {
-            return Err(self.err(list.span().start, "[regions] candidates is empty; name at least one region, or \"*\""));
+            return Err(self.err(
+                list.span().start,
+                "[regions] candidates is empty; name at least one region, or \"*\"",
+            ));
         }
         let mut out: Vec<Region> = Vec::new();
         for item in list.get_ref() {
@@ -724,7 +968,10 @@ impl Checker<'_> {
             let picked: Vec<Region> = if pattern == "*" {
                 self.catalog.regions.clone()
             } else if let Some(code) = pattern.strip_prefix("country:") {
-                let c = self.catalog.country(code).map_err(|e| self.err(at, e.to_string()))?;
+                let c = self
+                    .catalog
+                    .country(code)
+                    .map_err(|e| self.err(at, e.to_string()))?;
                 vec![Region {
                     provider: "country".into(),
                     region: c.code.clone(),
@@ -738,7 +985,8 @@ impl Checker<'_> {
                     pue_source: if raw.private_pue.is_some() {
                         "[regions] private_pue".into()
                     } else {
-                        "default for private infrastructure: Uptime Institute 2023 average (1.58)".into()
+                        "default for private infrastructure: Uptime Institute 2023 average (1.58)"
+                            .into()
                     },
                     offset_pct: 0.0,
                     grid_zone: None,
@@ -755,14 +1003,27 @@ impl Checker<'_> {
                     let providers = self.catalog.providers();
                     let hint = suggest::closest(provider, providers.iter().copied())
                         .map_or(String::new(), |s| format!(" (did you mean '{s}:*'?)"));
-                    return Err(self.err(at, format!("unknown provider '{provider}'{hint}; the providers are {}", providers.join(", "))));
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "unknown provider '{provider}'{hint}; the providers are {}",
+                            providers.join(", ")
+                        ),
+                    ));
                 }
                 regions
             } else {
-                vec![self.catalog.region(pattern).map_err(|e| self.err(at, e.to_string()))?.clone()]
+                vec![self
+                    .catalog
+                    .region(pattern)
+                    .map_err(|e| self.err(at, e.to_string()))?
+                    .clone()]
             };
             for r in picked {
-                if !out.iter().any(|o| o.provider == r.provider && o.region == r.region) {
+                if !out
+                    .iter()
+                    .any(|o| o.provider == r.provider && o.region == r.region)
+                {
                     out.push(r);
                 }
             }
@@ -823,7 +1084,12 @@ max_concurrent_devices = 64
 "#;
 
     fn check(text: &str) -> Result<Scenario> {
-        parse(Path::new("s.toml"), text, &Catalog::bundled().unwrap(), Options::default())
+        parse(
+            Path::new("s.toml"),
+            text,
+            &Catalog::bundled().unwrap(),
+            Options::default(),
+        )
     }
 
     fn error(text: &str) -> String {
@@ -836,12 +1102,18 @@ max_concurrent_devices = 64
         assert_eq!(s.name, "ResNet-50 on ImageNet");
         assert_eq!(s.seed, 7);
         let names: Vec<&str> = s.params.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["learning_rate", "batch_size", "epochs", "optimizer"]);
+        assert_eq!(
+            names,
+            ["learning_rate", "batch_size", "epochs", "optimizer"]
+        );
         assert_eq!(s.strategies.len(), 3);
         // 4 × 3 × 3 × 2 = 72 grid trials.
         assert_eq!(space::count(&s.params, &s.strategies[0]), Ok(72));
         assert_eq!(s.hardware.len(), 3);
-        assert!(s.sites.iter().any(|r| r.provider == "country" && r.region == "FR"));
+        assert!(s
+            .sites
+            .iter()
+            .any(|r| r.provider == "country" && r.region == "FR"));
         assert_eq!(s.max_concurrent_devices, 64);
     }
 
@@ -849,7 +1121,10 @@ max_concurrent_devices = 64
     fn unknown_key_suggests_the_right_one() {
         let text = EXAMPLE.replace("grid_points = 4", "grid_point = 4");
         let e = error(&text);
-        assert!(e.starts_with("s.toml:10:1: unknown key 'grid_point' (did you mean 'grid_points'?)"), "{e}");
+        assert!(
+            e.starts_with("s.toml:10:1: unknown key 'grid_point' (did you mean 'grid_points'?)"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -857,7 +1132,10 @@ max_concurrent_devices = 64
         let text = EXAMPLE.replace("3.2 * epochs / 90", "3.2 * epoch / 90");
         let e = error(&text);
         // Line 23; the formula starts at column 10 (after `hours = "`), 'epoch' 6 chars in.
-        assert!(e.starts_with("s.toml:23:16: in `hours`: unknown parameter 'epoch'"), "{e}");
+        assert!(
+            e.starts_with("s.toml:23:16: in `hours`: unknown parameter 'epoch'"),
+            "{e}"
+        );
         assert!(e.contains("did you mean 'epochs'"), "{e}");
     }
 
@@ -871,7 +1149,10 @@ max_concurrent_devices = 64
     fn min_not_below_max() {
         let text = EXAMPLE.replace("max = 1e-1", "max = 1e-5");
         let e = error(&text);
-        assert!(e.starts_with("s.toml:8:7: parameter 'learning_rate' has min 0.0001 ≥ max 0.00001"), "{e}");
+        assert!(
+            e.starts_with("s.toml:8:7: parameter 'learning_rate' has min 0.0001 ≥ max 0.00001"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -879,7 +1160,12 @@ max_concurrent_devices = 64
         let text = EXAMPLE.replace("grid_points = 4", "grid_points = 2000000");
         let e = error(&text);
         assert!(e.contains("grid search would run 36,000,000 trials"), "{e}");
-        let s = parse(Path::new("s.toml"), &text, &Catalog::bundled().unwrap(), Options { allow_large: true });
+        let s = parse(
+            Path::new("s.toml"),
+            &text,
+            &Catalog::bundled().unwrap(),
+            Options { allow_large: true },
+        );
         assert!(s.is_ok());
     }
 }

@@ -120,17 +120,26 @@ impl Param {
         match &self.domain {
             Domain::Constant(l) => vec![Param::slot(std::slice::from_ref(l), 0)],
             Domain::Values(v) => (0..v.len()).map(|i| Param::slot(v, i)).collect(),
-            Domain::Range { min, max, distribution, grid_points } => {
+            Domain::Range {
+                min,
+                max,
+                distribution,
+                grid_points,
+            } => {
                 let (min, max) = (*min, *max);
                 let n = grid_points.unwrap_or(0);
                 match (distribution, grid_points) {
                     (Distribution::IntUniform, None) => {
                         let lo = min.ceil();
-                        (0..self.grid_len().unwrap_or(0)).map(|k| lo + k as f64).collect()
+                        (0..self.grid_len().unwrap_or(0))
+                            .map(|k| lo + k as f64)
+                            .collect()
                     }
                     (Distribution::QUniform(q), None) => {
                         let lo = (min / q).ceil();
-                        (0..self.grid_len().unwrap_or(0)).map(|k| (lo + k as f64) * q).collect()
+                        (0..self.grid_len().unwrap_or(0))
+                            .map(|k| (lo + k as f64) * q)
+                            .collect()
                     }
                     (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
                         let levels = spaced(min.ln(), max.ln(), n).map(f64::exp);
@@ -146,8 +155,16 @@ impl Param {
     pub fn grid_is_exhaustive(&self) -> bool {
         match &self.domain {
             Domain::Constant(_) | Domain::Values(_) => true,
-            Domain::Range { distribution, grid_points, .. } => {
-                grid_points.is_none() && matches!(distribution, Distribution::IntUniform | Distribution::QUniform(_))
+            Domain::Range {
+                distribution,
+                grid_points,
+                ..
+            } => {
+                grid_points.is_none()
+                    && matches!(
+                        distribution,
+                        Distribution::IntUniform | Distribution::QUniform(_)
+                    )
             }
         }
     }
@@ -157,7 +174,12 @@ impl Param {
         match &self.domain {
             Domain::Constant(l) => Param::slot(std::slice::from_ref(l), 0),
             Domain::Values(v) => Param::slot(v, ((u * v.len() as f64) as usize).min(v.len() - 1)),
-            Domain::Range { min, max, distribution, .. } => {
+            Domain::Range {
+                min,
+                max,
+                distribution,
+                ..
+            } => {
                 let (min, max) = (*min, *max);
                 match *distribution {
                     Distribution::Uniform => min + u * (max - min),
@@ -167,7 +189,9 @@ impl Param {
                     }
                     Distribution::QUniform(q) => round_to(min + u * (max - min), q),
                     Distribution::LogUniform => (min.ln() + u * (max.ln() - min.ln())).exp(),
-                    Distribution::QLogUniform(q) => round_to((min.ln() + u * (max.ln() - min.ln())).exp(), q),
+                    Distribution::QLogUniform(q) => {
+                        round_to((min.ln() + u * (max.ln() - min.ln())).exp(), q)
+                    }
                 }
             }
         }
@@ -383,7 +407,11 @@ enum Plan {
     Sobol,
     /// One permutation of strata per parameter.
     LatinHypercube(Vec<Vec<u32>>),
-    Hyperband { rungs: Vec<Rung>, resource: usize, resume: bool },
+    Hyperband {
+        rungs: Vec<Rung>,
+        resource: usize,
+        resume: bool,
+    },
 }
 
 /// Largest job set expanded, even with `--allow-large`: at a few million
@@ -400,21 +428,29 @@ pub fn count(params: &[Param], strategy: &Strategy) -> Result<u64, String> {
     match strategy {
         Strategy::Grid => params.iter().try_fold(1u64, |acc, p| {
             let n = p.grid_len()?;
-            acc.checked_mul(n).ok_or_else(|| "the grid has more than 18,446,744,073,709,551,615 trials".to_string())
+            acc.checked_mul(n).ok_or_else(|| {
+                "the grid has more than 18,446,744,073,709,551,615 trials".to_string()
+            })
         }),
         Strategy::Random(c) => Ok(sampled(*c, random_trials_for)),
         Strategy::LatinHypercube(c) => Ok(sampled(*c, |q, _| lhs_trials_for(q))),
         Strategy::Sobol(c) => Ok(sampled(*c, |q, _| sobol_trials_for(q))),
-        Strategy::Hyperband { max_resource, eta, .. } => {
-            Ok(hyperband_rungs(*max_resource, *eta).iter().map(|r| r.configs).sum())
-        }
+        Strategy::Hyperband {
+            max_resource, eta, ..
+        } => Ok(hyperband_rungs(*max_resource, *eta)
+            .iter()
+            .map(|r| r.configs)
+            .sum()),
     }
 }
 
 fn sampled(count: Count, target: fn(f64, f64) -> u64) -> u64 {
     match count {
         Count::Trials(n) => n,
-        Count::Target { top_fraction, confidence } => target(top_fraction, confidence),
+        Count::Target {
+            top_fraction,
+            confidence,
+        } => target(top_fraction, confidence),
     }
 }
 
@@ -446,17 +482,29 @@ impl<'a> JobSet<'a> {
             }
             Strategy::LatinHypercube(_) => {
                 if len > LHS_LIMIT {
-                    return Err(format!("latin_hypercube supports at most {LHS_LIMIT} trials"));
+                    return Err(format!(
+                        "latin_hypercube supports at most {LHS_LIMIT} trials"
+                    ));
                 }
                 Plan::LatinHypercube(lhs_strata(params.len(), len, seed))
             }
-            Strategy::Hyperband { resource, max_resource, eta, resume } => Plan::Hyperband {
+            Strategy::Hyperband {
+                resource,
+                max_resource,
+                eta,
+                resume,
+            } => Plan::Hyperband {
                 rungs: hyperband_rungs(*max_resource, *eta),
                 resource: *resource,
                 resume: *resume,
             },
         };
-        Ok(JobSet { params, seed, plan, len })
+        Ok(JobSet {
+            params,
+            seed,
+            plan,
+            len,
+        })
     }
 
     /// Number of trials.
@@ -484,7 +532,10 @@ impl<'a> JobSet<'a> {
 
     /// Write trial `index`'s slot values into `slots` (one per parameter).
     pub fn trial(&self, index: u64, slots: &mut [f64]) -> TrialInfo {
-        let mut info = TrialInfo { config: index, ..TrialInfo::default() };
+        let mut info = TrialInfo {
+            config: index,
+            ..TrialInfo::default()
+        };
         match &self.plan {
             Plan::Grid(levels) => {
                 let mut rest = index;
@@ -509,7 +560,11 @@ impl<'a> JobSet<'a> {
                     *slot = p.sample(u);
                 }
             }
-            Plan::Hyperband { rungs, resource, resume } => {
+            Plan::Hyperband {
+                rungs,
+                resource,
+                resume,
+            } => {
                 let at = rungs.partition_point(|r| r.first_trial <= index) - 1;
                 let rung = &rungs[at];
                 // Promoted configurations are taken to be the bracket's first
@@ -589,7 +644,9 @@ pub fn quality(params: &[Param], strategy: &Strategy, trials: u64, top_fraction:
             .filter(|p| !p.grid_is_exhaustive())
             .map(|p| hit_probability(top_fraction, p.grid_len().unwrap_or(0) as f64))
             .fold(1.0, f64::min),
-        Strategy::Hyperband { max_resource, eta, .. } => {
+        Strategy::Hyperband {
+            max_resource, eta, ..
+        } => {
             let configs: u64 = hyperband_rungs(*max_resource, *eta)
                 .iter()
                 .filter(|r| r.rung == 0)
@@ -607,11 +664,28 @@ mod tests {
     use proptest::prelude::{prop_assert, prop_assert_eq, proptest};
 
     fn values(name: &str, v: &[f64]) -> Param {
-        Param { name: name.into(), domain: Domain::Values(v.iter().map(|&x| Level::Num(x)).collect()) }
+        Param {
+            name: name.into(),
+            domain: Domain::Values(v.iter().map(|&x| Level::Num(x)).collect()),
+        }
     }
 
-    fn range(name: &str, min: f64, max: f64, distribution: Distribution, grid_points: Option<u32>) -> Param {
-        Param { name: name.into(), domain: Domain::Range { min, max, distribution, grid_points } }
+    fn range(
+        name: &str,
+        min: f64,
+        max: f64,
+        distribution: Distribution,
+        grid_points: Option<u32>,
+    ) -> Param {
+        Param {
+            name: name.into(),
+            domain: Domain::Range {
+                min,
+                max,
+                distribution,
+                grid_points,
+            },
+        }
     }
 
     #[test]
@@ -630,11 +704,22 @@ mod tests {
         // s=4: 81, s=3: ceil(5/4 × 27) = 34, s=2: ceil(5/3 × 9) = 15,
         // s=1: ceil(5/2 × 3) = 8, s=0: 5. 81 + 34 + 15 + 8 + 5 = 143.
         let rungs = hyperband_rungs(81.0, 3);
-        let firsts: Vec<u64> = rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).collect();
+        let firsts: Vec<u64> = rungs
+            .iter()
+            .filter(|r| r.rung == 0)
+            .map(|r| r.configs)
+            .collect();
         assert_eq!(firsts, vec![81, 34, 15, 8, 5]);
         // Bracket 4 rungs: 81 at 1, 27 at 3, 9 at 9, 3 at 27, 1 at 81.
-        let b4: Vec<(u64, f64)> = rungs.iter().filter(|r| r.bracket == 4).map(|r| (r.configs, r.resource)).collect();
-        assert_eq!(b4, vec![(81, 1.0), (27, 3.0), (9, 9.0), (3, 27.0), (1, 81.0)]);
+        let b4: Vec<(u64, f64)> = rungs
+            .iter()
+            .filter(|r| r.bracket == 4)
+            .map(|r| (r.configs, r.resource))
+            .collect();
+        assert_eq!(
+            b4,
+            vec![(81, 1.0), (27, 3.0), (9, 9.0), (3, 27.0), (1, 81.0)]
+        );
         // Trials over all rungs: bracket 4: 121, 3: 34+11+3+1 = 49, 2: 15+5+1 = 21, 1: 8+2 = 10, 0: 5 → 206.
         let total: u64 = rungs.iter().map(|r| r.configs).sum();
         assert_eq!(total, 206);
@@ -667,12 +752,23 @@ mod tests {
             assert!((got / want - 1.0).abs() < 1e-12, "{levels:?}");
         }
         // int_uniform 2..=5 enumerates 2, 3, 4, 5.
-        assert_eq!(range("k", 2.0, 5.0, Distribution::IntUniform, None).grid_levels(), vec![2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(
+            range("k", 2.0, 5.0, Distribution::IntUniform, None).grid_levels(),
+            vec![2.0, 3.0, 4.0, 5.0]
+        );
         // q_uniform 0..=1 step 0.25: 0, 0.25, 0.5, 0.75, 1.
-        assert_eq!(range("d", 0.0, 1.0, Distribution::QUniform(0.25), None).grid_len(), Ok(5));
+        assert_eq!(
+            range("d", 0.0, 1.0, Distribution::QUniform(0.25), None).grid_len(),
+            Ok(5)
+        );
         // uniform with 3 points: 0, 0.5, 1.
-        assert_eq!(range("u", 0.0, 1.0, Distribution::Uniform, Some(3)).grid_levels(), vec![0.0, 0.5, 1.0]);
-        assert!(range("u", 0.0, 1.0, Distribution::Uniform, None).grid_len().is_err());
+        assert_eq!(
+            range("u", 0.0, 1.0, Distribution::Uniform, Some(3)).grid_levels(),
+            vec![0.0, 0.5, 1.0]
+        );
+        assert!(range("u", 0.0, 1.0, Distribution::Uniform, None)
+            .grid_len()
+            .is_err());
     }
 
     #[test]
@@ -691,7 +787,10 @@ mod tests {
 
     #[test]
     fn random_is_reproducible_and_order_free() {
-        let params = vec![range("lr", 1e-4, 1e-1, Distribution::LogUniform, None), values("b", &[1.0, 2.0])];
+        let params = vec![
+            range("lr", 1e-4, 1e-1, Distribution::LogUniform, None),
+            values("b", &[1.0, 2.0]),
+        ];
         let set = JobSet::new(&params, &Strategy::Random(Count::Trials(10)), 7).unwrap();
         let mut a = [0.0; 2];
         let mut b = [0.0; 2];
@@ -723,8 +822,16 @@ mod tests {
 
     #[test]
     fn hyperband_sets_the_resource_and_keeps_configs() {
-        let params = vec![values("epochs", &[30.0, 60.0, 90.0]), range("lr", 1e-4, 1e-1, Distribution::LogUniform, None)];
-        let hb = Strategy::Hyperband { resource: 0, max_resource: 81.0, eta: 3, resume: true };
+        let params = vec![
+            values("epochs", &[30.0, 60.0, 90.0]),
+            range("lr", 1e-4, 1e-1, Distribution::LogUniform, None),
+        ];
+        let hb = Strategy::Hyperband {
+            resource: 0,
+            max_resource: 81.0,
+            eta: 3,
+            resume: true,
+        };
         let set = JobSet::new(&params, &hb, 1).unwrap();
         assert_eq!(set.len(), 206);
         let mut first = [0.0; 2];
@@ -732,7 +839,10 @@ mod tests {
         let a = set.trial(0, &mut first);
         // Trial 81 is bracket 4, rung 1: configuration 0 again, at budget 3.
         let b = set.trial(81, &mut promoted);
-        assert_eq!((a.bracket_rung, b.bracket_rung), (Some((4, 0)), Some((4, 1))));
+        assert_eq!(
+            (a.bracket_rung, b.bracket_rung),
+            (Some((4, 0)), Some((4, 1)))
+        );
         assert_eq!(b.config, 0);
         assert_eq!(first[1], promoted[1]);
         assert_eq!((first[0], promoted[0]), (1.0, 3.0));
@@ -741,7 +851,10 @@ mod tests {
 
     #[test]
     fn grid_quality_follows_the_important_continuous_parameter() {
-        let params = vec![range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4)), values("b", &[1.0, 2.0, 3.0])];
+        let params = vec![
+            range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4)),
+            values("b", &[1.0, 2.0, 3.0]),
+        ];
         // Only lr is continuous, with 4 levels: 1 − 0.95^4 = 0.18549375.
         let q = quality(&params, &Strategy::Grid, 12, 0.05);
         assert!((q - 0.18549375).abs() < 1e-12);

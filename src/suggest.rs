@@ -35,7 +35,11 @@ pub fn closest<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// Up to `n` candidates ranked by closeness to `query` (ties by name), for
 /// "the closest names are ..." lists. Candidates containing the query rank
 /// first, so a partial name lists its completions.
-pub fn ranked<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn ranked<'a>(
+    query: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let q = query.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
@@ -57,7 +61,10 @@ pub fn or_list<S: AsRef<str>>(items: &[S]) -> String {
         [one] => format!("'{}'", one.as_ref()),
         [rest @ .., last] => format!(
             "{} or '{}'",
-            rest.iter().map(|s| format!("'{}'", s.as_ref())).collect::<Vec<_>>().join(", "),
+            rest.iter()
+                .map(|s| format!("'{}'", s.as_ref()))
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }
@@ -85,7 +92,10 @@ mod tests {
     #[test]
     fn ranked_puts_completions_first() {
         let names = ["A100 SXM4 40GB", "A10G", "V100 PCIe 16GB", "A100 PCIe 80GB"];
-        assert_eq!(ranked("a100", names, 2), vec!["A100 PCIe 80GB", "A100 SXM4 40GB"]);
+        assert_eq!(
+            ranked("a100", names, 2),
+            vec!["A100 PCIe 80GB", "A100 SXM4 40GB"]
+        );
     }
 
     #[test]

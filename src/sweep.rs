@@ -69,6 +69,8 @@ pub struct Evaluated {
     pub emissions_kg: f64,
     /// Part of the emissions the provider offsets or matches, kg CO2eq.
     pub offset_kg: f64,
+    /// Embodied emissions of the device-hours used, kg CO2eq (see [`crate::embodied`]).
+    pub embodied_kg: f64,
 }
 
 /// A trial whose cost could not be computed, with its parameters.
@@ -88,7 +90,11 @@ fn trial_error(scenario: &Scenario, set: &JobSet, index: u64, e: &TrialError) ->
         .bracket_rung
         .map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
     let (line, column) = scenario.work_at;
-    let key = if e.formula == "devices" { "devices" } else { scenario.cost.work_key() };
+    let key = if e.formula == "devices" {
+        "devices"
+    } else {
+        scenario.cost.work_key()
+    };
     Error::input(format!(
         "{}:{line}:{column}: `{key}` gives {} for trial {index} of {}{rung} ({}); it {}",
         scenario.path.display(),
@@ -136,7 +142,11 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     };
     let trials = set.len();
     let configurations = match set.rungs() {
-        Some(rungs) => rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).sum(),
+        Some(rungs) => rungs
+            .iter()
+            .filter(|r| r.rung == 0)
+            .map(|r| r.configs)
+            .sum(),
         None => trials,
     };
     Ok(StrategyTotals {
@@ -161,7 +171,10 @@ fn evaluate_all(scenario: &Scenario, set: &JobSet, resource: Option<usize>) -> R
             (start..end)
                 .map(|i| {
                     let info = set.trial(i, &mut slots);
-                    scenario.cost.evaluate(&mut slots, &info, resource).map_err(|e| (i, e))
+                    scenario
+                        .cost
+                        .evaluate(&mut slots, &info, resource)
+                        .map_err(|e| (i, e))
                 })
                 .collect()
         })
@@ -224,6 +237,11 @@ pub fn makespan(mut trials: Vec<Cost>, capacity: u32) -> f64 {
 /// Every option of a scenario, given each strategy's totals: strategies in
 /// order, then hardware, then sites.
 pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Evaluated>> {
+    let embodied: Vec<f64> = scenario
+        .hardware
+        .iter()
+        .map(|d| scenario.embodied.lifecycle(d).kg_per_device_hour())
+        .collect();
     let multipliers: Vec<f64> = scenario
         .hardware
         .iter()
@@ -235,7 +253,8 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
         .map(|k| {
             let (s, rest) = (k / per_strategy, k % per_strategy);
             let (h, r) = (rest / scenario.sites.len(), rest % scenario.sites.len());
-            evaluate_option(scenario, &totals[s], (s, h, r), &scenario.hardware[h], multipliers[h], &scenario.sites[r])
+            let device = (&scenario.hardware[h], multipliers[h], embodied[h]);
+            evaluate_option(scenario, &totals[s], (s, h, r), device, &scenario.sites[r])
         })
         .collect();
     Ok(options)
@@ -245,12 +264,16 @@ fn evaluate_option(
     scenario: &Scenario,
     totals: &StrategyTotals,
     (strategy, hardware, site): (usize, usize, usize),
-    device: &Device,
-    multiplier: f64,
+    (device, multiplier, kg_per_device_hour): (&Device, f64, f64),
     region: &Region,
 ) -> Evaluated {
     let device_hours = Hours(totals.device_work * multiplier);
-    let energy = estimate::energy(device_hours, Watts(device.tdp_watts), scenario.cost.utilization, region.pue);
+    let energy = estimate::energy(
+        device_hours,
+        Watts(device.tdp_watts),
+        scenario.cost.utilization,
+        region.pue,
+    );
     let emissions = estimate::emissions(energy, GPerKwh(region.intensity_g_per_kwh));
     Evaluated {
         strategy,
@@ -262,6 +285,7 @@ fn evaluate_option(
         energy_kwh: energy.get(),
         emissions_kg: emissions.get(),
         offset_kg: emissions.get() * region.offset_pct / 100.0,
+        embodied_kg: device_hours.get() * kg_per_device_hour,
     }
 }
 

@@ -12,16 +12,32 @@ fn bundled_data_is_sane() {
     for d in &c.hardware {
         assert!(d.tdp_watts > 0.0, "{}", d.name);
         assert!(!d.source.trim().is_empty(), "{}", d.name);
-        assert!(d.release_year >= 1990 && d.release_year <= 2026, "{}", d.name);
+        assert!(
+            d.release_year >= 1990 && d.release_year <= 2026,
+            "{}",
+            d.name
+        );
     }
     for r in &c.regions {
-        assert!((0.0..=1200.0).contains(&r.intensity_g_per_kwh), "{}", r.key());
+        assert!(
+            (0.0..=1200.0).contains(&r.intensity_g_per_kwh),
+            "{}",
+            r.key()
+        );
         assert!((1.0..=3.0).contains(&r.pue), "{}", r.key());
-        assert!(!r.intensity_source.trim().is_empty() && !r.pue_source.trim().is_empty(), "{}", r.key());
+        assert!(
+            !r.intensity_source.trim().is_empty() && !r.pue_source.trim().is_empty(),
+            "{}",
+            r.key()
+        );
         assert!(r.intensity_year >= 2000, "{}", r.key());
     }
     for g in &c.countries {
-        assert!((0.0..=1200.0).contains(&g.intensity_g_per_kwh), "{}", g.code);
+        assert!(
+            (0.0..=1200.0).contains(&g.intensity_g_per_kwh),
+            "{}",
+            g.code
+        );
         assert!(!g.source.trim().is_empty() && g.year >= 2000, "{}", g.code);
     }
     // No name or alias names two devices, after normalisation.
@@ -52,8 +68,29 @@ fn listing_filters_and_formats() {
     let text = stdout(&run(&["catalog", "hardware", "--filter", "h100"]));
     assert!(text.contains("H100 SXM"), "{text}");
     assert!(!text.contains("V100"), "{text}");
-    let csv = stdout(&run(&["catalog", "regions", "--filter", "europe-north1", "--format", "csv"]));
-    assert!(csv.starts_with("provider,region,name,country,location,intensity_g_per_kwh"), "{csv}");
-    let json: serde_json::Value = serde_json::from_slice(&run(&["catalog", "countries", "--filter", "France", "--format", "json"]).stdout).unwrap();
+    let csv = stdout(&run(&[
+        "catalog",
+        "regions",
+        "--filter",
+        "europe-north1",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        csv.starts_with("provider,region,name,country,location,intensity_g_per_kwh"),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "catalog",
+            "countries",
+            "--filter",
+            "France",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
     assert_eq!(json[0]["code"], "FR");
 }

@@ -13,21 +13,44 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 fn close(v: &serde_json::Value, want: f64) {
     let got = v.as_f64().expect("a number");
-    assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{got} != {want}");
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{got} != {want}"
+    );
 }
 
 #[test]
 fn json_by_hand_with_intensity() {
     // 1 × 250 W × 1.0 × 100 h × PUE 1.0 / 1000 = 25 kWh; × 429 g/kWh / 1000 = 10.725 kg.
-    let v = json(&["--hardware", "V100 PCIe 16GB", "--hours", "100", "--power-watts", "250", "--intensity", "429"]);
+    let v = json(&[
+        "--hardware",
+        "V100 PCIe 16GB",
+        "--hours",
+        "100",
+        "--power-watts",
+        "250",
+        "--intensity",
+        "429",
+    ]);
     close(&v["energy_kwh"], 25.0);
     close(&v["emissions_kg"], 10.725);
     close(&v["pue"], 1.0);
     close(&v["offset_kg"], 0.0);
     assert!(v["region"].is_null());
     for key in [
-        "hardware", "count", "hours", "power_watts", "utilization", "pue", "intensity_g_per_kwh", "energy_kwh",
-        "emissions_kg", "offset_pct", "offset_kg", "region", "equivalents",
+        "hardware",
+        "count",
+        "hours",
+        "power_watts",
+        "utilization",
+        "pue",
+        "intensity_g_per_kwh",
+        "energy_kwh",
+        "emissions_kg",
+        "offset_pct",
+        "offset_kg",
+        "region",
+        "equivalents",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -38,8 +61,20 @@ fn json_by_hand_with_intensity() {
 fn count_utilization_and_pue_multiply() {
     // 4 × 250 W × 0.5 × 10 h × 1.5 / 1000 = 7.5 kWh; × 100 g/kWh = 0.75 kg.
     let v = json(&[
-        "--hardware", "V100 PCIe 16GB", "--hours", "10", "--count", "4", "--power-watts", "250",
-        "--utilization", "0.5", "--pue", "1.5", "--intensity", "100",
+        "--hardware",
+        "V100 PCIe 16GB",
+        "--hours",
+        "10",
+        "--count",
+        "4",
+        "--power-watts",
+        "250",
+        "--utilization",
+        "0.5",
+        "--pue",
+        "1.5",
+        "--intensity",
+        "100",
     ]);
     close(&v["energy_kwh"], 7.5);
     close(&v["emissions_kg"], 0.75);
@@ -47,36 +82,84 @@ fn count_utilization_and_pue_multiply() {
 
 #[test]
 fn region_supplies_pue_intensity_and_offset() {
-    let v = json(&["--hardware", "tesla v100-sxm2-16gb", "--hours", "100", "--region", "gcp:europe-north1"]);
+    let v = json(&[
+        "--hardware",
+        "tesla v100-sxm2-16gb",
+        "--hours",
+        "100",
+        "--region",
+        "gcp:europe-north1",
+    ]);
     assert_eq!(v["hardware"], "V100 SXM2 16GB");
     assert_eq!(v["region"]["provider"], "gcp");
-    let (pue, ci, tdp) = (v["pue"].as_f64().unwrap(), v["intensity_g_per_kwh"].as_f64().unwrap(), v["power_watts"].as_f64().unwrap());
+    let (pue, ci, tdp) = (
+        v["pue"].as_f64().unwrap(),
+        v["intensity_g_per_kwh"].as_f64().unwrap(),
+        v["power_watts"].as_f64().unwrap(),
+    );
     close(&v["energy_kwh"], tdp * 100.0 * pue / 1000.0);
     close(&v["emissions_kg"], tdp * 100.0 * pue / 1000.0 * ci / 1000.0);
-    close(&v["offset_kg"], v["emissions_kg"].as_f64().unwrap() * v["offset_pct"].as_f64().unwrap() / 100.0);
+    close(
+        &v["offset_kg"],
+        v["emissions_kg"].as_f64().unwrap() * v["offset_pct"].as_f64().unwrap() / 100.0,
+    );
 }
 
 #[test]
 fn country_uses_pue_one() {
-    let v = json(&["--hardware", "V100 SXM2 16GB", "--hours", "10", "--country", "FR"]);
+    let v = json(&[
+        "--hardware",
+        "V100 SXM2 16GB",
+        "--hours",
+        "10",
+        "--country",
+        "FR",
+    ]);
     close(&v["pue"], 1.0);
     assert_eq!(v["country"]["code"], "FR");
 }
 
 #[test]
 fn text_shows_formula_and_sources() {
-    let o = run(&["estimate", "--hardware", "V100 PCIe 16GB", "--hours", "100", "--power-watts", "250", "--intensity", "429"]);
+    let o = run(&[
+        "estimate",
+        "--hardware",
+        "V100 PCIe 16GB",
+        "--hours",
+        "100",
+        "--power-watts",
+        "250",
+        "--intensity",
+        "429",
+    ]);
     let s = stdout(&o);
-    assert!(s.contains("energy       25 kWh = 1 × 250 W × 1 × 100 h × PUE 1 / 1000"), "{s}");
-    assert!(s.contains("emissions    10.7 kg CO2eq = 25 kWh × 429 g/kWh / 1000"), "{s}");
+    assert!(
+        s.contains("energy       25 kWh = 1 × 250 W × 1 × 100 h × PUE 1 / 1000"),
+        "{s}"
+    );
+    assert!(
+        s.contains("emissions    10.7 kg CO2eq = 25 kWh × 429 g/kWh / 1000"),
+        "{s}"
+    );
     assert!(s.contains("given with --intensity"), "{s}");
 }
 
 #[test]
 fn markdown_and_latex_give_the_paragraph_and_bibtex() {
-    let args = ["estimate", "--hardware", "V100 SXM2 16GB", "--hours", "100", "--region", "gcp:europe-north1"];
+    let args = [
+        "estimate",
+        "--hardware",
+        "V100 SXM2 16GB",
+        "--hours",
+        "100",
+        "--region",
+        "gcp:europe-north1",
+    ];
     let md = stdout(&run(&[&args[..], &["--format", "markdown"]].concat()));
-    assert!(md.contains("Google Cloud Platform in region europe-north1"), "{md}");
+    assert!(
+        md.contains("Google Cloud Platform in region europe-north1"),
+        "{md}"
+    );
     assert!(md.contains("@article{lacoste2019quantifying"), "{md}");
     assert!(md.contains("(Lacoste et al., 2019)"), "{md}");
     let tex = stdout(&run(&[&args[..], &["--format", "latex"]].concat()));
@@ -86,31 +169,133 @@ fn markdown_and_latex_give_the_paragraph_and_bibtex() {
 
 #[test]
 fn unknown_and_ambiguous_hardware() {
-    let e = fails_with(&["estimate", "--hardware", "H101 SXM", "--hours", "1", "--intensity", "100"], "unknown hardware 'H101 SXM'");
+    let e = fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H101 SXM",
+            "--hours",
+            "1",
+            "--intensity",
+            "100",
+        ],
+        "unknown hardware 'H101 SXM'",
+    );
     assert!(e.contains("H100 SXM"), "{e}");
-    fails_with(&["estimate", "--hardware", "V100", "--hours", "1", "--intensity", "100"], "is ambiguous");
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "V100",
+            "--hours",
+            "1",
+            "--intensity",
+            "100",
+        ],
+        "is ambiguous",
+    );
 }
 
 #[test]
 fn unknown_region_and_country_suggest() {
-    fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", "1", "--region", "gcp:europe-north9"], "gcp:europe-north1");
-    fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", "1", "--country", "Frnace"], "France");
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--region",
+            "gcp:europe-north9",
+        ],
+        "gcp:europe-north1",
+    );
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--country",
+            "Frnace",
+        ],
+        "France",
+    );
 }
 
 #[test]
 fn bad_numbers() {
     for hours in ["0", "-5", "NaN", "inf"] {
-        fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", hours, "--intensity", "100"], "--hours must be a positive number");
+        fails_with(
+            &[
+                "estimate",
+                "--hardware",
+                "H100 SXM",
+                "--hours",
+                hours,
+                "--intensity",
+                "100",
+            ],
+            "--hours must be a positive number",
+        );
     }
-    fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", "ten", "--intensity", "100"], "invalid value 'ten'");
-    fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", "1", "--count", "0", "--intensity", "100"], "--count must be at least 1");
-    fails_with(&["estimate", "--hardware", "H100 SXM", "--hours", "1", "--count", "-2", "--intensity", "100"], "--count");
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "ten",
+            "--intensity",
+            "100",
+        ],
+        "invalid value 'ten'",
+    );
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--count",
+            "0",
+            "--intensity",
+            "100",
+        ],
+        "--count must be at least 1",
+    );
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--count",
+            "-2",
+            "--intensity",
+            "100",
+        ],
+        "--count",
+    );
 }
 
 #[test]
 fn region_with_intensity_is_refused() {
     fails_with(
-        &["estimate", "--hardware", "H100 SXM", "--hours", "1", "--region", "gcp:europe-north1", "--intensity", "100"],
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--region",
+            "gcp:europe-north1",
+            "--intensity",
+            "100",
+        ],
         "cannot be used with",
     );
 }
@@ -124,6 +309,19 @@ fn malformed_data_dir_names_file_line_column() {
     )
     .unwrap();
     let d = dir.path().display().to_string();
-    let e = fails_with(&["--data", &d, "estimate", "--hardware", "H100 SXM", "--hours", "1", "--intensity", "1"], "equivalents.csv:3:3");
+    let e = fails_with(
+        &[
+            "--data",
+            &d,
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--intensity",
+            "1",
+        ],
+        "equivalents.csv:3:3",
+    );
     assert!(e.contains("kg_co2_per_unit"), "{e}");
 }

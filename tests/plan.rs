@@ -48,7 +48,9 @@ max_concurrent_devices = 1
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(path).unwrap();
-    text.lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+    text.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
@@ -57,7 +59,14 @@ fn tiny_plan_by_hand() {
     tiny_data(dir.path());
     let s = write(dir.path(), "tiny.toml", TINY);
     let out = dir.path().join("out");
-    let o = run(&["--data", &dir.path().display().to_string(), "plan", &s, "--out", &out.display().to_string()]);
+    let o = run(&[
+        "--data",
+        &dir.path().display().to_string(),
+        "plan",
+        &s,
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = csv_rows(&out.join("options.csv"));
     assert_eq!(
@@ -73,10 +82,19 @@ fn tiny_plan_by_hand() {
     // Ranks: Fast@clean (0.75 h, 0.015 kg) dominates all: rank 1. Ref@clean (3, 0.03) and
     // Fast@dirty (0.75, 0.1125) do not dominate each other: rank 2. Ref@dirty: rank 3.
     let expect = [
-        ["grid", "Ref GPU", "test", "clean", "2", "3", "3", "0.3", "0.03", "0", "2"],
-        ["grid", "Ref GPU", "test", "dirty", "2", "3", "3", "0.45", "0.225", "0.225", "3"],
-        ["grid", "Fast GPU", "test", "clean", "2", "0.75", "0.75", "0.15", "0.015", "0", "1"],
-        ["grid", "Fast GPU", "test", "dirty", "2", "0.75", "0.75", "0.225", "0.1125", "0.1125", "2"],
+        [
+            "grid", "Ref GPU", "test", "clean", "2", "3", "3", "0.3", "0.03", "0", "2",
+        ],
+        [
+            "grid", "Ref GPU", "test", "dirty", "2", "3", "3", "0.45", "0.225", "0.225", "3",
+        ],
+        [
+            "grid", "Fast GPU", "test", "clean", "2", "0.75", "0.75", "0.15", "0.015", "0", "1",
+        ],
+        [
+            "grid", "Fast GPU", "test", "dirty", "2", "0.75", "0.75", "0.225", "0.1125", "0.1125",
+            "2",
+        ],
     ];
     for (row, want) in rows[1..].iter().zip(expect) {
         for (k, (got, want)) in row.iter().zip(want).enumerate() {
@@ -91,18 +109,30 @@ fn tiny_plan_by_hand() {
     let front = csv_rows(&out.join("front.csv"));
     assert_eq!(front.len(), 2);
     assert_eq!(&front[1][1..4], ["Fast GPU", "test", "clean"]);
-    let summary: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["scenario"], "tiny");
-    assert_eq!(summary["overall"]["lowest_emissions"]["hardware"], "Fast GPU");
+    assert_eq!(
+        summary["overall"]["lowest_emissions"]["hardware"],
+        "Fast GPU"
+    );
     assert!(summary["strategies"][0]["quality"].as_f64().unwrap() == 1.0);
     let report = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Pareto front"), "{report}");
-    assert!(report.contains("@article{lacoste2019quantifying"), "{report}");
+    assert!(
+        report.contains("@article{lacoste2019quantifying"),
+        "{report}"
+    );
 }
 
 #[test]
 fn json_summary_on_stdout() {
-    let o = run(&["plan", &scenario("resnet50-imagenet.toml"), "--format", "json"]);
+    let o = run(&[
+        "plan",
+        &scenario("resnet50-imagenet.toml"),
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scenario"], "ResNet-50 on ImageNet");
@@ -130,13 +160,22 @@ fn same_files_on_one_thread_and_many() {
             cmd.env("RAYON_NUM_THREADS", t);
         }
         let o = cmd
-            .args(["plan", &scenario("resnet50-imagenet.toml"), "--out", &out.display().to_string()])
+            .args([
+                "plan",
+                &scenario("resnet50-imagenet.toml"),
+                "--out",
+                &out.display().to_string(),
+            ])
             .output()
             .unwrap();
         assert!(o.status.success());
     }
     for f in ["options.csv", "front.csv", "summary.json", "report.md"] {
-        assert_eq!(fs::read(one.join(f)).unwrap(), fs::read(many.join(f)).unwrap(), "{f} differs");
+        assert_eq!(
+            fs::read(one.join(f)).unwrap(),
+            fs::read(many.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
@@ -145,18 +184,38 @@ fn existing_outputs_are_kept_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().display().to_string();
     fs::write(dir.path().join("front.csv"), "mine").unwrap();
-    let e = fails_with(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &out], "refusing to overwrite");
+    let e = fails_with(
+        &["plan", &scenario("resnet50-imagenet.toml"), "--out", &out],
+        "refusing to overwrite",
+    );
     assert!(e.contains("front.csv"), "{e}");
-    assert_eq!(fs::read_to_string(dir.path().join("front.csv")).unwrap(), "mine");
-    assert!(!dir.path().join("options.csv").exists(), "nothing is written");
-    let o = run(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &out, "--force"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("front.csv")).unwrap(),
+        "mine"
+    );
+    assert!(
+        !dir.path().join("options.csv").exists(),
+        "nothing is written"
+    );
+    let o = run(&[
+        "plan",
+        &scenario("resnet50-imagenet.toml"),
+        "--out",
+        &out,
+        "--force",
+    ]);
     assert!(o.status.success());
-    assert!(fs::read_to_string(dir.path().join("front.csv")).unwrap().starts_with("strategy,"));
+    assert!(fs::read_to_string(dir.path().join("front.csv"))
+        .unwrap()
+        .starts_with("strategy,"));
 }
 
 #[test]
 fn out_naming_a_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "taken", "x");
-    fails_with(&["plan", &scenario("resnet50-imagenet.toml"), "--out", &file], "is a file, not a directory");
+    fails_with(
+        &["plan", &scenario("resnet50-imagenet.toml"), "--out", &file],
+        "is a file, not a directory",
+    );
 }

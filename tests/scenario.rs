@@ -10,7 +10,12 @@ fn every_bundled_scenario_passes_check() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let o = run(&["check", &path.display().to_string(), "--allow-large"]);
-            assert!(o.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&o.stderr));
+            assert!(
+                o.status.success(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
             assert!(stdout(&o).contains(": OK"));
             n += 1;
         }
@@ -31,5 +36,13 @@ fn check_reports_trials_and_quality() {
 
 #[test]
 fn unknown_strategy_for_expand() {
-    fails_with(&["expand", &scenario("resnet50-imagenet.toml"), "--strategy", "randm"], "did you mean 'random'");
+    fails_with(
+        &[
+            "expand",
+            &scenario("resnet50-imagenet.toml"),
+            "--strategy",
+            "randm",
+        ],
+        "did you mean 'random'",
+    );
 }

@@ -31,8 +31,16 @@ pub fn stderr(o: &Output) -> String {
 pub fn fails_with(args: &[&str], fragment: &str) -> String {
     let o = run(args);
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "args {args:?}\nstderr: {err}\nstdout: {}", stdout(&o));
-    assert!(err.contains(fragment), "args {args:?}: stderr lacks {fragment:?}:\n{err}");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "args {args:?}\nstderr: {err}\nstdout: {}",
+        stdout(&o)
+    );
+    assert!(
+        err.contains(fragment),
+        "args {args:?}: stderr lacks {fragment:?}:\n{err}"
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
     err
 }

@@ -28,10 +28,13 @@ pub fn options(plan: &Plan, which: impl Iterator<Item = usize>) -> Result<Vec<u8
     let mut any = false;
     for i in which {
         any = true;
-        w.serialize(OptionRow::of(plan, i)).map_err(|e| Error::io("could not write CSV", e.into()))?;
+        w.serialize(OptionRow::of(plan, i))
+            .map_err(|e| Error::io("could not write CSV", e.into()))?;
     }
     if !any {
-        w.write_record(LEADING).map_err(|e| Error::io("could not write CSV", e.into()))?;
+        w.write_record(LEADING)
+            .map_err(|e| Error::io("could not write CSV", e.into()))?;
     }
-    w.into_inner().map_err(|e| Error::io("could not write CSV", e.into_error()))
+    w.into_inner()
+        .map_err(|e| Error::io("could not write CSV", e.into_error()))
 }

@@ -54,22 +54,33 @@ pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<Path
     check_targets(dir, &names, force)?;
     fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("could not create '{}'", dir.display()), e))?;
-    outputs.iter().map(|o| write_atomic(&dir.join(&o.name), &o.bytes)).collect()
+    outputs
+        .iter()
+        .map(|o| write_atomic(&dir.join(&o.name), &o.bytes))
+        .collect()
 }
 
 /// Write one file through a temporary sibling and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let name = path.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(Error::io(format!("could not write '{}'", path.display()), e));
+        return Err(Error::io(
+            format!("could not write '{}'", path.display()),
+            e,
+        ));
     }
     Ok(path.to_path_buf())
 }
@@ -83,15 +94,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("b.txt"), "keep").unwrap();
         let outputs = [
-            Output { name: "a.txt".into(), bytes: b"new a".to_vec() },
-            Output { name: "b.txt".into(), bytes: b"new b".to_vec() },
+            Output {
+                name: "a.txt".into(),
+                bytes: b"new a".to_vec(),
+            },
+            Output {
+                name: "b.txt".into(),
+                bytes: b"new b".to_vec(),
+            },
         ];
-        let err = write_all(dir.path(), &outputs, false).unwrap_err().to_string();
+        let err = write_all(dir.path(), &outputs, false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("b.txt") && err.contains("--force"), "{err}");
         assert!(!dir.path().join("a.txt").exists());
-        assert_eq!(fs::read_to_string(dir.path().join("b.txt")).unwrap(), "keep");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.txt")).unwrap(),
+            "keep"
+        );
         write_all(dir.path(), &outputs, true).unwrap();
-        assert_eq!(fs::read_to_string(dir.path().join("b.txt")).unwrap(), "new b");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.txt")).unwrap(),
+            "new b"
+        );
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
@@ -101,6 +126,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("f");
         fs::write(&file, "x").unwrap();
-        assert!(check_targets(&file, &["a"], true).unwrap_err().to_string().contains("is a file"));
+        assert!(check_targets(&file, &["a"], true)
+            .unwrap_err()
+            .to_string()
+            .contains("is a file"));
     }
 }

@@ -10,7 +10,11 @@ use crate::report::{num, pct, thousands};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", headers.join(" | "));
-    let _ = writeln!(out, "|{}|", headers.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        headers.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    );
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
     }
@@ -62,7 +66,15 @@ pub fn report(s: &Summary) -> String {
         .collect();
     table(
         &mut out,
-        &["Strategy", "Trials", &format!("P(top {q})"), "Lowest-emission option", "Wall-clock h", "kWh", "kg CO2eq"],
+        &[
+            "Strategy",
+            "Trials",
+            &format!("P(top {q})"),
+            "Lowest-emission option",
+            "Wall-clock h",
+            "kWh",
+            "kg CO2eq",
+        ],
         &rows,
     );
     let _ = writeln!(out, "\n## Pareto front (wall-clock time vs emissions)\n");
@@ -84,7 +96,16 @@ pub fn report(s: &Summary) -> String {
         .collect();
     table(
         &mut out,
-        &["Strategy", "Hardware", "Region", "Trials", "Device-h", "Wall-clock h", "kWh", "kg CO2eq"],
+        &[
+            "Strategy",
+            "Hardware",
+            "Region",
+            "Trials",
+            "Device-h",
+            "Wall-clock h",
+            "kWh",
+            "kg CO2eq",
+        ],
         &rows,
     );
     let _ = writeln!(out, "\n## Findings\n");

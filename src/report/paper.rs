@@ -99,10 +99,18 @@ pub fn estimate_paragraph(e: &Estimate, markup: Markup) -> String {
     } else {
         String::new()
     };
+    let embodied = match (e.embodied_kg, e.total_kg) {
+        (Some(emb), Some(total)) => format!(
+            " Manufacturing the hardware adds an estimated {} kg CO2eq of embodied emissions (amortised over its service life), {} kg in total.",
+            num(emb),
+            num(total)
+        ),
+        _ => String::new(),
+    };
     let text = format!(
         "The computation ran on {infra}, where the grid emits {ci} kg CO2eq per kWh ({source}{year}). \
          It used {hours} hours on {count} × {hw} (power {power} W each, utilization {util}, \
-         data-centre PUE {pue}), drawing {kwh} kWh. We estimate its emissions at {kg} kg CO2eq{offset}. \
+         data-centre PUE {pue}), drawing {kwh} kWh. We estimate its emissions at {kg} kg CO2eq{offset}.{embodied} \
          The estimate was made with co2sweep, following the method of the Machine Learning Emissions Calculator ",
         infra = infrastructure(e),
         ci = num(e.intensity_g_per_kwh / 1000.0),
@@ -139,7 +147,10 @@ mod tests {
 
     #[test]
     fn latex_escapes_specials() {
-        assert_eq!(Markup::Latex.escape("100% of a_b & c"), "100\\% of a\\_b \\& c");
+        assert_eq!(
+            Markup::Latex.escape("100% of a_b & c"),
+            "100\\% of a\\_b \\& c"
+        );
         assert_eq!(Markup::Markdown.escape("100%"), "100%");
     }
 }

@@ -17,8 +17,19 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         (None, Some(c)) => format!("{} grid ({})", c.name, c.code),
         (None, None) => "a grid of the given intensity".to_string(),
     };
-    let _ = writeln!(s, "{} × {} for {} h in {site}\n", e.count, e.hardware, num(e.hours));
-    let _ = writeln!(s, "  power        {} W per device ({})", num(e.power_watts), e.power_source);
+    let _ = writeln!(
+        s,
+        "{} × {} for {} h in {site}\n",
+        e.count,
+        e.hardware,
+        num(e.hours)
+    );
+    let _ = writeln!(
+        s,
+        "  power        {} W per device ({})",
+        num(e.power_watts),
+        e.power_source
+    );
     let _ = writeln!(s, "  utilization  {}", num(e.utilization));
     let _ = writeln!(s, "  PUE          {} ({})", num(e.pue), e.pue_source);
     let year = e.intensity_year.map_or(String::new(), |y| format!(", {y}"));
@@ -53,10 +64,35 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             pct(e.offset_pct)
         );
     }
+    if let (Some(emb), Some(total), Some(l)) = (e.embodied_kg, e.total_kg, &e.lifecycle) {
+        let _ = writeln!(
+            s,
+            "  embodied     {} kg CO2eq = {} device-h × ({} + {} / {}) kg / ({} y × 8,760 h × {})",
+            num(emb),
+            num(e.hours * f64::from(e.count)),
+            num(l.device_kg),
+            num(l.server_kg),
+            num(l.devices_per_server),
+            num(l.lifetime_years),
+            num(l.lifetime_utilization)
+        );
+        let _ = writeln!(
+            s,
+            "  total        {} kg CO2eq (operational + embodied)",
+            num(total)
+        );
+    }
     let _ = writeln!(s, "\n  That is as much CO2eq as:");
     for eq in &catalog.equivalents {
         if let Some(amount) = e.equivalents.get(&eq.key) {
-            let _ = writeln!(s, "    {:>10}  {} ({}, {})", num(*amount), eq.description, eq.source, eq.year);
+            let _ = writeln!(
+                s,
+                "    {:>10}  {} ({}, {})",
+                num(*amount),
+                eq.description,
+                eq.source,
+                eq.year
+            );
         }
     }
     if let Some(alt) = &e.cleaner_region {
@@ -74,7 +110,11 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
                 pct(alt.saving_pct)
             );
         } else {
-            let _ = writeln!(s, "  This is already the cleanest region of {}.", alt.provider);
+            let _ = writeln!(
+                s,
+                "  This is already the cleanest region of {}.",
+                alt.provider
+            );
         }
     }
     s

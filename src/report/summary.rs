@@ -37,6 +37,12 @@ pub struct OptionRow {
     pub offset_kg: f64,
     /// Pareto rank among all options (1 = front).
     pub pareto_rank: u32,
+    /// Embodied emissions of the device-hours used, kg CO2eq.
+    pub embodied_kg: f64,
+    /// Operational plus embodied emissions, kg CO2eq.
+    pub total_kg: f64,
+    /// What the ranking minimised: `operational` (emissions_kg) or `total` (total_kg).
+    pub metric: Metric,
     /// Pareto rank within the strategy (1 = the strategy's front).
     pub strategy_rank: u32,
     /// Configurations tried.
@@ -67,7 +73,11 @@ impl OptionRow {
         let site = &plan.scenario.sites[e.site];
         let mut marks = Vec::new();
         let mut mark = |m: &Marks, prefix: &str| {
-            for (idx, name) in [(m.lowest, "lowest"), (m.fastest, "fastest"), (m.knee, "knee")] {
+            for (idx, name) in [
+                (m.lowest, "lowest"),
+                (m.fastest, "fastest"),
+                (m.knee, "knee"),
+            ] {
                 if idx == i {
                     marks.push(format!("{prefix}{name}"));
                 }
@@ -87,6 +97,9 @@ impl OptionRow {
             emissions_kg: e.emissions_kg,
             offset_kg: e.offset_kg,
             pareto_rank: o.pareto_rank,
+            embodied_kg: e.embodied_kg,
+            total_kg: e.emissions_kg + e.embodied_kg,
+            metric: plan.metric,
             strategy_rank: o.strategy_rank,
             configurations: t.configurations,
             quality: t.quality,
@@ -96,6 +109,14 @@ impl OptionRow {
             intensity_year: site.intensity_year,
             marks: marks.join(";"),
             scenario: plan.scenario.name.clone(),
+        }
+    }
+
+    /// The figure the ranking minimised: emissions_kg or total_kg.
+    pub fn metric_kg(&self) -> f64 {
+        match self.metric {
+            Metric::Operational => self.emissions_kg,
+            Metric::Total => self.total_kg,
         }
     }
 
@@ -263,7 +284,12 @@ pub fn method(plan: &Plan) -> Vec<String> {
     if plan.scenario.sites.iter().any(|s| s.provider == "country") {
         m.push(format!(
             "Country grids (private infrastructure) use PUE {}.",
-            num(plan.scenario.sites.iter().find(|s| s.provider == "country").map_or(1.0, |s| s.pue))
+            num(plan
+                .scenario
+                .sites
+                .iter()
+                .find(|s| s.provider == "country")
+                .map_or(1.0, |s| s.pue))
         ));
     }
     m
@@ -280,18 +306,31 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let lowest: Vec<OptionRow> = plan.per_strategy.iter().map(|m| row(m.lowest)).collect();
         let named = |n: &str| lowest.iter().find(|r| r.strategy == n);
         if let (Some(r), Some(g)) = (named("random"), named("grid")) {
-            let verb = if r.emissions_kg <= g.emissions_kg { "less" } else { "more" };
+            let verb = if r.metric_kg() <= g.metric_kg() {
+                "less"
+            } else {
+                "more"
+            };
             out.push(format!(
                 "random search ({} trials, {} chance of a top-{q} trial) emits {} {verb} than grid search ({} trials, {} chance).",
                 thousands(r.trials as f64),
                 pct(r.quality * 100.0),
-                pct(saving(g.emissions_kg, r.emissions_kg).abs()),
+                pct(saving(g.metric_kg(), r.metric_kg()).abs()),
                 thousands(g.trials as f64),
                 pct(g.quality * 100.0),
             ));
         }
-        let best = (0..lowest.len()).min_by(|&a, &b| lowest[a].emissions_kg.total_cmp(&lowest[b].emissions_kg)).unwrap_or(0);
-        let worst = (0..lowest.len()).max_by(|&a, &b| lowest[a].emissions_kg.total_cmp(&lowest[b].emissions_kg).then(b.cmp(&a))).unwrap_or(0);
+        let best = (0..lowest.len())
+            .min_by(|&a, &b| lowest[a].metric_kg().total_cmp(&lowest[b].metric_kg()))
+            .unwrap_or(0);
+        let worst = (0..lowest.len())
+            .max_by(|&a, &b| {
+                lowest[a]
+                    .metric_kg()
+                    .total_cmp(&lowest[b].metric_kg())
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0);
         if best != worst {
             let (b, w) = (&lowest[best], &lowest[worst]);
             out.push(format!(
@@ -299,7 +338,7 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                 b.strategy,
                 thousands(b.trials as f64),
                 pct(b.quality * 100.0),
-                pct(saving(w.emissions_kg, b.emissions_kg)),
+                pct(saving(w.metric_kg(), b.metric_kg())),
                 w.strategy,
                 thousands(w.trials as f64),
                 pct(w.quality * 100.0),
@@ -312,21 +351,25 @@ pub fn findings(plan: &Plan) -> Vec<String> {
     let best = row(best_i);
     let e = &plan.options[best_i].eval;
     let same = |f: &dyn Fn(&Ranked) -> bool| -> Vec<usize> {
-        (0..plan.options.len()).filter(|&i| f(&plan.options[i])).collect()
+        (0..plan.options.len())
+            .filter(|&i| f(&plan.options[i]))
+            .collect()
     };
     let by_site = same(&|o| o.eval.strategy == e.strategy && o.eval.hardware == e.hardware);
     if let Some(&dirtiest) = by_site.iter().max_by(|&&a, &&b| {
-        plan.options[a].eval.emissions_kg.total_cmp(&plan.options[b].eval.emissions_kg).then(b.cmp(&a))
+        plan.metric_kg(&plan.options[a])
+            .total_cmp(&plan.metric_kg(&plan.options[b]))
+            .then(b.cmp(&a))
     }) {
         let d = row(dirtiest);
-        if dirtiest != best_i && d.emissions_kg > best.emissions_kg {
+        if dirtiest != best_i && d.metric_kg() > best.metric_kg() {
             out.push(format!(
                 "Running in {}:{} instead of {}:{} (the highest-emitting candidate) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}).",
                 best.provider,
                 best.region,
                 d.provider,
                 d.region,
-                pct(saving(d.emissions_kg, best.emissions_kg)),
+                pct(saving(d.metric_kg(), best.metric_kg())),
                 num(best.intensity_g_per_kwh),
                 num(d.intensity_g_per_kwh),
                 num(best.pue),
@@ -336,14 +379,16 @@ pub fn findings(plan: &Plan) -> Vec<String> {
     }
     let by_hw = same(&|o| o.eval.strategy == e.strategy && o.eval.site == e.site);
     if let Some(&worst) = by_hw.iter().max_by(|&&a, &&b| {
-        plan.options[a].eval.emissions_kg.total_cmp(&plan.options[b].eval.emissions_kg).then(b.cmp(&a))
+        plan.metric_kg(&plan.options[a])
+            .total_cmp(&plan.metric_kg(&plan.options[b]))
+            .then(b.cmp(&a))
     }) {
         let w = row(worst);
-        if worst != best_i && w.emissions_kg > best.emissions_kg {
+        if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
                 "Running on {} emits {} less than on {} in the same region, and takes {} h instead of {} h of wall-clock time.",
                 best.hardware,
-                pct(saving(w.emissions_kg, best.emissions_kg)),
+                pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
                 num(best.wall_hours),
                 num(w.wall_hours)
@@ -359,16 +404,16 @@ pub fn findings(plan: &Plan) -> Vec<String> {
             knee.label(),
             num(knee.wall_hours),
             num(best.wall_hours),
-            num(knee.emissions_kg),
-            num(best.emissions_kg),
+            num(knee.metric_kg()),
+            num(best.metric_kg()),
             fastest.label(),
             num(fastest.wall_hours),
-            num(fastest.emissions_kg)
+            num(fastest.metric_kg())
         ));
     }
     if best.offset_kg > 0.0 {
         out.push(format!(
-            "The provider offsets or matches {} kg of the lowest option's {} kg CO2eq; offsets are shown, not subtracted: avoided emissions beat offset ones.",
+            "The provider offsets or matches {} kg of the lowest option's {} kg CO2eq of operational emissions; offsets are shown, not subtracted: avoided emissions beat offset ones.",
             num(best.offset_kg),
             num(best.emissions_kg)
         ));

@@ -34,7 +34,15 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String
     };
     let mut out = line(headers.to_vec());
     out.push('\n');
-    out.push_str(&line(widths.iter().map(|&w| "─".repeat(w)).collect::<Vec<_>>().iter().map(String::as_str).collect()));
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|&w| "─".repeat(w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    ));
     out.push('\n');
     for row in rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
@@ -77,7 +85,13 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// Write a catalog table, keeping the rows whose text fields contain `filter`.
-pub fn list(catalog: &Catalog, table: Table, filter: Option<&str>, format: ListFormat, out: &mut dyn Write) -> Result<()> {
+pub fn list(
+    catalog: &Catalog,
+    table: Table,
+    filter: Option<&str>,
+    format: ListFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
     match table {
         Table::Hardware => {
             let rows: Vec<&Device> = catalog
@@ -89,24 +103,41 @@ pub fn list(catalog: &Catalog, table: Table, filter: Option<&str>, format: ListF
                     matches(filter, &[&d.name, &aliases, &d.vendor, &kind])
                 })
                 .collect();
-            emit(&rows, format, out, |d| {
-                let tensor = match (&d.tensor16_tflops, &d.tensor16_format) {
-                    (Some(t), Some(f)) => format!("{} {f}", num(*t)),
-                    (Some(t), None) => num(*t),
-                    _ => "-".into(),
-                };
-                vec![
-                    d.name.clone(),
-                    d.kind.to_string(),
-                    d.vendor.clone(),
-                    num(d.tdp_watts),
-                    opt(d.fp32_tflops),
-                    tensor,
-                    opt(d.memory_gb),
-                    d.cores.map_or("-".into(), |c| c.to_string()),
-                    d.release_year.to_string(),
-                ]
-            }, &["name", "kind", "vendor", "TDP W", "FP32 TFLOPS", "16-bit TFLOPS", "memory GB", "cores", "year"], &[3, 4, 5, 6, 7, 8])
+            emit(
+                &rows,
+                format,
+                out,
+                |d| {
+                    let tensor = match (&d.tensor16_tflops, &d.tensor16_format) {
+                        (Some(t), Some(f)) => format!("{} {f}", num(*t)),
+                        (Some(t), None) => num(*t),
+                        _ => "-".into(),
+                    };
+                    vec![
+                        d.name.clone(),
+                        d.kind.to_string(),
+                        d.vendor.clone(),
+                        num(d.tdp_watts),
+                        opt(d.fp32_tflops),
+                        tensor,
+                        opt(d.memory_gb),
+                        d.cores.map_or("-".into(), |c| c.to_string()),
+                        d.release_year.to_string(),
+                    ]
+                },
+                &[
+                    "name",
+                    "kind",
+                    "vendor",
+                    "TDP W",
+                    "FP32 TFLOPS",
+                    "16-bit TFLOPS",
+                    "memory GB",
+                    "cores",
+                    "year",
+                ],
+                &[3, 4, 5, 6, 7, 8],
+            )
         }
         Table::Regions => {
             let rows: Vec<&Region> = catalog
@@ -114,18 +145,34 @@ pub fn list(catalog: &Catalog, table: Table, filter: Option<&str>, format: ListF
                 .iter()
                 .filter(|r| matches(filter, &[&r.key(), &r.name, &r.country, &r.location]))
                 .collect();
-            emit(&rows, format, out, |r| {
-                vec![
-                    r.key(),
-                    r.name.clone(),
-                    r.country.clone(),
-                    num(r.intensity_g_per_kwh),
-                    r.intensity_year.to_string(),
-                    num(r.pue),
-                    format!("{}%", num(r.offset_pct)),
-                    r.grid_zone.clone().unwrap_or_else(|| "-".into()),
-                ]
-            }, &["region", "name", "country", "g CO2eq/kWh", "year", "PUE", "offset", "hourly zone"], &[3, 4, 5, 6])
+            emit(
+                &rows,
+                format,
+                out,
+                |r| {
+                    vec![
+                        r.key(),
+                        r.name.clone(),
+                        r.country.clone(),
+                        num(r.intensity_g_per_kwh),
+                        r.intensity_year.to_string(),
+                        num(r.pue),
+                        format!("{}%", num(r.offset_pct)),
+                        r.grid_zone.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                },
+                &[
+                    "region",
+                    "name",
+                    "country",
+                    "g CO2eq/kWh",
+                    "year",
+                    "PUE",
+                    "offset",
+                    "hourly zone",
+                ],
+                &[3, 4, 5, 6],
+            )
         }
         Table::Countries => {
             let rows: Vec<&Country> = catalog
@@ -133,16 +180,23 @@ pub fn list(catalog: &Catalog, table: Table, filter: Option<&str>, format: ListF
                 .iter()
                 .filter(|c| matches(filter, &[&c.code, &c.name, &c.kind]))
                 .collect();
-            emit(&rows, format, out, |c| {
-                vec![
-                    c.code.clone(),
-                    c.name.clone(),
-                    c.kind.clone(),
-                    num(c.intensity_g_per_kwh),
-                    c.year.to_string(),
-                    c.source.clone(),
-                ]
-            }, &["code", "name", "kind", "g CO2eq/kWh", "year", "source"], &[3, 4])
+            emit(
+                &rows,
+                format,
+                out,
+                |c| {
+                    vec![
+                        c.code.clone(),
+                        c.name.clone(),
+                        c.kind.clone(),
+                        num(c.intensity_g_per_kwh),
+                        c.year.to_string(),
+                        c.source.clone(),
+                    ]
+                },
+                &["code", "name", "kind", "g CO2eq/kWh", "year", "source"],
+                &[3, 4],
+            )
         }
     }
 }
@@ -159,13 +213,15 @@ fn emit<T: Serialize>(
     match format {
         ListFormat::Text => {
             let body: Vec<Vec<String>> = rows.iter().map(|r| cells(r)).collect();
-            out.write_all(render(headers, &body, right).as_bytes()).map_err(io)?;
+            out.write_all(render(headers, &body, right).as_bytes())
+                .map_err(io)?;
             writeln!(out, "{} rows", rows.len()).map_err(io)
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             for row in rows {
-                w.serialize(row).map_err(|e| Error::io("could not write the listing", e.into()))?;
+                w.serialize(row)
+                    .map_err(|e| Error::io("could not write the listing", e.into()))?;
             }
             w.flush().map_err(io)
         }
@@ -182,7 +238,13 @@ mod tests {
 
     #[test]
     fn render_aligns_columns() {
-        let rows = vec![vec!["a".to_string(), "1".to_string()], vec!["bbb".to_string(), "22".to_string()]];
-        assert_eq!(render(&["x", "n"], &rows, &[1]), "x     n\n───  ──\na     1\nbbb  22\n");
+        let rows = vec![
+            vec!["a".to_string(), "1".to_string()],
+            vec!["bbb".to_string(), "22".to_string()],
+        ];
+        assert_eq!(
+            render(&["x", "n"], &rows, &[1]),
+            "x     n\n───  ──\na     1\nbbb  22\n"
+        );
     }
 }

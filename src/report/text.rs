@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::plan::Metric;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
 use crate::report::{num, pct, thousands};
@@ -38,22 +39,55 @@ pub fn plan(s: &Summary) -> String {
                 num(b.wall_hours),
                 num(b.energy_kwh),
                 num(b.emissions_kg),
+                num(b.embodied_kg),
             ]
         })
         .collect();
     let quality = format!("P(top {q})");
     let _ = writeln!(out, "Strategies, each at its lowest-emission option");
     out.push_str(&render(
-        &["strategy", "trials", &quality, "option", "wall h", "kWh", "kg CO2eq"],
+        &[
+            "strategy",
+            "trials",
+            &quality,
+            "option",
+            "wall h",
+            "kWh",
+            "kg CO2eq",
+            "+ embodied kg",
+        ],
         &rows,
-        &[1, 2, 4, 5, 6],
+        &[1, 2, 4, 5, 6, 7],
     ));
 
-    let _ = writeln!(out, "\nPareto front: wall-clock hours vs emissions ({} options)", s.front.len());
-    let shown: Vec<Vec<String>> = s.front.iter().take(FRONT_ROWS).map(|r| front_row(r)).collect();
-    out.push_str(&render(&["wall h", "kg CO2eq", "kWh", "strategy", "option", "mark"], &shown, &[0, 1, 2]));
+    let ranked = match s.metric {
+        Metric::Operational => "operational emissions",
+        Metric::Total => "total (operational + embodied) emissions",
+    };
+    let _ = writeln!(
+        out,
+        "\nPareto front: wall-clock hours vs {ranked} ({} options)",
+        s.front.len()
+    );
+    let shown: Vec<Vec<String>> = s
+        .front
+        .iter()
+        .take(FRONT_ROWS)
+        .map(|r| front_row(r))
+        .collect();
+    out.push_str(&render(
+        &[
+            "wall h", "kg CO2eq", "total kg", "kWh", "strategy", "option", "mark",
+        ],
+        &shown,
+        &[0, 1, 2, 3],
+    ));
     if s.front.len() > FRONT_ROWS {
-        let _ = writeln!(out, "… and {} more on the front (see front.csv with --out)", s.front.len() - FRONT_ROWS);
+        let _ = writeln!(
+            out,
+            "… and {} more on the front (see front.csv with --out)",
+            s.front.len() - FRONT_ROWS
+        );
     }
 
     let _ = writeln!(out, "\nBest options");
@@ -80,10 +114,15 @@ pub fn plan(s: &Summary) -> String {
 }
 
 fn front_row(r: &OptionRow) -> Vec<String> {
-    let marks: Vec<&str> = r.marks.split(';').filter(|m| !m.is_empty() && !m.starts_with("strategy-")).collect();
+    let marks: Vec<&str> = r
+        .marks
+        .split(';')
+        .filter(|m| !m.is_empty() && !m.starts_with("strategy-"))
+        .collect();
     vec![
         num(r.wall_hours),
         num(r.emissions_kg),
+        num(r.total_kg),
         num(r.energy_kwh),
         r.strategy.clone(),
         r.label(),
