@@ -19,7 +19,7 @@ use co2sweep::sweep;
 use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
-    CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
+    CalibrateArgs, CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
     ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => run_check(&catalog, &args, &mut out),
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
+        Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
     }?;
     out.flush()
         .map_err(|e| Error::io("could not write to stdout", e))
@@ -217,4 +218,48 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
             .write_all(&json()?)
             .map_err(|e| Error::io("could not write to stdout", e)),
     }
+}
+
+fn run_calibrate(catalog: &Catalog, args: &CalibrateArgs, out: &mut dyn Write) -> Result<()> {
+    let pilot = co2sweep::calibrate::read(&args.emissions_csv, catalog)?;
+    if args.format == PlanFormat::Json {
+        let mut v = serde_json::to_vec_pretty(&pilot).map_err(|e| Error::io("could not write JSON", e.into()))?;
+        v.push(b'\n');
+        return out.write_all(&v).map_err(|e| Error::io("could not write to stdout", e));
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    let mut rows: Vec<Vec<String>> = pilot
+        .runs
+        .iter()
+        .map(|r| {
+            vec![
+                format!("line {}", r.line),
+                report::num(r.duration_hours),
+                report::num(r.energy_kwh),
+                report::num(r.avg_power_watts),
+                r.gpu_count.map_or("-".into(), |c| c.to_string()),
+                opt(&r.gpu_model),
+                opt(&r.device),
+            ]
+        })
+        .collect();
+    let t = &pilot.total;
+    rows.push(vec![
+        format!("total ({} runs)", t.runs),
+        report::num(t.duration_hours),
+        report::num(t.energy_kwh),
+        report::num(t.avg_power_watts),
+        t.gpu_count.map_or("-".into(), |c| c.to_string()),
+        opt(&t.gpu_model),
+        opt(&t.device),
+    ]);
+    let text = format!(
+        "{}\navg_power_watts = energy_kwh × 1000 / duration_hours (whole machine: CPU, GPU and RAM as CodeCarbon measured)\n",
+        table::render(
+            &["run", "duration h", "energy kWh", "avg power W", "GPUs", "GPU model", "catalog device"],
+            &rows,
+            &[1, 2, 3, 4]
+        )
+    );
+    write_out(out, &text)
 }

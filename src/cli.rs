@@ -37,6 +37,19 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Evaluate every strategy × hardware × region option, rank them and report.
     Plan(PlanArgs),
+    /// Summarise a measured pilot run from CodeCarbon's emissions.csv.
+    Calibrate(CalibrateArgs),
+}
+
+/// `co2sweep calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// CodeCarbon's emissions.csv (2.x or 3.x columns; one row per run).
+    pub emissions_csv: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
 }
 
 /// `co2sweep check`.

@@ -54,6 +54,35 @@ pub struct TrialCost {
     pub utilization: f64,
     /// Precision selecting the peak throughput.
     pub precision: Precision,
+    /// A measured pilot run the cost model is calibrated to, if any.
+    pub calibration: Option<Calibration>,
+}
+
+/// A cost model calibrated to a measured pilot trial (CodeCarbon).
+///
+/// Time: every trial's work is multiplied by `work_scale`, chosen so that
+/// the pilot's parameters give exactly the measured mean duration on the
+/// pilot's device. Power: the measured average power per device replaces
+/// TDP × utilization on the pilot's device; other devices scale it by
+/// their TDP ratio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    /// The emissions file.
+    pub file: std::path::PathBuf,
+    /// Runs in it.
+    pub runs: usize,
+    /// Mean measured duration of one run, h.
+    pub measured_hours: f64,
+    /// The device the pilot ran on.
+    pub device: Device,
+    /// Devices the pilot used.
+    pub devices: u32,
+    /// Measured average power per device (whole machine's draw shared out), W.
+    pub watts_per_device: f64,
+    /// Factor applied to every trial's work.
+    pub work_scale: f64,
+    /// The pilot's parameters, as given.
+    pub params: Vec<(String, f64)>,
 }
 
 /// Why a trial's cost is not usable.
@@ -132,10 +161,22 @@ impl TrialCost {
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }
+        if let Some(c) = &self.calibration {
+            work *= c.work_scale;
+        }
         Ok(Cost {
             work,
             devices: devices.round() as u32,
         })
+    }
+
+    /// Average power one device draws while a trial runs, W: TDP ×
+    /// utilization, or the calibrated measurement scaled by TDP.
+    pub fn power_watts(&self, device: &Device) -> f64 {
+        match &self.calibration {
+            Some(c) => c.watts_per_device * device.tdp_watts / c.device.tdp_watts,
+            None => device.tdp_watts * self.utilization,
+        }
     }
 
     /// Hours of one unit of work on `device`, or why the runtime cannot be
@@ -217,6 +258,7 @@ mod tests {
             devices: Formula::parse(devices, &["epochs"]).unwrap(),
             utilization: 1.0,
             precision: Precision::Fp32,
+            calibration: None,
         }
     }
 
@@ -288,6 +330,7 @@ mod tests {
             devices: Formula::parse("2", &[]).unwrap(),
             utilization: 1.0,
             precision: Precision::Bf16,
+            calibration: None,
         };
         let c = cost.evaluate(&mut [], &TrialInfo::default(), None).unwrap();
         // 3.6e18 FLOP over 2 devices = 1.8e18 each.

@@ -17,6 +17,7 @@
 //! - [`report`]: text, CSV, JSON, Markdown and paper-ready paragraphs;
 //! - [`units`]: the physical quantities, as types.
 
+pub mod calibrate;
 pub mod catalog;
 pub mod cost;
 pub mod embodied;

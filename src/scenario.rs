@@ -17,7 +17,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::{Catalog, Device, Kind, Precision, Region};
-use crate::cost::{precision_name, TrialCost, Work};
+use crate::calibrate;
+use crate::cost::{precision_name, Calibration, TrialCost, Work};
 use crate::embodied::Overrides;
 use crate::error::{Error, Result};
 use crate::formula::{Formula, FormulaError};
@@ -135,6 +136,15 @@ struct RawTrial {
     precision: Option<Spanned<String>>,
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
+    pilot: Option<Spanned<RawPilot>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPilot {
+    emissions_csv: String,
+    #[serde(default)]
+    params: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -719,15 +729,68 @@ impl Checker<'_> {
             }
         };
         let work_at = crate::error::line_col(self.text, work_span.start);
-        Ok((
-            TrialCost {
-                work,
-                devices,
-                utilization,
-                precision,
-            },
-            work_at,
-        ))
+        let mut cost = TrialCost { work, devices, utilization, precision, calibration: None };
+        if let Some(pilot) = &t.pilot {
+            cost.calibration = Some(self.calibration(pilot, &cost, params)?);
+        }
+        Ok((cost, work_at))
+    }
+
+    /// Calibrate the cost model to a CodeCarbon pilot run (see [`crate::cost::Calibration`]).
+    fn calibration(&self, raw: &Spanned<RawPilot>, cost: &TrialCost, params: &[Param]) -> Result<Calibration> {
+        let at = raw.span().start;
+        let p = raw.get_ref();
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let file = base.join(&p.emissions_csv);
+        let pilot = calibrate::read(&file, self.catalog).map_err(|e| self.err(at, format!("pilot: {e}")))?;
+        let device_name = pilot.total.device.clone().ok_or_else(|| {
+            self.err(at, "pilot: the emissions file names no GPU or CPU model that the catalog knows")
+        })?;
+        let device = self.catalog.device(&device_name).map_err(|e| self.err(at, e.to_string()))?.clone();
+        let mut slots = vec![f64::NAN; params.len()];
+        let mut given = Vec::new();
+        for (key, value) in &p.params {
+            let Some(i) = params.iter().position(|q| &q.name == key) else {
+                let names: Vec<&str> = params.iter().map(|q| q.name.as_str()).collect();
+                let hint = suggest::closest(key, names.iter().copied()).map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                return Err(self.err(at, format!("pilot params: '{key}' is not a parameter{hint}")));
+            };
+            let v = match value {
+                toml::Value::Integer(n) => *n as f64,
+                toml::Value::Float(f) => *f,
+                _ => return Err(self.err(at, format!("pilot params: '{key}' must be a number"))),
+            };
+            slots[i] = v;
+            given.push((key.clone(), v));
+        }
+        let needed: Vec<&str> = cost
+            .work_formula()
+            .variables_used()
+            .iter()
+            .chain(cost.devices.variables_used())
+            .filter(|&&i| slots[i].is_nan())
+            .map(|&i| params[i].name.as_str())
+            .collect();
+        if !needed.is_empty() {
+            return Err(self.err(at, format!("pilot params must give {} (the cost formulas read them)", needed.join(", "))));
+        }
+        let c = cost
+            .evaluate(&mut slots, &crate::space::TrialInfo::default(), None)
+            .map_err(|e| self.err(at, format!("pilot: `{}` gives {} at the pilot's parameters; it {}", e.formula, e.value, e.problem)))?;
+        let multiplier = cost.multiplier(&device).map_err(|m| self.err(at, format!("pilot: {m}")))?;
+        let measured_hours = pilot.total.duration_hours / pilot.total.runs as f64;
+        let predicted = c.work * multiplier;
+        let devices = pilot.total.gpu_count.unwrap_or(c.devices).max(1);
+        Ok(Calibration {
+            file,
+            runs: pilot.total.runs,
+            measured_hours,
+            watts_per_device: pilot.total.avg_power_watts / f64::from(devices),
+            device,
+            devices,
+            work_scale: measured_hours / predicted,
+            params: given,
+        })
     }
 
     fn sampled(&self, raw: &Spanned<RawSampled>, name: &str) -> Result<Count> {

@@ -268,12 +268,8 @@ fn evaluate_option(
     region: &Region,
 ) -> Evaluated {
     let device_hours = Hours(totals.device_work * multiplier);
-    let energy = estimate::energy(
-        device_hours,
-        Watts(device.tdp_watts),
-        scenario.cost.utilization,
-        region.pue,
-    );
+    let power = Watts(scenario.cost.power_watts(device));
+    let energy = estimate::energy(device_hours, power, 1.0, region.pue);
     let emissions = estimate::emissions(energy, GPerKwh(region.intensity_g_per_kwh));
     Evaluated {
         strategy,

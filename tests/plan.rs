@@ -219,3 +219,59 @@ fn out_naming_a_file_is_an_error() {
         "is a file, not a directory",
     );
 }
+
+#[test]
+fn calibrated_pilot_reproduces_its_measured_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_data(dir.path());
+    // One pilot run: 7,200 s = 2 h, 0.5 kWh on one "Ref GPU" → 250 W.
+    write(
+        dir.path(),
+        "emissions.csv",
+        "timestamp,project_name,run_id,duration,emissions,energy_consumed,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,country_iso_code\n\
+         2024-01-01T00:00:00,p,r,7200,0.1,0.5,0.05,0.4,0.05,1,1 x Ref GPU,FRA\n",
+    );
+    let text = TINY
+        .replace("values = [1, 2]", "values = [1, 2, 4]")
+        .replace("hours = \"x\"", "hours = \"x\"\npilot = { emissions_csv = \"emissions.csv\", params = { x = 4 } }");
+    let s = write(dir.path(), "calibrated.toml", &text);
+    let data = dir.path().display().to_string();
+    // The formula says 4 h at x = 4; the pilot measured 2 h: every trial is scaled by 0.5,
+    // so the pilot's own trial (index 2, x = 4) takes exactly 2 h.
+    let o = run(&["--data", &data, "expand", &s, "--strategy", "grid"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o), "index,x,devices,hours\n0,1,1,0.5\n1,2,1,1\n2,4,1,2\n");
+    // Plan: Ref GPU @ clean: (0.5 + 1 + 2) device-h × 250 W × PUE 1.0 / 1000 = 0.875 kWh → 0.0875 kg at 100 g/kWh.
+    let out = dir.path().join("out");
+    let o = run(&["--data", &data, "plan", &s, "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("options.csv"));
+    assert_eq!(&rows[1][..4], ["grid", "Ref GPU", "test", "clean"]);
+    assert_eq!(rows[1][7].parse::<f64>().unwrap(), 0.875);
+    assert!((rows[1][8].parse::<f64>().unwrap() - 0.0875).abs() < 1e-15);
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("calibrated from a measured pilot"), "{report}");
+}
+
+#[test]
+fn calibrate_reports_runs_and_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "emissions.csv",
+        "duration,energy_consumed,gpu_count,gpu_model\n3600,1.2,4,4 x NVIDIA A100-SXM4-40GB\n1800,0.6,4,4 x NVIDIA A100-SXM4-40GB\n",
+    );
+    let o = run(&["calibrate", &f, "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Run 1: 1 h, 1.2 kWh → 1,200 W. Total: 1.5 h, 1.8 kWh → 1,200 W.
+    assert_eq!(v["runs"][0]["duration_hours"], 1.0);
+    assert_eq!(v["runs"][0]["avg_power_watts"], 1200.0);
+    assert_eq!(v["total"]["duration_hours"], 1.5);
+    assert_eq!(v["total"]["gpu_count"], 4);
+    assert_eq!(v["total"]["device"], "A100 SXM4 40GB");
+    for key in ["duration_hours", "energy_kwh", "avg_power_watts", "gpu_count", "gpu_model"] {
+        assert!(v["runs"][1].get(key).is_some(), "{key}");
+    }
+    fails_with(&["calibrate", &write(dir.path(), "empty.csv", "")], "duration");
+}

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod files;
 pub mod markdown;
 pub mod paper;
+pub mod plot;
 pub mod single;
 pub mod summary;
 pub mod table;

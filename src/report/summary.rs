@@ -49,7 +49,7 @@ pub struct OptionRow {
     pub configurations: u64,
     /// Quality: chance that a trial is in the best top_fraction of the space.
     pub quality: f64,
-    /// Power of one device (TDP), W.
+    /// Average power of one device while running (TDP × utilization, or calibrated), W.
     pub power_watts: f64,
     /// PUE applied.
     pub pue: f64,
@@ -103,7 +103,7 @@ impl OptionRow {
             strategy_rank: o.strategy_rank,
             configurations: t.configurations,
             quality: t.quality,
-            power_watts: device.tdp_watts,
+            power_watts: plan.scenario.cost.power_watts(device),
             pue: site.pue,
             intensity_g_per_kwh: site.intensity_g_per_kwh,
             intensity_year: site.intensity_year,
@@ -262,7 +262,7 @@ impl Summary {
 /// How the figures are computed, one sentence each.
 pub fn method(plan: &Plan) -> Vec<String> {
     let mut m = vec![
-        "energy_kwh = device_hours × TDP × utilization × PUE / 1000; emissions_kg = energy_kwh × grid \
+        "energy_kwh = device_hours × power (TDP × utilization) × PUE / 1000; emissions_kg = energy_kwh × grid \
          intensity (g CO2eq/kWh) / 1000 (Lacoste et al. 2019, with PUE applied and no intermediate rounding)."
             .to_string(),
         format!(
@@ -281,6 +281,21 @@ pub fn method(plan: &Plan) -> Vec<String> {
         ),
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
+    if let Some(c) = &plan.scenario.cost.calibration {
+        let params: Vec<String> = c.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        m.push(format!(
+            "Trial cost calibrated from a measured pilot ({}, {} run(s) with CodeCarbon): at {} the trial took {} h on {} × {}, drawing {} W per device on average; \
+             every trial's runtime is scaled by {} to match, and that power replaces TDP × utilization (other devices scale it by their TDP).",
+            c.file.display(),
+            c.runs,
+            params.join(", "),
+            num(c.measured_hours),
+            c.devices,
+            c.device.name,
+            num(c.watts_per_device),
+            num(c.work_scale)
+        ));
+    }
     if plan.scenario.sites.iter().any(|s| s.provider == "country") {
         m.push(format!(
             "Country grids (private infrastructure) use PUE {}.",

@@ -1,0 +1,236 @@
+//! Calibration from a measured pilot run: CodeCarbon's `emissions.csv`.
+//!
+//! CodeCarbon (2.x and 3.x) writes one row per tracked run; its header names
+//! the columns, so they are read by name and extra columns are ignored.
+//! Used: `duration` (s), `energy_consumed` (kWh; CPU + GPU + RAM), and when
+//! present `cpu_energy`, `gpu_energy`, `ram_energy` (kWh), `gpu_count`,
+//! `gpu_model` (e.g. "4 x NVIDIA A100-SXM4-40GB"), `cpu_model`,
+//! `country_iso_code`, `cloud_provider`, `cloud_region`, `pue`.
+//!
+//! Per run and in total: `duration_hours = duration / 3600`,
+//! `energy_kwh = energy_consumed`, `avg_power_watts = energy_kwh × 1000 /
+//! duration_hours` (the whole machine's average draw).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+
+/// Largest emissions file read.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One measured run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Run {
+    /// Line of the row in the file.
+    pub line: u64,
+    /// Duration, h.
+    pub duration_hours: f64,
+    /// Energy consumed (CPU + GPU + RAM), kWh.
+    pub energy_kwh: f64,
+    /// Average power over the run, W.
+    pub avg_power_watts: f64,
+    /// GPU energy, kWh, when recorded.
+    pub gpu_energy_kwh: Option<f64>,
+    /// GPUs tracked.
+    pub gpu_count: Option<u32>,
+    /// GPU model as CodeCarbon wrote it.
+    pub gpu_model: Option<String>,
+    /// CPU model as CodeCarbon wrote it.
+    pub cpu_model: Option<String>,
+    /// The catalog device the run's GPU (else CPU) matches.
+    pub device: Option<String>,
+    /// Country code, when recorded.
+    pub country_iso_code: Option<String>,
+    /// `provider:region`, when on a cloud.
+    pub cloud: Option<String>,
+}
+
+/// All runs of a file and their total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pilot {
+    /// Each run, in file order.
+    pub runs: Vec<Run>,
+    /// Sum of durations and energies; power is total energy over total time.
+    pub total: Total,
+}
+
+/// Totals over runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Total {
+    /// Runs.
+    pub runs: usize,
+    /// Total duration, h.
+    pub duration_hours: f64,
+    /// Total energy, kWh.
+    pub energy_kwh: f64,
+    /// Energy over duration, W.
+    pub avg_power_watts: f64,
+    /// GPUs per run (the first run's count; runs must agree).
+    pub gpu_count: Option<u32>,
+    /// GPU model of the runs.
+    pub gpu_model: Option<String>,
+    /// The catalog device matched.
+    pub device: Option<String>,
+}
+
+/// Read and summarise a CodeCarbon emissions file.
+pub fn read(path: &Path, catalog: &Catalog) -> Result<Pilot> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    if meta.len() > MAX_BYTES {
+        return Err(Error::input(format!("'{}' is too large for an emissions file", path.display())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    parse(path, &text, catalog)
+}
+
+/// Summarise the text of a CodeCarbon emissions file; `path` names it in messages.
+pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::at_line(path, 1, 1, format!("not a CSV file: {e}")))?
+        .clone();
+    let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    for required in ["duration", "energy_consumed"] {
+        if !column.contains_key(required) {
+            return Err(Error::at_line(
+                path,
+                1,
+                1,
+                format!(
+                    "the header has no '{required}' column; is this CodeCarbon's emissions.csv? (it needs duration and energy_consumed)"
+                ),
+            ));
+        }
+    }
+    let mut runs = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::at_line(path, line, 1, format!("malformed row: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |name: &str| column.get(name).and_then(|&i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
+        let number = |name: &str| -> Result<Option<f64>> {
+            match get(name) {
+                None => Ok(None),
+                Some(s) => s.parse::<f64>().map(Some).map_err(|_| {
+                    Error::at_line(path, line, column[name] as u64 + 1, format!("'{name}' is '{s}', not a number"))
+                }),
+            }
+        };
+        let duration = number("duration")?.unwrap_or(f64::NAN);
+        let energy = number("energy_consumed")?.unwrap_or(f64::NAN);
+        if !(duration.is_finite() && duration > 0.0) {
+            return Err(Error::at_line(path, line, column["duration"] as u64 + 1, "duration must be a positive number of seconds"));
+        }
+        if !(energy.is_finite() && energy >= 0.0) {
+            return Err(Error::at_line(path, line, column["energy_consumed"] as u64 + 1, "energy_consumed must be zero or more kWh"));
+        }
+        let gpu_count = number("gpu_count")?.filter(|c| *c >= 1.0).map(|c| c as u32);
+        let gpu_model = get("gpu_model").map(str::to_string);
+        let cpu_model = get("cpu_model").map(str::to_string);
+        let device = match (&gpu_model, &cpu_model) {
+            (Some(g), _) => Some(match_device(catalog, g).map_err(|e| {
+                Error::at_line(path, line, column["gpu_model"] as u64 + 1, e.to_string())
+            })?),
+            (None, Some(c)) => catalog.device(c).ok().map(|d| d.name.clone()),
+            _ => None,
+        };
+        let hours = duration / 3600.0;
+        let cloud = match (get("cloud_provider"), get("cloud_region")) {
+            (Some(p), Some(r)) => Some(format!("{p}:{r}")),
+            _ => None,
+        };
+        runs.push(Run {
+            line,
+            duration_hours: hours,
+            energy_kwh: energy,
+            avg_power_watts: energy * 1000.0 / hours,
+            gpu_energy_kwh: number("gpu_energy")?,
+            gpu_count,
+            gpu_model,
+            cpu_model,
+            device,
+            country_iso_code: get("country_iso_code").map(str::to_string),
+            cloud,
+        });
+    }
+    if runs.is_empty() {
+        return Err(Error::input(format!("'{}' has a header but no runs", path.display())));
+    }
+    let duration_hours: f64 = runs.iter().map(|r| r.duration_hours).sum();
+    let energy_kwh: f64 = runs.iter().map(|r| r.energy_kwh).sum();
+    let first = &runs[0];
+    let total = Total {
+        runs: runs.len(),
+        duration_hours,
+        energy_kwh,
+        avg_power_watts: energy_kwh * 1000.0 / duration_hours,
+        gpu_count: first.gpu_count,
+        gpu_model: first.gpu_model.clone(),
+        device: first.device.clone(),
+    };
+    Ok(Pilot { runs, total })
+}
+
+/// The catalog device of a CodeCarbon GPU model ("4 x NVIDIA A100-SXM4-40GB").
+fn match_device(catalog: &Catalog, model: &str) -> Result<String> {
+    let name = match model.split_once(" x ") {
+        Some((n, rest)) if n.trim().chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => model,
+    };
+    catalog
+        .device(name)
+        .map(|d| d.name.clone())
+        .map_err(|e| Error::input(format!("GPU model '{model}': {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_RUNS: &str = "timestamp,project_name,run_id,duration,emissions,emissions_rate,cpu_power,gpu_power,ram_power,cpu_energy,gpu_energy,ram_energy,energy_consumed,country_name,country_iso_code,region,cloud_provider,cloud_region,os,python_version,codecarbon_version,cpu_count,cpu_model,gpu_count,gpu_model,longitude,latitude,ram_total_size,tracking_mode,on_cloud,pue\n\
+2024-05-01T10:00:00,resnet,a,3600,0.5,0.0001,42.5,1100,20,0.0425,1.1,0.02,1.1625,France,FRA,,,,Linux,3.11,2.4.1,32,AMD EPYC 7742,4,4 x NVIDIA A100-SXM4-40GB,,,128,machine,N,1.0\n\
+2024-05-01T12:00:00,resnet,b,1800,0.25,0.0001,42.5,1100,20,0.02125,0.55,0.01,0.58125,France,FRA,,,,Linux,3.11,2.4.1,32,AMD EPYC 7742,4,4 x NVIDIA A100-SXM4-40GB,,,128,machine,N,1.0\n";
+
+    #[test]
+    fn two_runs_by_hand() {
+        let catalog = Catalog::bundled().unwrap();
+        let p = parse(Path::new("emissions.csv"), TWO_RUNS, &catalog).unwrap();
+        // Run 1: 3,600 s = 1 h, 1.1625 kWh → 1,162.5 W. Run 2: 0.5 h, 0.58125 kWh → 1,162.5 W.
+        assert_eq!(p.runs[0].duration_hours, 1.0);
+        assert_eq!(p.runs[0].avg_power_watts, 1162.5);
+        assert_eq!(p.runs[1].duration_hours, 0.5);
+        assert_eq!(p.runs[1].avg_power_watts, 1162.5);
+        // Total: 1.5 h, 1.74375 kWh, 1.74375 × 1000 / 1.5 = 1,162.5 W.
+        assert_eq!(p.total.duration_hours, 1.5);
+        assert!((p.total.energy_kwh - 1.74375).abs() < 1e-12);
+        assert!((p.total.avg_power_watts - 1162.5).abs() < 1e-9);
+        assert_eq!(p.total.gpu_count, Some(4));
+        assert_eq!(p.total.device.as_deref(), Some("A100 SXM4 40GB"));
+    }
+
+    #[test]
+    fn bad_files_are_clear_errors() {
+        let catalog = Catalog::bundled().unwrap();
+        let path = Path::new("e.csv");
+        let e = parse(path, "a,b\n1,2\n", &catalog).unwrap_err().to_string();
+        assert!(e.contains("no 'duration' column"), "{e}");
+        let e = parse(path, "duration,energy_consumed\n", &catalog).unwrap_err().to_string();
+        assert!(e.contains("no runs"), "{e}");
+        let e = parse(path, "duration,energy_consumed\nabc,1\n", &catalog).unwrap_err().to_string();
+        assert!(e.starts_with("e.csv:2:1: 'duration' is 'abc', not a number"), "{e}");
+        let e = parse(path, "duration,energy_consumed,gpu_model\n10,1,1 x Imaginary GPU 9000\n", &catalog).unwrap_err().to_string();
+        assert!(e.contains("GPU model '1 x Imaginary GPU 9000'"), "{e}");
+        let e = parse(path, "duration,energy_consumed\n10,1,3\n", &catalog).unwrap_err().to_string();
+        assert!(e.contains("malformed row"), "{e}");
+    }
+}
