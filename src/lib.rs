@@ -25,6 +25,7 @@ pub mod error;
 pub mod estimate;
 pub mod expand;
 pub mod formula;
+pub mod hourly;
 pub mod pareto;
 pub mod plan;
 pub mod report;

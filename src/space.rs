@@ -507,6 +507,32 @@ impl<'a> JobSet<'a> {
         })
     }
 
+    /// The grid restricted to the parameters in `used`; every other
+    /// parameter is held at its first level. Returns the sub-grid and how
+    /// many trials of the full grid each of its trials stands for (the
+    /// product of the other parameters' level counts).
+    ///
+    /// When the cost formulas read only some parameters, every trial that
+    /// differs only in the others costs the same: evaluating the sub-grid
+    /// once per combination, weighted by this multiplicity, gives exactly
+    /// the full grid's totals, without visiting its trials.
+    pub fn grid_factored(params: &'a [Param], used: &[bool]) -> Result<(JobSet<'a>, u64), String> {
+        let full = count(params, &Strategy::Grid)?;
+        let mut levels = Vec::with_capacity(params.len());
+        let mut multiplicity = 1u64;
+        for (p, &u) in params.iter().zip(used) {
+            let lv = p.grid_levels();
+            if u {
+                levels.push(lv);
+            } else {
+                multiplicity = multiplicity.saturating_mul(lv.len() as u64);
+                levels.push(lv.into_iter().take(1).collect());
+            }
+        }
+        let len = full / multiplicity.max(1);
+        Ok((JobSet { params, seed: 0, plan: Plan::Grid(levels), len }, multiplicity))
+    }
+
     /// Number of trials.
     pub fn len(&self) -> u64 {
         self.len
@@ -861,6 +887,17 @@ mod tests {
         // 59 random trials: 1 − 0.95^59 = 0.9515.
         let r = quality(&params, &Strategy::Random(Count::Trials(59)), 59, 0.05);
         assert!((r - (1.0 - 0.95f64.powi(59))).abs() < 1e-12);
+    }
+
+    #[test]
+    fn factored_grid_keeps_only_used_parameters() {
+        let params = vec![values("a", &[1.0, 2.0]), values("b", &[10.0, 20.0, 30.0]), values("c", &[5.0, 6.0])];
+        // Formulas read only b: 3 sub-trials, each standing for 2 × 2 = 4 trials.
+        let (set, multiplicity) = JobSet::grid_factored(&params, &[false, true, false]).unwrap();
+        assert_eq!((set.len(), multiplicity), (3, 4));
+        let mut slots = [0.0; 3];
+        set.trial(2, &mut slots);
+        assert_eq!(slots, [1.0, 30.0, 5.0]);
     }
 
     proptest! {

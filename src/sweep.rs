@@ -74,7 +74,7 @@ pub struct Evaluated {
 }
 
 /// A trial whose cost could not be computed, with its parameters.
-fn trial_error(scenario: &Scenario, set: &JobSet, index: u64, e: &TrialError) -> Error {
+fn trial_error(scenario: &Scenario, strategy: &Strategy, set: &JobSet, index: u64, e: &TrialError) -> Error {
     let mut slots = vec![0.0; scenario.params.len()];
     let info = set.trial(index, &mut slots);
     let params: Vec<String> = scenario
@@ -86,67 +86,84 @@ fn trial_error(scenario: &Scenario, set: &JobSet, index: u64, e: &TrialError) ->
             Level::Text(t) => format!("{} = \"{t}\"", p.name),
         })
         .collect();
-    let rung = info
-        .bracket_rung
-        .map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
-    let (line, column) = scenario.work_at;
-    let key = if e.formula == "devices" {
-        "devices"
-    } else {
-        scenario.cost.work_key()
+    // A factored grid's sub-trial: find its index in the full grid.
+    let index = match strategy {
+        Strategy::Grid => scenario.params.iter().zip(&slots).fold(0u64, |acc, (p, &v)| {
+            let levels = p.grid_levels();
+            let at = levels.iter().position(|&l| l.to_bits() == v.to_bits()).unwrap_or(0);
+            acc.saturating_mul(levels.len() as u64).saturating_add(at as u64)
+        }),
+        _ => index,
     };
+    let rung = info.bracket_rung.map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
+    let (line, column) = scenario.work_at;
+    let key = if e.formula == "devices" { "devices" } else { scenario.cost.work_key() };
     Error::input(format!(
-        "{}:{line}:{column}: `{key}` gives {} for trial {index} of {}{rung} ({}); it {}",
+        "{}:{line}:{column}: `{key}` gives {} for {} trial {index}{rung} ({}); it {}",
         scenario.path.display(),
         e.value,
-        set_name(set),
+        strategy.name(),
         params.join(", "),
         e.problem
     ))
 }
 
-fn set_name(set: &JobSet) -> &'static str {
-    if set.rungs().is_some() {
-        "hyperband"
-    } else {
-        "the job set"
-    }
+/// Trials of equal cost, merged: `count` trials of `work` on `devices`
+/// devices, the first of them at index `first`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Group {
+    /// Work of one trial (see [`crate::cost`]).
+    pub work: f64,
+    /// Devices one trial holds.
+    pub devices: u32,
+    /// Trials in the group.
+    pub count: u64,
+    /// Lowest trial index in the group (orders ties).
+    pub first: u64,
 }
 
 /// Evaluate a strategy's trials once: totals, and the schedule length.
+///
+/// A grid is factored first: trials that differ only in parameters the
+/// cost formulas do not read cost the same, so only the sub-grid of the
+/// parameters they read is evaluated, each sub-trial weighted by the number
+/// of trials it stands for. Equal costs are then merged into groups, and
+/// the schedule is computed over groups (see [`makespan`]).
 pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals> {
-    let set = JobSet::new(&scenario.params, strategy, scenario.seed).map_err(Error::input)?;
+    let full = JobSet::new(&scenario.params, strategy, scenario.seed).map_err(Error::input)?;
     let resource = match strategy {
         Strategy::Hyperband { resource, .. } => Some(*resource),
         _ => None,
     };
-    let costs = evaluate_all(scenario, &set, resource)?;
-    let device_work: f64 = costs.iter().map(|c| f64::from(c.devices) * c.work).sum();
     let capacity = scenario.max_concurrent_devices;
-    if let Some(c) = costs.iter().find(|c| c.devices > capacity) {
+    let phases: Vec<Vec<Group>> = match (strategy, full.rungs()) {
+        (Strategy::Grid, _) => {
+            let mut used = vec![false; scenario.params.len()];
+            for &i in scenario.cost.work_formula().variables_used().iter().chain(scenario.cost.devices.variables_used()) {
+                used[i] = true;
+            }
+            let (sub, multiplicity) = JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
+            vec![groups(evaluate(scenario, strategy, &sub, 0..sub.len(), None)?, multiplicity)]
+        }
+        // Rungs are barriers, run one after another, brackets in order.
+        (_, Some(rungs)) => rungs
+            .iter()
+            .map(|r| Ok(groups(evaluate(scenario, strategy, &full, r.first_trial..r.first_trial + r.configs, resource)?, 1)))
+            .collect::<Result<_>>()?,
+        _ => vec![groups(evaluate(scenario, strategy, &full, 0..full.len(), None)?, 1)],
+    };
+    let all = phases.iter().flatten();
+    if let Some(g) = all.clone().find(|g| g.devices > capacity) {
         return Err(Error::input(format!(
             "a trial holds {} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`",
-            c.devices
+            g.devices
         )));
     }
-    let makespan_work = match set.rungs() {
-        // Rungs are barriers, run one after another, brackets in order.
-        Some(rungs) => rungs
-            .iter()
-            .map(|r| {
-                let start = r.first_trial as usize;
-                makespan(costs[start..start + r.configs as usize].to_vec(), capacity)
-            })
-            .sum(),
-        None => makespan(costs, capacity),
-    };
-    let trials = set.len();
-    let configurations = match set.rungs() {
-        Some(rungs) => rungs
-            .iter()
-            .filter(|r| r.rung == 0)
-            .map(|r| r.configs)
-            .sum(),
+    let device_work: f64 = all.map(|g| g.count as f64 * f64::from(g.devices) * g.work).sum();
+    let makespan_work = phases.iter().map(|p| makespan(p, capacity)).sum();
+    let trials = full.len();
+    let configurations = match full.rungs() {
+        Some(rungs) => rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).sum(),
         None => trials,
     };
     Ok(StrategyTotals {
@@ -159,74 +176,114 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     })
 }
 
-/// Cost of every trial, in index order, evaluated in parallel chunks. The
-/// first failing trial (lowest index) is reported, whatever the threads.
-fn evaluate_all(scenario: &Scenario, set: &JobSet, resource: Option<usize>) -> Result<Vec<Cost>> {
-    let n = set.len();
-    let chunks: Vec<std::result::Result<Vec<Cost>, (u64, TrialError)>> = (0..n.div_ceil(CHUNK))
+/// Cost of trials `range` of a job set, in index order, evaluated in
+/// parallel chunks. The first failing trial (lowest index) is reported,
+/// whatever the number of threads.
+fn evaluate(
+    scenario: &Scenario,
+    strategy: &Strategy,
+    set: &JobSet,
+    range: std::ops::Range<u64>,
+    resource: Option<usize>,
+) -> Result<Vec<(Cost, u64)>> {
+    let (start, n) = (range.start, range.end - range.start);
+    let chunks: Vec<std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut slots = vec![0.0; scenario.params.len()];
-            let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
-            (start..end)
+            (start + c * CHUNK..start + ((c + 1) * CHUNK).min(n))
                 .map(|i| {
                     let info = set.trial(i, &mut slots);
-                    scenario
-                        .cost
-                        .evaluate(&mut slots, &info, resource)
-                        .map_err(|e| (i, e))
+                    scenario.cost.evaluate(&mut slots, &info, resource).map(|c| (c, i)).map_err(|e| (i, e))
                 })
                 .collect()
         })
         .collect();
     let mut costs = Vec::with_capacity(n as usize);
     for chunk in chunks {
-        costs.extend(chunk.map_err(|(i, e)| trial_error(scenario, set, i, &e))?);
+        costs.extend(chunk.map_err(|(i, e)| trial_error(scenario, strategy, set, i, &e))?);
     }
     Ok(costs)
 }
 
-/// Length of the schedule of `trials` on `capacity` devices, in work units.
+/// Merge trials of equal cost; groups come out longest first, ties by
+/// index. Each trial stands for `multiplicity` trials (a factored grid's
+/// sub-trials, whose ties are then broken in sub-grid order).
+fn groups(mut costs: Vec<(Cost, u64)>, multiplicity: u64) -> Vec<Group> {
+    // Longest first, ties in index order: the scheduling order. Only
+    // neighbours in that order merge, so the order is kept exactly.
+    costs.sort_by(|(a, i), (b, j)| b.work.total_cmp(&a.work).then(i.cmp(j)));
+    let mut out: Vec<Group> = Vec::new();
+    for (c, i) in costs {
+        match out.last_mut() {
+            Some(g) if g.work.to_bits() == c.work.to_bits() && g.devices == c.devices => g.count += multiplicity,
+            _ => out.push(Group { work: c.work, devices: c.devices, count: multiplicity, first: i }),
+        }
+    }
+    out
+}
+
+/// Length of the schedule of `groups` (longest first) on `capacity`
+/// devices, in work units.
 ///
 /// The rule: trials start longest first (ties in index order); each waits
 /// until as many devices as it holds are free, and takes the devices that
 /// freed up first. When every trial holds the same number of devices d,
-/// this is longest-processing-time list scheduling on capacity / d slots.
-pub fn makespan(mut trials: Vec<Cost>, capacity: u32) -> f64 {
-    if trials.is_empty() {
+/// this is longest-processing-time list scheduling on capacity / d slots;
+/// equal trials are then placed a whole round at a time whenever no slot
+/// is more than one trial behind another (a round then gives every slot
+/// one trial and keeps their order), so a group of a million equal trials
+/// costs a few heap operations, not a million.
+pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
+    let Some(first) = groups.first() else {
         return 0.0;
-    }
-    // Stable sort: equal lengths keep index order.
-    trials.sort_by(|a, b| b.work.total_cmp(&a.work));
-    let uniform = trials.iter().all(|t| t.devices == trials[0].devices);
+    };
     // Positive finite floats order like their bit patterns.
     let key = |x: f64| Reverse(x.to_bits());
     let time = |k: Reverse<u64>| f64::from_bits(k.0);
+    if groups.iter().all(|g| g.devices == first.devices) {
+        let slots = (capacity / first.devices).max(1) as usize;
+        // Slot free times relative to `base`; slots not yet in the heap are free at 0.
+        let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
+        let (mut base, mut latest, mut end) = (0.0f64, 0.0f64, 0.0f64);
+        for g in groups {
+            let mut left = g.count;
+            while left > 0 {
+                let full = free.len() == slots;
+                let earliest = if full { free.peek().map_or(0.0, |&k| time(k)) } else { 0.0 };
+                if full && left >= slots as u64 && latest - earliest <= g.work {
+                    // When no slot is more than one trial behind another, a
+                    // round of `slots` equal trials gives each slot one, and
+                    // keeps their order: place whole rounds at once.
+                    let rounds = left / slots as u64;
+                    base += rounds as f64 * g.work;
+                    end = end.max(base + latest);
+                    left -= rounds * slots as u64;
+                    continue;
+                }
+                let start = if full { time(free.pop().expect("full")) } else { 0.0 };
+                let finish = start + g.work;
+                latest = latest.max(finish);
+                end = end.max(base + finish);
+                free.push(key(finish));
+                left -= 1;
+            }
+        }
+        return end;
+    }
+    let mut free: BinaryHeap<Reverse<u64>> = (0..capacity).map(|_| key(0.0)).collect();
+    let mut taken = Vec::new();
     let mut end = 0.0f64;
-    if uniform {
-        let slots = (capacity / trials[0].devices).max(1) as usize;
-        if slots >= trials.len() {
-            return trials[0].work;
-        }
-        let mut free: BinaryHeap<Reverse<u64>> = (0..slots).map(|_| key(0.0)).collect();
-        for t in &trials {
-            let start = time(free.pop().expect("slots > 0"));
-            let finish = start + t.work;
-            end = end.max(finish);
-            free.push(key(finish));
-        }
-    } else {
-        let mut free: BinaryHeap<Reverse<u64>> = (0..capacity).map(|_| key(0.0)).collect();
-        let mut taken = Vec::new();
-        for t in &trials {
+    for g in groups {
+        for _ in 0..g.count {
             taken.clear();
-            for _ in 0..t.devices {
+            for _ in 0..g.devices {
                 taken.push(time(free.pop().expect("devices ≤ capacity")));
             }
             let start = taken.iter().copied().fold(0.0, f64::max);
-            let finish = start + t.work;
+            let finish = start + g.work;
             end = end.max(finish);
-            for _ in 0..t.devices {
+            for _ in 0..g.devices {
                 free.push(key(finish));
             }
         }
@@ -288,21 +345,42 @@ fn evaluate_option(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::{prop_assert, proptest};
 
-    fn cost(work: f64, devices: u32) -> Cost {
-        Cost { work, devices }
+    fn groups_of(jobs: &[(f64, u32)]) -> Vec<Group> {
+        let costs = jobs.iter().enumerate().map(|(i, &(work, devices))| (Cost { work, devices }, i as u64)).collect();
+        groups(costs, 1)
+    }
+
+    /// The rule, one trial at a time, with every device tracked.
+    fn makespan_one_by_one(jobs: &[(f64, u32)], capacity: u32) -> f64 {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by(|&a, &b| jobs[b].0.total_cmp(&jobs[a].0).then(a.cmp(&b)));
+        let mut free = vec![0.0f64; capacity as usize];
+        let mut end = 0.0f64;
+        for i in order {
+            let (work, devices) = jobs[i];
+            free.sort_by(f64::total_cmp);
+            let start = free[devices as usize - 1];
+            for f in free.iter_mut().take(devices as usize) {
+                *f = start + work;
+            }
+            end = end.max(start + work);
+        }
+        end
     }
 
     #[test]
     fn makespan_longest_first() {
         // Two slots, jobs 5, 4, 3, 3: slot A takes 5, slot B 4; then 3 goes to B (free at 4)
         // ending at 7, the last 3 to A (free at 5) ending at 8.
-        let jobs = vec![cost(3.0, 1), cost(5.0, 1), cost(4.0, 1), cost(3.0, 1)];
-        assert_eq!(makespan(jobs, 2), 8.0);
+        assert_eq!(makespan(&groups_of(&[(3.0, 1), (5.0, 1), (4.0, 1), (3.0, 1)]), 2), 8.0);
         // Enough devices for all: the longest job.
-        assert_eq!(makespan(vec![cost(2.0, 8), cost(1.0, 8)], 64), 2.0);
+        assert_eq!(makespan(&groups_of(&[(2.0, 8), (1.0, 8)]), 64), 2.0);
         // One slot: the sum.
-        assert_eq!(makespan(vec![cost(2.0, 8), cost(1.0, 8)], 8), 3.0);
+        assert_eq!(makespan(&groups_of(&[(2.0, 8), (1.0, 8)]), 8), 3.0);
+        // Seven equal 1 h jobs on three slots: rounds of 3, 3, then 1 → 3 h.
+        assert_eq!(makespan(&groups_of(&[(1.0, 1); 7]), 3), 3.0);
     }
 
     #[test]
@@ -311,7 +389,20 @@ mod tests {
         // The 6 h job takes two devices [0, 6). The 4 h job needs all four:
         // it starts when the second-last frees, at 6, ending at 10. The 1 h
         // job then starts at 10, ending 11.
-        let jobs = vec![cost(4.0, 4), cost(6.0, 2), cost(1.0, 1)];
-        assert_eq!(makespan(jobs, 4), 11.0);
+        assert_eq!(makespan(&groups_of(&[(4.0, 4), (6.0, 2), (1.0, 1)]), 4), 11.0);
+    }
+
+    proptest! {
+        #[test]
+        fn grouped_makespan_equals_one_by_one(
+            jobs in proptest::collection::vec((1u8..6, 1u32..3), 1..60),
+            capacity in 2u32..9,
+            uniform in proptest::bool::ANY,
+        ) {
+            let jobs: Vec<(f64, u32)> = jobs.iter().map(|&(w, d)| (f64::from(w), if uniform { 1 } else { d })).collect();
+            let grouped = makespan(&groups_of(&jobs), capacity);
+            let direct = makespan_one_by_one(&jobs, capacity);
+            prop_assert!((grouped - direct).abs() < 1e-9, "{grouped} vs {direct}");
+        }
     }
 }
