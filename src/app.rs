@@ -2,12 +2,14 @@
 //! calls the library, and writes to stdout.
 
 use std::io::Write;
+use std::path::Path;
 
 use co2sweep::catalog::Catalog;
 use co2sweep::cost::Work;
 use co2sweep::embodied::Overrides;
 use co2sweep::error::{Error, Result};
-use co2sweep::estimate::{self, Request, Site};
+use co2sweep::estimate::{self, Request, Site, Timing};
+use co2sweep::hourly::{self, Instant};
 use co2sweep::expand;
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::report::files::{self, Output};
@@ -29,7 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
-        Command::Estimate(args) => run_estimate(&catalog, &args, &mut out),
+        Command::Estimate(args) => run_estimate(&catalog, cli.data.as_deref(), &args, &mut out),
         Command::Catalog(args) => run_catalog(&catalog, &args, &mut out),
         Command::Check(args) => run_check(&catalog, &args, &mut out),
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
@@ -45,7 +47,12 @@ fn write_out(out: &mut dyn Write, text: &str) -> Result<()> {
         .map_err(|e| Error::io("could not write to stdout", e))
 }
 
-fn run_estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut dyn Write) -> Result<()> {
+fn run_estimate(
+    catalog: &Catalog,
+    data_dir: Option<&Path>,
+    args: &EstimateArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let device = catalog.device(&args.hardware)?;
     let site = match (&args.region, &args.country, args.intensity) {
         (Some(r), _, _) => Site::Region(catalog.region(r)?),
@@ -53,6 +60,29 @@ fn run_estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut dyn Write) -> 
         (_, _, Some(g)) => Site::Intensity(GPerKwh(g)),
         // clap's group makes one of the three required.
         (None, None, None) => return Err(Error::input("give --region, --country or --intensity")),
+    };
+    let profile = match &args.start {
+        None => None,
+        Some(start) => {
+            let start = Instant::parse(start)?;
+            let zone = match (&args.grid_zone, &site) {
+                (Some(z), _) => z.clone(),
+                (None, Site::Region(r)) => r.grid_zone.clone().ok_or_else(|| {
+                    Error::input(format!(
+                        "region {} has no hourly profile; give --grid-zone (zones: {})",
+                        r.key(),
+                        hourly::zones(data_dir).join(", ")
+                    ))
+                })?,
+                (None, _) => {
+                    return Err(Error::input(format!(
+                        "--start needs a region with an hourly profile, or --grid-zone (zones: {})",
+                        hourly::zones(data_dir).join(", ")
+                    )))
+                }
+            };
+            Some((hourly::load(&zone, data_dir)?, start))
+        }
     };
     let req = Request {
         device,
@@ -69,6 +99,11 @@ fn run_estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut dyn Write) -> 
             devices_per_server: args.devices_per_server,
             lifetime_years: args.lifetime_years,
             lifetime_utilization: args.lifetime_utilization,
+        }),
+        timing: profile.as_ref().map(|(profile, start)| Timing {
+            profile,
+            start: *start,
+            window_hours: args.window_hours,
         }),
     };
     let est = estimate::estimate(catalog, &req)?;

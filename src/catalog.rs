@@ -233,6 +233,8 @@ pub struct Catalog {
     pub equivalents: Vec<Equivalent>,
     /// Where each file came from, by file name.
     pub origins: Vec<(&'static str, Origin)>,
+    /// `--data DIR`, which may also hold hourly profiles (`DIR/hourly/`).
+    pub data_dir: Option<PathBuf>,
     device_index: HashMap<String, usize>,
 }
 
@@ -281,6 +283,7 @@ impl Catalog {
             countries,
             equivalents,
             origins,
+            data_dir: dir.map(Path::to_path_buf),
             device_index,
         })
     }

@@ -162,7 +162,7 @@ pub struct EstimateArgs {
     pub country: Option<String>,
 
     /// Grid carbon intensity in g CO2eq/kWh, given directly.
-    #[arg(long, value_name = "G_PER_KWH", allow_negative_numbers = true)]
+    #[arg(long, value_name = "G_PER_KWH", allow_negative_numbers = true, conflicts_with = "start")]
     pub intensity: Option<f64>,
 
     /// Power usage effectiveness [default: the region's figure; 1.0 with --country or --intensity].
@@ -238,6 +238,19 @@ pub struct EstimateArgs {
         allow_negative_numbers = true
     )]
     pub lifetime_utilization: Option<f64>,
+
+    /// Start of the run (UTC), e.g. 2023-06-01T00:00Z: integrate over the hourly intensity
+    /// of the region's grid zone (Electricity Maps 2023; other years map to the same week).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+
+    /// The hourly profile to use, e.g. GB or US-CAL-CISO [default: the region's zone].
+    #[arg(long, value_name = "ZONE", requires = "start")]
+    pub grid_zone: Option<String>,
+
+    /// Also find the cleanest start within this many hours after --start.
+    #[arg(long, value_name = "W", requires = "start", allow_negative_numbers = true)]
+    pub window_hours: Option<f64>,
 }
 
 /// Output formats of `estimate`.

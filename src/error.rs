@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn exit_codes() {
         assert_eq!(Error::input("bad").exit_code(), 2);
-        let io = std::io::Error::new(std::io::ErrorKind::Other, "disk");
+        let io = std::io::Error::other("disk");
         assert_eq!(Error::io("writing x", io).exit_code(), 1);
     }
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Country, Device, Region};
 use crate::embodied::{Lifecycle, Overrides};
+use crate::hourly::{self, Instant, Profile};
 use crate::error::{Error, Result};
 use crate::units::{GPerKwh, Hours, KgCo2e, Kwh, Watts};
 
@@ -62,6 +63,41 @@ pub struct Request<'a> {
     pub offset_pct: Option<f64>,
     /// Add embodied emissions, with these overrides, when set.
     pub embodied: Option<Overrides>,
+    /// Integrate over an hourly intensity profile from a start time.
+    pub timing: Option<Timing<'a>>,
+}
+
+/// When a run starts, on which hourly profile, and how long it may wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing<'a> {
+    /// The grid zone's hourly profile.
+    pub profile: &'a Profile,
+    /// The run's start.
+    pub start: Instant,
+    /// Also search every start in [start, start + window] hours.
+    pub window_hours: Option<f64>,
+}
+
+/// The time-resolved part of an estimate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timed {
+    /// Electricity Maps zone of the profile.
+    pub grid_zone: String,
+    /// The start asked for.
+    pub start: String,
+    /// When the start lies outside the profile's year: the instant of the
+    /// profile it was mapped to (same weekday and hour of the same week).
+    pub mapped_to: Option<String>,
+    /// Best start within the window (with --window-hours).
+    pub best_start: Option<String>,
+    /// Mean intensity over the run at the best start, g CO2eq/kWh.
+    pub best_intensity_g_per_kwh: Option<f64>,
+    /// Emissions at the best start, kg CO2eq.
+    pub best_emissions_kg: Option<f64>,
+    /// Saving of the best start against starting at `start`, percent.
+    pub saving_pct: Option<f64>,
+    /// The credit line the data's licence asks for.
+    pub attribution: &'static str,
 }
 
 /// The result of one estimate, with every input that produced it.
@@ -114,6 +150,10 @@ pub struct Estimate {
     /// The figures the embodied emissions were amortised with (with `--embodied`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Lifecycle>,
+    /// Start, best start and saving (with `--start`); `intensity_g_per_kwh`
+    /// is then the mean over the run.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub timed: Option<Timed>,
 }
 
 /// A region, as shown in an estimate.
@@ -231,6 +271,22 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             (g, "given with --intensity".to_string(), None)
         }
     };
+    let mut timed = None;
+    let (intensity, intensity_source, intensity_year) = match &req.timing {
+        None => (intensity, intensity_source, intensity_year),
+        Some(t) => {
+            let hours = req.hours.get();
+            let (at, mapped) = hourly::position(t.profile, t.start);
+            let mean = t.profile.mean(at, hours);
+            let mapped_to = mapped.then(|| t.profile.start().plus_hours(at).to_string());
+            timed = Some((t, at, mean, mapped_to));
+            (
+                GPerKwh(mean),
+                format!("mean of the {} hourly profile over the run; {}", t.profile.zone, hourly::ATTRIBUTION),
+                Some(t.profile.year as u16),
+            )
+        }
+    };
     let (pue, pue_source) = match (req.pue, req.site) {
         (Some(p), _) => (p, "given with --pue".to_string()),
         (None, Site::Region(r)) => (r.pue, r.pue_source.clone()),
@@ -253,6 +309,33 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     let embodied_kg = lifecycle.map(|l| l.embodied(device_hours).get());
     let energy_kwh = energy(device_hours, power, req.utilization, pue);
     let emissions_kg = emissions(energy_kwh, intensity);
+    let timed = match timed {
+        None => None,
+        Some((t, at, mean, mapped_to)) => {
+            let best = match t.window_hours {
+                None => None,
+                Some(w) if !(w.is_finite() && w >= 0.0) => {
+                    return Err(Error::input(format!("--window-hours must be zero or more hours, not {w}")))
+                }
+                Some(w) => {
+                    let (best_at, best_mean) = t.profile.best_start(at, w, req.hours.get());
+                    let best_kg = emissions(energy_kwh, GPerKwh(best_mean)).get();
+                    Some((t.start.plus_hours(best_at - at), best_mean, best_kg))
+                }
+            };
+            let _ = mean;
+            Some(Timed {
+                grid_zone: t.profile.zone.clone(),
+                start: t.start.to_string(),
+                mapped_to,
+                best_start: best.map(|b| b.0.to_string()),
+                best_intensity_g_per_kwh: best.map(|b| b.1),
+                best_emissions_kg: best.map(|b| b.2),
+                saving_pct: best.map(|b| saving_pct(emissions_kg.get(), b.2)),
+                attribution: hourly::ATTRIBUTION,
+            })
+        }
+    };
     let equivalents = catalog
         .equivalents
         .iter()
@@ -312,6 +395,7 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         embodied_kg,
         total_kg: embodied_kg.map(|e| e + emissions_kg.get()),
         lifecycle,
+        timed,
     })
 }
 
@@ -356,6 +440,7 @@ mod tests {
             utilization: 1.0,
             offset_pct: None,
             embodied: None,
+            timing: None,
         }
     }
 

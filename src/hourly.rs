@@ -104,8 +104,11 @@ impl fmt::Debug for Profile {
 }
 
 impl Profile {
-    /// Parse a `hour,g_per_kwh` table covering every hour of `year`.
-    /// `path_for_messages` names the file in errors (file:line:column).
+    /// Parse a `hour,g_per_kwh` table covering every hour of `year`: the
+    /// header, then one row per hour numbered from 0, each value finite and
+    /// within 0..=[`MAX_G_PER_KWH`]. A byte-order mark, `\r\n` line ends and
+    /// blank lines are accepted. `path_for_messages` names the file in
+    /// errors, which give its line and column.
     pub fn from_csv(
         zone: &str,
         path_for_messages: &Path,
@@ -115,10 +118,10 @@ impl Profile {
         let path = path_for_messages;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let expected = hours_in_year(year);
-        let mut lines = line_offsets(text).filter(|&(_, l)| !l.trim().is_empty());
+        let mut lines = line_offsets(text).filter(|&(_, _, l)| !l.trim().is_empty());
         match lines.next() {
-            Some((_, header)) if header.split(',').map(str::trim).eq(HEADER.split(',')) => {}
-            Some((offset, header)) => {
+            Some((_, _, header)) if header.split(',').map(str::trim).eq(HEADER.split(',')) => {}
+            Some((_, offset, header)) => {
                 return Err(Error::at(
                     path,
                     text,
@@ -137,8 +140,8 @@ impl Profile {
         }
         let mut values = Vec::with_capacity(expected);
         let mut last_line = 1;
-        for (offset, line) in lines {
-            last_line = crate::error::line_col(text, offset).0;
+        for (number, offset, line) in lines {
+            last_line = number;
             if values.len() == expected {
                 return Err(Error::at(
                     path,
@@ -155,7 +158,7 @@ impl Profile {
         if values.len() < expected {
             return Err(Error::at_line(
                 path,
-                last_line as u64 + 1,
+                last_line + 1,
                 1,
                 format!(
                     "the file ends after {} hourly rows; {year} needs {expected} (hours 0 to {})",
@@ -220,12 +223,12 @@ impl Profile {
         let n = self.hours() as f64;
         let total = self.prefix[self.hours()];
         let laps = (t / n).floor();
-        let r = t - laps * n;
-        let hour = r.floor();
-        // Rounding can put `r` at exactly `n`; that is the end of the lap.
-        let within = match self.values.get(hour as usize) {
-            Some(v) if hour >= 0.0 => self.prefix[hour as usize] + (r - hour) * v,
-            _ => total,
+        // Rounding can put the rest a hair outside the lap; it is an end of it.
+        let rest = (t - laps * n).clamp(0.0, n);
+        let hour = rest.floor() as usize;
+        let within = match self.values.get(hour) {
+            Some(v) => self.prefix[hour] + (rest - hour as f64) * v,
+            None => total,
         };
         laps * total + within
     }
@@ -236,8 +239,8 @@ impl Profile {
     /// (means within [`TIE_G_PER_KWH`]) go to the earliest. Returns
     /// `(start, mean)`, the start not reduced modulo the year.
     ///
-    /// Whole hours are the only places the mean can turn (for runs of whole
-    /// hours), so this finds the best start over the continuous range too.
+    /// For runs of whole hours the mean changes linearly between whole
+    /// hours, so no start between two candidates beats both of them.
     /// Candidates more than a year after `from` repeat earlier ones and are
     /// skipped, so the cost is O(min(window, hours)).
     ///
@@ -288,15 +291,11 @@ fn parse_row(path: &Path, text: &str, offset: usize, line: &str, index: usize) -
     }
     match hour_field.trim().parse::<usize>() {
         Ok(hour) if hour == index => {}
-        _ => return Err(Error::at(
-            path,
-            text,
-            offset,
-            format!(
-                "hour is '{}'; expected {index} (hours run 0, 1, 2, ... in order, without gaps)",
-                hour_field.trim()
-            ),
-        )),
+        _ => {
+            let found = hour_field.trim();
+            let message = format!("hour is '{found}'; expected {index} (0, 1, 2, ... in order)");
+            return Err(Error::at(path, text, offset, message));
+        }
     }
     match value_field.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=MAX_G_PER_KWH).contains(&v) => Ok(v),
@@ -312,15 +311,18 @@ fn parse_row(path: &Path, text: &str, offset: usize, line: &str, index: usize) -
     }
 }
 
-/// Each line of `text` (without its `\n` or `\r\n`) with its byte offset.
-fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// Each line of `text` (without its `\n` or `\r\n`) with its 1-based
+/// number and byte offset.
+fn line_offsets(text: &str) -> impl Iterator<Item = (u64, usize, &str)> {
     let mut offset = 0;
-    text.split_inclusive('\n').map(move |raw| {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        (start, line.strip_suffix('\r').unwrap_or(line))
-    })
+    (1..)
+        .zip(text.split_inclusive('\n'))
+        .map(move |(number, raw)| {
+            let start = offset;
+            offset += raw.len();
+            let line = raw.strip_suffix('\n').unwrap_or(raw);
+            (number, start, line.strip_suffix('\r').unwrap_or(line))
+        })
 }
 
 /// Load the profile of a zone (case-insensitive): `DIR/hourly/<ZONE>.csv`
@@ -710,8 +712,8 @@ mod tests {
         let p = profile(&[100.0, 300.0, 500.0, 100.0, 900.0]);
         // Candidates 0.5 (0.5×100 + 0.5×300 = 200), 1 (300), 2 (500), 3 (100).
         assert_eq!(p.best_start(0.5, 3.0, 1.0), (3.0, 100.0));
-        // 3.5 is past the window's end (0.5 + 2.9 = 3.4): 0.5 wins with 200.
-        assert_eq!(p.best_start(0.5, 2.9, 1.0), (0.5, 200.0));
+        // Hour 3 is past the window's end (0.5 + 2.4 = 2.9): 0.5 wins with 200.
+        assert_eq!(p.best_start(0.5, 2.4, 1.0), (0.5, 200.0));
         // Window 0: only `from`.
         assert_eq!(p.best_start(1.0, 0.0, 1.0), (1.0, 300.0));
     }
@@ -740,20 +742,18 @@ mod tests {
     }
 
     fn brute_best(values: &[f64], from: f64, window: f64, duration: f64) -> (f64, f64) {
-        let candidates = std::iter::once(from).chain(
-            (0..)
-                .map(|k| from.floor() + f64::from(k))
-                .skip_while(|&h| h <= from)
-                .take_while(|&h| h <= from + window),
-        );
-        let mut best: Option<(f64, f64)> = None;
-        for s in candidates {
+        let hours = (0..)
+            .map(|k| from.floor() + f64::from(k))
+            .skip_while(|&h| h <= from)
+            .take_while(|&h| h <= from + window);
+        let mut best = (from, brute_mean(values, from, duration));
+        for s in hours {
             let m = brute_mean(values, s, duration);
-            if best.map_or(true, |(_, b)| m < b - TIE_G_PER_KWH) {
-                best = Some((s, m));
+            if m < best.1 - TIE_G_PER_KWH {
+                best = (s, m);
             }
         }
-        best.unwrap()
+        best
     }
 
     fn intensities() -> impl Strategy<Value = Vec<f64>> {

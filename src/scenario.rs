@@ -20,6 +20,7 @@ use crate::catalog::{Catalog, Device, Kind, Precision, Region};
 use crate::calibrate;
 use crate::cost::{precision_name, Calibration, TrialCost, Work};
 use crate::embodied::Overrides;
+use crate::hourly::{self, Instant, Profile};
 use crate::error::{Error, Result};
 use crate::formula::{Formula, FormulaError};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
@@ -44,6 +45,17 @@ pub const TOP_FRACTION: f64 = 0.05;
 pub struct Options {
     /// Accept grids above [`GRID_LIMIT`] trials.
     pub allow_large: bool,
+}
+
+/// `[execution] start` and `deadline_hours`: when the sweep may run.
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// The earliest start.
+    pub start: Instant,
+    /// Hours from `start` by which the whole sweep must be done.
+    pub deadline_hours: f64,
+    /// Hourly profiles of the sites' grid zones, by zone.
+    pub profiles: std::collections::BTreeMap<String, Profile>,
 }
 
 /// A checked scenario, ready to expand and evaluate.
@@ -73,6 +85,8 @@ pub struct Scenario {
     pub work_at: (usize, usize),
     /// `[embodied]`: overrides of the catalog's lifecycle figures.
     pub embodied: Overrides,
+    /// When the sweep may run, for carbon-aware start times.
+    pub window: Option<Window>,
 }
 
 // ---------------------------------------------------------------------------
@@ -198,6 +212,8 @@ struct RawRegions {
 #[serde(deny_unknown_fields)]
 struct RawExecution {
     max_concurrent_devices: Option<Spanned<i64>>,
+    start: Option<Spanned<String>>,
+    deadline_hours: Option<Spanned<f64>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -306,7 +322,7 @@ impl Checker<'_> {
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let hardware = self.hardware(raw.hardware, &cost)?;
         let sites = self.sites(raw.regions)?;
-        let max_concurrent_devices = match raw.execution.max_concurrent_devices {
+        let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
                 let v = *m.get_ref();
@@ -318,6 +334,7 @@ impl Checker<'_> {
                 v as u32
             }
         };
+        let window = self.window(&raw.execution, &sites)?;
         let e = raw.embodied;
         let embodied = Overrides {
             device_kg: e.device_kg,
@@ -335,6 +352,7 @@ impl Checker<'_> {
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
         Ok(Scenario {
+            window,
             embodied,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
@@ -348,6 +366,30 @@ impl Checker<'_> {
             max_concurrent_devices,
             work_at,
         })
+    }
+
+    fn window(&self, e: &RawExecution, sites: &[Region]) -> Result<Option<Window>> {
+        let (start, deadline) = match (&e.start, &e.deadline_hours) {
+            (None, None) => return Ok(None),
+            (Some(s), Some(d)) => (s, d),
+            (Some(s), None) => {
+                return Err(self.err(s.span().start, "`start` needs `deadline_hours`: how long the sweep may take, waiting included"))
+            }
+            (None, Some(d)) => return Err(self.err(d.span().start, "`deadline_hours` needs `start`, e.g. start = \"2023-03-01T00:00Z\"")),
+        };
+        let instant = Instant::parse(start.get_ref()).map_err(|m| self.err(start.span().start, m.to_string()))?;
+        let hours = *deadline.get_ref();
+        if !(hours.is_finite() && hours > 0.0 && hours <= 1e6) {
+            return Err(self.err(deadline.span().start, "deadline_hours must be a positive number of hours"));
+        }
+        let mut profiles = std::collections::BTreeMap::new();
+        for zone in sites.iter().filter_map(|r| r.grid_zone.as_ref()) {
+            if !profiles.contains_key(zone) {
+                let p = hourly::load(zone, self.catalog.data_dir.as_deref()).map_err(|m| self.err(start.span().start, m.to_string()))?;
+                profiles.insert(zone.clone(), p);
+            }
+        }
+        Ok(Some(Window { start: instant, deadline_hours: hours, profiles }))
     }
 
     fn fraction(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {

@@ -395,6 +395,8 @@ pub struct TrialInfo {
 pub struct JobSet<'a> {
     params: &'a [Param],
     seed: u64,
+    /// ChaCha8 keyed by the seed; each trial clones it onto its own stream.
+    base: ChaCha8Rng,
     plan: Plan,
     len: u64,
 }
@@ -502,6 +504,7 @@ impl<'a> JobSet<'a> {
         Ok(JobSet {
             params,
             seed,
+            base: ChaCha8Rng::seed_from_u64(seed),
             plan,
             len,
         })
@@ -530,7 +533,7 @@ impl<'a> JobSet<'a> {
             }
         }
         let len = full / multiplicity.max(1);
-        Ok((JobSet { params, seed: 0, plan: Plan::Grid(levels), len }, multiplicity))
+        Ok((JobSet { params, seed: 0, base: ChaCha8Rng::seed_from_u64(0), plan: Plan::Grid(levels), len }, multiplicity))
     }
 
     /// Number of trials.
@@ -579,7 +582,7 @@ impl<'a> JobSet<'a> {
                 }
             }
             Plan::LatinHypercube(strata) => {
-                let mut rng = stream(self.seed, index);
+                let mut rng = self.stream(index);
                 let n = self.len as f64;
                 for ((slot, p), perm) in slots.iter_mut().zip(self.params).zip(strata) {
                     let u = (f64::from(perm[index as usize]) + unit(&mut rng)) / n;
@@ -608,9 +611,17 @@ impl<'a> JobSet<'a> {
         info
     }
 
+    /// The generator of one trial (see [`stream`]), without re-keying.
+    fn stream(&self, index: u64) -> ChaCha8Rng {
+        let mut rng = self.base.clone();
+        rng.set_stream(index);
+        rng.set_word_pos(0);
+        rng
+    }
+
     /// Independent draws for one configuration, from its own stream.
     fn draw(&self, config: u64, slots: &mut [f64]) {
-        let mut rng = stream(self.seed, config);
+        let mut rng = self.stream(config);
         for (slot, p) in slots.iter_mut().zip(self.params) {
             *slot = p.sample(unit(&mut rng));
         }

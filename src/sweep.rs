@@ -24,6 +24,7 @@ use crate::catalog::{Device, Region};
 use crate::cost::{Cost, TrialError};
 use crate::error::{Error, Result};
 use crate::estimate;
+use crate::hourly;
 use crate::scenario::Scenario;
 use crate::space::{self, JobSet, Level, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
@@ -61,7 +62,7 @@ pub struct Evaluated {
     pub trials: u64,
     /// Device-hours, h.
     pub device_hours: f64,
-    /// Wall-clock hours of the whole strategy on the cluster, h.
+    /// Hours to result: waiting for a cleaner grid, then the whole strategy on the cluster, h.
     pub wall_hours: f64,
     /// Energy at the wall plug, PUE included, kWh.
     pub energy_kwh: f64,
@@ -71,6 +72,13 @@ pub struct Evaluated {
     pub offset_kg: f64,
     /// Embodied emissions of the device-hours used, kg CO2eq (see [`crate::embodied`]).
     pub embodied_kg: f64,
+    /// Hours waited for a cleaner grid before starting (0 without `[execution] start`).
+    pub wait_hours: f64,
+    /// Grid intensity applied: the region's annual figure, or the mean of
+    /// its hourly profile over the run, g CO2eq/kWh.
+    pub intensity_g_per_kwh: f64,
+    /// Whether the sweep ends by `[execution] deadline_hours` (true without one).
+    pub meets_deadline: bool,
 }
 
 /// A trial whose cost could not be computed, with its parameters.
@@ -327,19 +335,55 @@ fn evaluate_option(
     let device_hours = Hours(totals.device_work * multiplier);
     let power = Watts(scenario.cost.power_watts(device));
     let energy = estimate::energy(device_hours, power, 1.0, region.pue);
-    let emissions = estimate::emissions(energy, GPerKwh(region.intensity_g_per_kwh));
+    let run_hours = totals.makespan_work * multiplier;
+    let timing = start_time(scenario, region, run_hours);
+    let intensity = timing.map_or(region.intensity_g_per_kwh, |t| t.intensity);
+    let emissions = estimate::emissions(energy, GPerKwh(intensity));
+    let wait_hours = timing.map_or(0.0, |t| t.wait_hours);
     Evaluated {
         strategy,
         hardware,
         site,
         trials: totals.trials,
         device_hours: device_hours.get(),
-        wall_hours: totals.makespan_work * multiplier,
+        wall_hours: wait_hours + run_hours,
         energy_kwh: energy.get(),
         emissions_kg: emissions.get(),
         offset_kg: emissions.get() * region.offset_pct / 100.0,
         embodied_kg: device_hours.get() * kg_per_device_hour,
+        wait_hours,
+        intensity_g_per_kwh: intensity,
+        meets_deadline: scenario.window.as_ref().is_none_or(|w| wait_hours + run_hours <= w.deadline_hours),
     }
+}
+
+/// The chosen start of a sweep in a region with an hourly profile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StartTime {
+    /// Hours waited after `[execution] start`.
+    pub wait_hours: f64,
+    /// Mean intensity over the run from that start, g CO2eq/kWh.
+    pub intensity: f64,
+}
+
+/// With `[execution] start` and `deadline_hours`, and an hourly profile for
+/// the region: the start that minimises emissions while the sweep still
+/// ends by the deadline (whole hours after `start`; O(1) per candidate by
+/// prefix sums). Power is taken as constant over the run. A sweep longer
+/// than the deadline starts at once. `None` without a window or a profile.
+pub fn start_time(scenario: &Scenario, region: &Region, run_hours: f64) -> Option<StartTime> {
+    let window = scenario.window.as_ref()?;
+    let profile = window.profiles.get(region.grid_zone.as_ref()?)?;
+    if !(run_hours.is_finite() && run_hours > 0.0) {
+        return None;
+    }
+    let (from, _) = hourly::position(profile, window.start);
+    let slack = window.deadline_hours - run_hours;
+    if slack < 0.0 {
+        return Some(StartTime { wait_hours: 0.0, intensity: profile.mean(from, run_hours) });
+    }
+    let (best, intensity) = profile.best_start(from, slack, run_hours);
+    Some(StartTime { wait_hours: best - from, intensity })
 }
 
 #[cfg(test)]

@@ -82,6 +82,27 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             num(total)
         );
     }
+    if let Some(t) = &e.timed {
+        let _ = writeln!(s, "  start        {} on the {} hourly profile", t.start, t.grid_zone);
+        if let Some(m) = &t.mapped_to {
+            let _ = writeln!(
+                s,
+                "               (outside the profile's year: mapped to {m}, the same weekday and hour of the same week)"
+            );
+        }
+        if let (Some(b), Some(ci), Some(kg), Some(pc)) =
+            (&t.best_start, t.best_intensity_g_per_kwh, t.best_emissions_kg, t.saving_pct)
+        {
+            let _ = writeln!(
+                s,
+                "  best start   {b}: {} g CO2eq/kWh on average, {} kg CO2eq, {} less",
+                num(ci),
+                num(kg),
+                pct(pc)
+            );
+        }
+        let _ = writeln!(s, "               {}", t.attribution);
+    }
     let _ = writeln!(s, "\n  That is as much CO2eq as:");
     for eq in &catalog.equivalents {
         if let Some(amount) = e.equivalents.get(&eq.key) {

@@ -61,6 +61,12 @@ pub struct OptionRow {
     pub marks: String,
     /// The scenario's name (for chart titles).
     pub scenario: String,
+    /// Chosen start (UTC), with `[execution] start`; empty otherwise.
+    pub start: String,
+    /// Hours waited before starting, for a cleaner grid.
+    pub wait_hours: f64,
+    /// Whether the sweep ends by `[execution] deadline_hours`.
+    pub meets_deadline: bool,
 }
 
 impl OptionRow {
@@ -105,10 +111,17 @@ impl OptionRow {
             quality: t.quality,
             power_watts: plan.scenario.cost.power_watts(device),
             pue: site.pue,
-            intensity_g_per_kwh: site.intensity_g_per_kwh,
+            intensity_g_per_kwh: e.intensity_g_per_kwh,
             intensity_year: site.intensity_year,
             marks: marks.join(";"),
             scenario: plan.scenario.name.clone(),
+            start: plan
+                .scenario
+                .window
+                .as_ref()
+                .map_or(String::new(), |w| w.start.plus_hours(e.wait_hours).to_string()),
+            wait_hours: e.wait_hours,
+            meets_deadline: e.meets_deadline,
         }
     }
 
@@ -281,6 +294,17 @@ pub fn method(plan: &Plan) -> Vec<String> {
         ),
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
+    if let Some(w) = &plan.scenario.window {
+        m.push(format!(
+            "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
+             intensity profile starts at the whole hour that minimises the mean intensity over its run (power \
+             taken as constant); its wall-clock time is then time to result, waiting included. Profiled regions \
+             use Electricity Maps' 2023 direct intensities ({}); starts in other years map to the same week of 2023.",
+            w.start,
+            num(w.deadline_hours),
+            crate::hourly::ATTRIBUTION
+        ));
+    }
     if let Some(c) = &plan.scenario.cost.calibration {
         let params: Vec<String> = c.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         m.push(format!(

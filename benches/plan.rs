@@ -1,0 +1,90 @@
+//! Benchmarks of the three stages of `plan`: expansion (drawing trials),
+//! evaluation (cost formulas, totals and schedule per strategy; options),
+//! and ranking (Pareto ranks). Run with `cargo bench --bench plan`.
+
+use std::path::Path;
+
+use co2sweep::catalog::Catalog;
+use co2sweep::pareto::{self, Point};
+use co2sweep::plan::{Metric, Plan};
+use co2sweep::scenario::{self, Options, Scenario};
+use co2sweep::space::JobSet;
+use co2sweep::sweep;
+
+fn main() {
+    divan::main();
+}
+
+fn load(name: &str) -> Scenario {
+    let catalog = Catalog::bundled().expect("bundled catalog");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    scenario::load(&path, &catalog, Options { allow_large: true }).expect("bundled scenario")
+}
+
+/// Drawing 100,000 random trials (ChaCha8 per trial, inverse CDFs).
+#[divan::bench]
+fn expand_random_100k(bencher: divan::Bencher) {
+    let s = load("bench-1m-random.toml");
+    let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
+    let mut slots = vec![0.0; s.params.len()];
+    bencher.bench_local(|| {
+        let mut acc = 0.0;
+        for i in 0..100_000 {
+            set.trial(i, &mut slots);
+            acc += slots[0];
+        }
+        acc
+    });
+}
+
+/// Decoding 100,000 grid trials (mixed radix).
+#[divan::bench]
+fn expand_grid_100k(bencher: divan::Bencher) {
+    let s = load("bench-1m-grid.toml");
+    let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
+    let mut slots = vec![0.0; s.params.len()];
+    bencher.bench_local(|| {
+        let mut acc = 0.0;
+        for i in 0..100_000 {
+            set.trial(i, &mut slots);
+            acc += slots[4];
+        }
+        acc
+    });
+}
+
+/// Totals and schedule of the 1,000,000-trial grid (factored).
+#[divan::bench(sample_count = 20)]
+fn evaluate_grid_1m(bencher: divan::Bencher) {
+    let s = load("bench-1m-grid.toml");
+    bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
+}
+
+/// Totals and schedule of 1,000,000 random trials (every trial evaluated).
+#[divan::bench(sample_count = 5)]
+fn evaluate_random_1m(bencher: divan::Bencher) {
+    let s = load("bench-1m-random.toml");
+    bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
+}
+
+/// The whole plan of the grid benchmark: every device × region option, ranked.
+#[divan::bench(sample_count = 10)]
+fn plan_grid_1m(bencher: divan::Bencher) {
+    let s = load("bench-1m-grid.toml");
+    bencher.bench_local(|| Plan::build(s.clone(), Metric::Operational).unwrap());
+}
+
+/// Pareto ranks of 100,000 points (O(n log n) sweep).
+#[divan::bench]
+fn rank_100k(bencher: divan::Bencher) {
+    // A fixed pseudo-random cloud (xorshift), so runs are comparable.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let points: Vec<Point> = (0..100_000).map(|_| Point { x: next(), y: next() }).collect();
+    bencher.bench_local(|| pareto::ranks(&points));
+}
