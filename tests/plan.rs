@@ -275,3 +275,42 @@ fn calibrate_reports_runs_and_total() {
     }
     fails_with(&["calibrate", &write(dir.path(), "empty.csv", "")], "duration");
 }
+
+#[test]
+fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_data(dir.path());
+    // A region on a synthetic zone: 500 g/kWh for the first 24 hours of 2023, 100 g after.
+    let regions = fs::read_to_string(dir.path().join("regions.csv")).unwrap() + "test,shift,Shift,GB,There,300,2023,test,1.0,test,0,TESTZ\n";
+    fs::write(dir.path().join("regions.csv"), regions).unwrap();
+    fs::create_dir(dir.path().join("hourly")).unwrap();
+    let mut profile = String::from("hour,g_per_kwh\n");
+    for h in 0..8760 {
+        profile.push_str(&format!("{h},{}\n", if h < 24 { 500 } else { 100 }));
+    }
+    write(&dir.path().join("hourly"), "TESTZ.csv", &profile);
+    let text = TINY.replace("candidates = [\"test:*\"]", "candidates = [\"test:shift\"]").replace(
+        "max_concurrent_devices = 1",
+        "max_concurrent_devices = 1\nstart = \"2023-01-01T00:00Z\"\ndeadline_hours = 48",
+    );
+    let s = write(dir.path(), "shift.toml", &text);
+    let out = dir.path().join("out");
+    let o = run(&["--data", &dir.path().display().to_string(), "plan", &s, "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = fs::read_to_string(out.join("options.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows = csv_rows(&out.join("options.csv"));
+    // Ref GPU runs 3 h. Starting at once would average 500 g; the first start whose whole run
+    // is at 100 g is hour 24, and 24 + 3 ≤ 48: wait 24 h, time to result 27 h.
+    // Energy 3 h × 100 W × PUE 1.0 / 1000 = 0.3 kWh → 0.3 × 100 / 1000 = 0.03 kg.
+    let r = &rows[1];
+    assert_eq!(&r[..4], ["grid", "Ref GPU", "test", "shift"]);
+    assert_eq!(r[col("wait_hours")].parse::<f64>().unwrap(), 24.0);
+    assert_eq!(r[col("wall_hours")].parse::<f64>().unwrap(), 27.0);
+    assert!((r[col("emissions_kg")].parse::<f64>().unwrap() - 0.03).abs() < 1e-12);
+    assert_eq!(r[col("start")], "2023-01-02T00:00Z");
+    assert_eq!(r[col("meets_deadline")], "true");
+    let report = fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("Electricity Maps (2023), ODbL"), "{report}");
+}
