@@ -13,7 +13,8 @@ use co2sweep::hourly::{self, Instant};
 use co2sweep::expand;
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::report::files::{self, Output};
-use co2sweep::report::summary::Summary;
+use co2sweep::report::plot::{self, ChartSize};
+use co2sweep::report::summary::{OptionRow, Summary};
 use co2sweep::report::{self, paper, single, table};
 use co2sweep::scenario::{self, Scenario};
 use co2sweep::space::Strategy;
@@ -21,7 +22,7 @@ use co2sweep::sweep;
 use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
-    CalibrateArgs, CatalogArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
+    CalibrateArgs, CatalogArgs, ChartArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
     ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
+        Command::Chart(args) => run_chart(&args, &mut out),
     }?;
     out.flush()
         .map_err(|e| Error::io("could not write to stdout", e))
@@ -197,12 +199,28 @@ fn run_expand(catalog: &Catalog, args: &ExpandArgs, out: &mut dyn Write) -> Resu
         .map_err(|e| Error::io("could not write to stdout", e))
 }
 
-/// Files `plan --out` writes.
+/// Files `plan --out` writes, besides the charts.
 const PLAN_FILES: [&str; 4] = ["options.csv", "front.csv", "summary.json", "report.md"];
 
+/// Charts `plan --out` and `chart` write (the order of `plot::render_all`).
+const CHART_FILES: [&str; 6] = [
+    "pareto.svg",
+    "pareto.png",
+    "strategies.svg",
+    "strategies.png",
+    "regions.svg",
+    "regions.png",
+];
+
+fn chart_size(text: &str) -> Result<ChartSize> {
+    text.parse().map_err(|e| Error::input(format!("--chart-size: {e}")))
+}
+
 fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let size = chart_size(&args.chart_size)?;
+    let all_files: Vec<&str> = PLAN_FILES.iter().chain(CHART_FILES.iter()).copied().collect();
     if let Some(dir) = &args.out {
-        files::check_targets(dir, &PLAN_FILES, args.force)?;
+        files::check_targets(dir, &all_files, args.force)?;
     }
     let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
     let metric = match args.metric {
@@ -218,7 +236,8 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         Ok(v)
     };
     if let Some(dir) = &args.out {
-        let outputs = vec![
+        let rows: Vec<OptionRow> = (0..plan.options.len()).map(|i| OptionRow::of(&plan, i)).collect();
+        let mut outputs = vec![
             Output {
                 name: "options.csv".into(),
                 bytes: report::csv::options(&plan, 0..plan.options.len())?,
@@ -236,6 +255,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
                 bytes: report::markdown::report(&summary).into_bytes(),
             },
         ];
+        outputs.extend(plot::render_all(&rows, size)?);
         files::write_all(dir, &outputs, args.force)?;
     }
     match args.format {
@@ -244,7 +264,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
             if let Some(dir) = &args.out {
                 write_out(
                     out,
-                    &format!("\nWrote {} to {}\n", PLAN_FILES.join(", "), dir.display()),
+                    &format!("\nWrote {} to {}\n", all_files.join(", "), dir.display()),
                 )?;
             }
             Ok(())
@@ -297,4 +317,13 @@ fn run_calibrate(catalog: &Catalog, args: &CalibrateArgs, out: &mut dyn Write) -
         )
     );
     write_out(out, &text)
+}
+
+fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
+    let size = chart_size(&args.chart_size)?;
+    files::check_targets(&args.out, &CHART_FILES, args.force)?;
+    let rows = report::csv::read_options(&args.options_csv)?;
+    let outputs = plot::render_all(&rows, size)?;
+    files::write_all(&args.out, &outputs, args.force)?;
+    write_out(out, &format!("Wrote {} to {}\n", CHART_FILES.join(", "), args.out.display()))
 }

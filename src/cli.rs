@@ -39,6 +39,27 @@ pub enum Command {
     Plan(PlanArgs),
     /// Summarise a measured pilot run from CodeCarbon's emissions.csv.
     Calibrate(CalibrateArgs),
+    /// Redraw the charts (pareto, strategies, regions; SVG and PNG) from a saved options.csv.
+    Chart(ChartArgs),
+}
+
+/// `co2sweep chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// An options.csv written by `co2sweep plan --out`.
+    pub options_csv: PathBuf,
+
+    /// Directory for the charts (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Replace charts that already exist in --out.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1200x800")]
+    pub chart_size: String,
 }
 
 /// `co2sweep calibrate`.
@@ -112,6 +133,10 @@ pub struct PlanArgs {
     /// Accept a grid of more than 10,000,000 trials.
     #[arg(long)]
     pub allow_large: bool,
+
+    /// Chart size in pixels, WIDTHxHEIGHT (charts are written with --out).
+    #[arg(long, value_name = "WxH", default_value = "1200x800")]
+    pub chart_size: String,
 
     /// What the ranking and charts minimise besides time: operational emissions (as the
     /// original calculator) or operational plus embodied emissions.

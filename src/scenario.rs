@@ -592,7 +592,7 @@ impl Checker<'_> {
             ));
         }
         if let Distribution::QUniform(q) = distribution {
-            if (hi / q).floor() < (lo / q).ceil() {
+            if space::q_steps(hi, q).floor() < space::q_steps(lo, q).ceil() {
                 return Err(self.err(
                     min.span().start,
                     format!("parameter '{name}' has no multiple of {q} within [{lo}, {hi}]"),

@@ -105,7 +105,7 @@ impl Param {
             Domain::Range { min, max, distribution, grid_points } => match (distribution, grid_points) {
                 (_, Some(n)) => Ok(u64::from(*n)),
                 (Distribution::IntUniform, None) => Ok((max.floor() - min.ceil()) as u64 + 1),
-                (Distribution::QUniform(q), None) => Ok(((max / q).floor() - (min / q).ceil()) as u64 + 1),
+                (Distribution::QUniform(q), None) => Ok((q_steps(*max, *q).floor() - q_steps(*min, *q).ceil()) as u64 + 1),
                 _ => Err(format!(
                     "parameter '{}' is continuous: grid search needs `grid_points` (the number of levels to try)",
                     self.name
@@ -136,7 +136,7 @@ impl Param {
                             .collect()
                     }
                     (Distribution::QUniform(q), None) => {
-                        let lo = (min / q).ceil();
+                        let lo = q_steps(min, *q).ceil();
                         (0..self.grid_len().unwrap_or(0))
                             .map(|k| (lo + k as f64) * q)
                             .collect()
@@ -220,6 +220,18 @@ fn snap(levels: impl Iterator<Item = f64>, distribution: &Distribution) -> Vec<f
         .collect();
     out.dedup();
     out
+}
+
+/// x / q, snapped to the nearest whole number when within floating-point
+/// noise of it (0.5 / 0.1 is 5, not 5.000000000000001).
+pub fn q_steps(x: f64, q: f64) -> f64 {
+    let steps = x / q;
+    let whole = steps.round();
+    if (steps - whole).abs() < 1e-9 * whole.abs().max(1.0) {
+        whole
+    } else {
+        steps
+    }
 }
 
 /// `x` rounded to the nearest multiple of `q` (W&B's q_ distributions).
