@@ -27,6 +27,15 @@ enum Sink<'a> {
     Json(&'a mut dyn Write),
 }
 
+/// A CSV error as an I/O error, keeping the operating system's error (a
+/// closed pipe must stay recognisable as one).
+fn csv_io(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io(e),
+        other => io(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
 fn io(e: std::io::Error) -> Error {
     Error::io("could not write the job set", e)
 }
@@ -63,7 +72,7 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(&columns).map_err(|e| io(e.into()))?;
+            w.write_record(&columns).map_err(csv_io)?;
             Sink::Csv(w)
         }
         Format::Jsonl => Sink::Json(out),
@@ -102,7 +111,7 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         cells.push((cost.work * hours_multiplier).to_string());
         let out = match &mut sink {
             Sink::Csv(w) => {
-                w.write_record(&cells).map_err(|e| io(e.into()))?;
+                w.write_record(&cells).map_err(csv_io)?;
                 continue;
             }
             Sink::Json(out) => out,

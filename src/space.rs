@@ -142,7 +142,7 @@ impl Param {
                             .collect()
                     }
                     (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
-                        let levels = spaced(min.ln(), max.ln(), n).map(f64::exp);
+                        let levels = spaced(min.ln(), max.ln(), n).map(|l| round_significant(l.exp(), 12));
                         snap(levels, distribution)
                     }
                     _ => snap(spaced(min, max, n), distribution),
@@ -220,6 +220,20 @@ fn snap(levels: impl Iterator<Item = f64>, distribution: &Distribution) -> Vec<f
         .collect();
     out.dedup();
     out
+}
+
+/// `x` rounded to `digits` significant digits: log-spaced levels computed
+/// through exp(ln x) come out as 0.009999999999999998; this gives 0.01.
+fn round_significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    if scale.is_finite() && scale > 0.0 {
+        (x * scale).round() / scale
+    } else {
+        x
+    }
 }
 
 /// x / q, snapped to the nearest whole number when within floating-point

@@ -32,6 +32,13 @@ use crate::units::{GPerKwh, Hours, Watts};
 /// Trials evaluated per parallel task.
 const CHUNK: u64 = 1 << 14;
 
+/// Most trials scheduled one by one (when trials hold different numbers of
+/// devices, equal trials cannot be placed in bulk).
+pub const MIXED_SCHEDULE_LIMIT: u64 = 100_000_000;
+
+/// Trials from which `plan` shows a progress bar (on a terminal only).
+const PROGRESS_FROM: u64 = 1 << 20;
+
 /// What one strategy costs, before a device or site is chosen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategyTotals {
@@ -138,28 +145,67 @@ pub struct Group {
 /// of trials it stands for. Equal costs are then merged into groups, and
 /// the schedule is computed over groups (see [`makespan`]).
 pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals> {
+    if *strategy == Strategy::Grid {
+        return grid_totals(scenario);
+    }
     let full = JobSet::new(&scenario.params, strategy, scenario.seed).map_err(Error::input)?;
     let resource = match strategy {
         Strategy::Hyperband { resource, .. } => Some(*resource),
         _ => None,
     };
-    let capacity = scenario.max_concurrent_devices;
-    let phases: Vec<Vec<Group>> = match (strategy, full.rungs()) {
-        (Strategy::Grid, _) => {
-            let mut used = vec![false; scenario.params.len()];
-            for &i in scenario.cost.work_formula().variables_used().iter().chain(scenario.cost.devices.variables_used()) {
-                used[i] = true;
-            }
-            let (sub, multiplicity) = JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
-            vec![groups(evaluate(scenario, strategy, &sub, 0..sub.len(), None)?, multiplicity)]
-        }
+    let phases: Vec<Vec<Group>> = match full.rungs() {
         // Rungs are barriers, run one after another, brackets in order.
-        (_, Some(rungs)) => rungs
+        Some(rungs) => rungs
             .iter()
             .map(|r| Ok(groups(evaluate(scenario, strategy, &full, r.first_trial..r.first_trial + r.configs, resource)?, 1)))
             .collect::<Result<_>>()?,
-        _ => vec![groups(evaluate(scenario, strategy, &full, 0..full.len(), None)?, 1)],
+        None => vec![groups(evaluate(scenario, strategy, &full, 0..full.len(), None)?, 1)],
     };
+    let configurations = match full.rungs() {
+        Some(rungs) => rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).sum(),
+        None => full.len(),
+    };
+    summarise(scenario, strategy, &phases, full.len(), configurations)
+}
+
+/// A grid's totals, factored over the parameters the cost reads.
+fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
+    let strategy = &Strategy::Grid;
+    let mut used = vec![false; scenario.params.len()];
+    for &i in scenario.cost.work_formula().variables_used().iter().chain(scenario.cost.devices.variables_used()) {
+        used[i] = true;
+    }
+    let (sub, multiplicity) = JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
+    if sub.len() > space::HARD_LIMIT {
+        return Err(Error::input(format!(
+            "the grid's cost formulas read parameters with {} combinations, above the limit of {}; use random search",
+            crate::report::thousands(sub.len() as f64),
+            crate::report::thousands(space::HARD_LIMIT as f64)
+        )));
+    }
+    let phases = vec![groups(evaluate(scenario, strategy, &sub, 0..sub.len(), None)?, multiplicity)];
+    let trials = sub.len().saturating_mul(multiplicity);
+    summarise(scenario, strategy, &phases, trials, trials)
+}
+
+fn summarise(
+    scenario: &Scenario,
+    strategy: &Strategy,
+    phases: &[Vec<Group>],
+    trials: u64,
+    configurations: u64,
+) -> Result<StrategyTotals> {
+    let capacity = scenario.max_concurrent_devices;
+    let uniform = phases.iter().flatten().map(|g| g.devices).collect::<std::collections::BTreeSet<_>>().len() <= 1;
+    if !uniform && trials > MIXED_SCHEDULE_LIMIT {
+        return Err(Error::input(format!(
+            "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
+             up to {} trials (make `devices` a constant, or sample fewer trials)",
+            strategy.name(),
+            crate::report::thousands(trials as f64),
+            crate::report::thousands(MIXED_SCHEDULE_LIMIT as f64)
+        )));
+    }
     let all = phases.iter().flatten();
     if let Some(g) = all.clone().find(|g| g.devices > capacity) {
         return Err(Error::input(format!(
@@ -169,11 +215,6 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     }
     let device_work: f64 = all.map(|g| g.count as f64 * f64::from(g.devices) * g.work).sum();
     let makespan_work = phases.iter().map(|p| makespan(p, capacity)).sum();
-    let trials = full.len();
-    let configurations = match full.rungs() {
-        Some(rungs) => rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).sum(),
-        None => trials,
-    };
     Ok(StrategyTotals {
         strategy: strategy.clone(),
         trials,
@@ -195,6 +236,14 @@ fn evaluate(
     resource: Option<usize>,
 ) -> Result<Vec<(Cost, u64)>> {
     let (start, n) = (range.start, range.end - range.start);
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = if n >= PROGRESS_FROM {
+        let style = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} trials ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        indicatif::ProgressBar::new(n).with_style(style).with_message(format!("evaluating {}", strategy.name()))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let chunks: Vec<std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
@@ -204,9 +253,11 @@ fn evaluate(
                     let info = set.trial(i, &mut slots);
                     scenario.cost.evaluate(&mut slots, &info, resource).map(|c| (c, i)).map_err(|e| (i, e))
                 })
-                .collect()
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .inspect(|chunk| bar.inc(chunk.len() as u64))
         })
         .collect();
+    bar.finish_and_clear();
     let mut costs = Vec::with_capacity(n as usize);
     for chunk in chunks {
         costs.extend(chunk.map_err(|(i, e)| trial_error(scenario, strategy, set, i, &e))?);
