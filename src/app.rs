@@ -9,8 +9,8 @@ use co2sweep::cost::Work;
 use co2sweep::embodied::Overrides;
 use co2sweep::error::{Error, Result};
 use co2sweep::estimate::{self, Request, Site, Timing};
-use co2sweep::hourly::{self, Instant};
 use co2sweep::expand;
+use co2sweep::hourly::{self, Instant};
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::report::files::{self, Output};
 use co2sweep::report::plot::{self, ChartSize};
@@ -22,8 +22,8 @@ use co2sweep::sweep;
 use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
-    CalibrateArgs, CatalogArgs, ChartArgs, CatalogTable, CheckArgs, Cli, Command, EstimateArgs, EstimateFormat, ExpandArgs,
-    ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
+    CalibrateArgs, CatalogArgs, CatalogTable, ChartArgs, CheckArgs, Cli, Command, EstimateArgs,
+    EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
 /// Run one command line.
@@ -144,7 +144,7 @@ fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
     let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
     let (device, multiplier) = match &s.cost.work {
-        Work::ReferenceHours { device, .. } => (device.clone(), 1.0),
+        Work::ReferenceHours { device, .. } => ((**device).clone(), 1.0),
         Work::Flops { .. } => {
             let d = s.hardware[0].clone();
             let m = s.cost.multiplier(&d).map_err(Error::input)?;
@@ -213,12 +213,17 @@ const CHART_FILES: [&str; 6] = [
 ];
 
 fn chart_size(text: &str) -> Result<ChartSize> {
-    text.parse().map_err(|e| Error::input(format!("--chart-size: {e}")))
+    text.parse()
+        .map_err(|e| Error::input(format!("--chart-size: {e}")))
 }
 
 fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let size = chart_size(&args.chart_size)?;
-    let all_files: Vec<&str> = PLAN_FILES.iter().chain(CHART_FILES.iter()).copied().collect();
+    let all_files: Vec<&str> = PLAN_FILES
+        .iter()
+        .chain(CHART_FILES.iter())
+        .copied()
+        .collect();
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
     }
@@ -236,7 +241,9 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         Ok(v)
     };
     if let Some(dir) = &args.out {
-        let rows: Vec<OptionRow> = (0..plan.options.len()).map(|i| OptionRow::of(&plan, i)).collect();
+        let rows: Vec<OptionRow> = (0..plan.options.len())
+            .map(|i| OptionRow::of(&plan, i))
+            .collect();
         let mut outputs = vec![
             Output {
                 name: "options.csv".into(),
@@ -278,9 +285,12 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
 fn run_calibrate(catalog: &Catalog, args: &CalibrateArgs, out: &mut dyn Write) -> Result<()> {
     let pilot = co2sweep::calibrate::read(&args.emissions_csv, catalog)?;
     if args.format == PlanFormat::Json {
-        let mut v = serde_json::to_vec_pretty(&pilot).map_err(|e| Error::io("could not write JSON", e.into()))?;
+        let mut v = serde_json::to_vec_pretty(&pilot)
+            .map_err(|e| Error::io("could not write JSON", e.into()))?;
         v.push(b'\n');
-        return out.write_all(&v).map_err(|e| Error::io("could not write to stdout", e));
+        return out
+            .write_all(&v)
+            .map_err(|e| Error::io("could not write to stdout", e));
     }
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     let mut rows: Vec<Vec<String>> = pilot
@@ -325,5 +335,12 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
     let rows = report::csv::read_options(&args.options_csv)?;
     let outputs = plot::render_all(&rows, size)?;
     files::write_all(&args.out, &outputs, args.force)?;
-    write_out(out, &format!("Wrote {} to {}\n", CHART_FILES.join(", "), args.out.display()))
+    write_out(
+        out,
+        &format!(
+            "Wrote {} to {}\n",
+            CHART_FILES.join(", "),
+            args.out.display()
+        ),
+    )
 }

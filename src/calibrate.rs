@@ -82,9 +82,13 @@ pub fn read(path: &Path, catalog: &Catalog) -> Result<Pilot> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
     if meta.len() > MAX_BYTES {
-        return Err(Error::input(format!("'{}' is too large for an emissions file", path.display())));
+        return Err(Error::input(format!(
+            "'{}' is too large for an emissions file",
+            path.display()
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
     let text = String::from_utf8_lossy(&bytes);
     parse(path, &text, catalog)
 }
@@ -92,12 +96,18 @@ pub fn read(path: &Path, catalog: &Catalog) -> Result<Pilot> {
 /// Summarise the text of a CodeCarbon emissions file; `path` names it in messages.
 pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| Error::at_line(path, 1, 1, format!("not a CSV file: {e}")))?
         .clone();
-    let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    let column: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
     for required in ["duration", "energy_consumed"] {
         if !column.contains_key(required) {
             return Err(Error::at_line(
@@ -117,22 +127,43 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
             Error::at_line(path, line, 1, format!("malformed row: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let get = |name: &str| column.get(name).and_then(|&i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
+        let get = |name: &str| {
+            column
+                .get(name)
+                .and_then(|&i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let number = |name: &str| -> Result<Option<f64>> {
             match get(name) {
                 None => Ok(None),
                 Some(s) => s.parse::<f64>().map(Some).map_err(|_| {
-                    Error::at_line(path, line, column[name] as u64 + 1, format!("'{name}' is '{s}', not a number"))
+                    Error::at_line(
+                        path,
+                        line,
+                        column[name] as u64 + 1,
+                        format!("'{name}' is '{s}', not a number"),
+                    )
                 }),
             }
         };
         let duration = number("duration")?.unwrap_or(f64::NAN);
         let energy = number("energy_consumed")?.unwrap_or(f64::NAN);
         if !(duration.is_finite() && duration > 0.0) {
-            return Err(Error::at_line(path, line, column["duration"] as u64 + 1, "duration must be a positive number of seconds"));
+            return Err(Error::at_line(
+                path,
+                line,
+                column["duration"] as u64 + 1,
+                "duration must be a positive number of seconds",
+            ));
         }
         if !(energy.is_finite() && energy >= 0.0) {
-            return Err(Error::at_line(path, line, column["energy_consumed"] as u64 + 1, "energy_consumed must be zero or more kWh"));
+            return Err(Error::at_line(
+                path,
+                line,
+                column["energy_consumed"] as u64 + 1,
+                "energy_consumed must be zero or more kWh",
+            ));
         }
         let gpu_count = number("gpu_count")?.filter(|c| *c >= 1.0).map(|c| c as u32);
         let gpu_model = get("gpu_model").map(str::to_string);
@@ -164,7 +195,10 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
         });
     }
     if runs.is_empty() {
-        return Err(Error::input(format!("'{}' has a header but no runs", path.display())));
+        return Err(Error::input(format!(
+            "'{}' has a header but no runs",
+            path.display()
+        )));
     }
     let duration_hours: f64 = runs.iter().map(|r| r.duration_hours).sum();
     let energy_kwh: f64 = runs.iter().map(|r| r.energy_kwh).sum();
@@ -224,13 +258,28 @@ mod tests {
         let path = Path::new("e.csv");
         let e = parse(path, "a,b\n1,2\n", &catalog).unwrap_err().to_string();
         assert!(e.contains("no 'duration' column"), "{e}");
-        let e = parse(path, "duration,energy_consumed\n", &catalog).unwrap_err().to_string();
+        let e = parse(path, "duration,energy_consumed\n", &catalog)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no runs"), "{e}");
-        let e = parse(path, "duration,energy_consumed\nabc,1\n", &catalog).unwrap_err().to_string();
-        assert!(e.starts_with("e.csv:2:1: 'duration' is 'abc', not a number"), "{e}");
-        let e = parse(path, "duration,energy_consumed,gpu_model\n10,1,1 x Imaginary GPU 9000\n", &catalog).unwrap_err().to_string();
+        let e = parse(path, "duration,energy_consumed\nabc,1\n", &catalog)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("e.csv:2:1: 'duration' is 'abc', not a number"),
+            "{e}"
+        );
+        let e = parse(
+            path,
+            "duration,energy_consumed,gpu_model\n10,1,1 x Imaginary GPU 9000\n",
+            &catalog,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("GPU model '1 x Imaginary GPU 9000'"), "{e}");
-        let e = parse(path, "duration,energy_consumed\n10,1,3\n", &catalog).unwrap_err().to_string();
+        let e = parse(path, "duration,energy_consumed\n10,1,3\n", &catalog)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("malformed row"), "{e}");
     }
 }

@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Estimate one run: hardware × hours at a region, country or intensity.
-    Estimate(EstimateArgs),
+    Estimate(Box<EstimateArgs>),
     /// List the catalog: hardware, cloud regions or country grids.
     Catalog(CatalogArgs),
     /// Validate a scenario and print, per strategy, its trials, device-hours and quality.
@@ -187,7 +187,12 @@ pub struct EstimateArgs {
     pub country: Option<String>,
 
     /// Grid carbon intensity in g CO2eq/kWh, given directly.
-    #[arg(long, value_name = "G_PER_KWH", allow_negative_numbers = true, conflicts_with = "start")]
+    #[arg(
+        long,
+        value_name = "G_PER_KWH",
+        allow_negative_numbers = true,
+        conflicts_with = "start"
+    )]
     pub intensity: Option<f64>,
 
     /// Power usage effectiveness [default: the region's figure; 1.0 with --country or --intensity].
@@ -274,7 +279,12 @@ pub struct EstimateArgs {
     pub grid_zone: Option<String>,
 
     /// Also find the cleanest start within this many hours after --start.
-    #[arg(long, value_name = "W", requires = "start", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "W",
+        requires = "start",
+        allow_negative_numbers = true
+    )]
     pub window_hours: Option<f64>,
 }
 

@@ -30,7 +30,7 @@ pub enum Work {
     /// Wall-clock hours on a reference device, as a formula.
     ReferenceHours {
         /// The reference device.
-        device: Device,
+        device: Box<Device>,
         /// Hours of one trial on it.
         hours: Formula,
     },
@@ -252,7 +252,7 @@ mod tests {
         let catalog = Catalog::bundled().unwrap();
         TrialCost {
             work: Work::ReferenceHours {
-                device: catalog.device("V100 SXM2 16GB").unwrap().clone(),
+                device: Box::new(catalog.device("V100 SXM2 16GB").unwrap().clone()),
                 hours: Formula::parse(hours, &["epochs"]).unwrap(),
             },
             devices: Formula::parse(devices, &["epochs"]).unwrap(),

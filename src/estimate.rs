@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Country, Device, Region};
 use crate::embodied::{Lifecycle, Overrides};
-use crate::hourly::{self, Instant, Profile};
 use crate::error::{Error, Result};
+use crate::hourly::{self, Instant, Profile};
 use crate::units::{GPerKwh, Hours, KgCo2e, Kwh, Watts};
 
 /// Energy drawn by devices running for some device-hours, at the wall
@@ -282,7 +282,11 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             timed = Some((t, at, mean, mapped_to));
             (
                 GPerKwh(mean),
-                format!("mean of the {} hourly profile over the run; {}", t.profile.zone, hourly::ATTRIBUTION),
+                format!(
+                    "mean of the {} hourly profile over the run; {}",
+                    t.profile.zone,
+                    hourly::ATTRIBUTION
+                ),
                 Some(t.profile.year as u16),
             )
         }
@@ -315,7 +319,9 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             let best = match t.window_hours {
                 None => None,
                 Some(w) if !(w.is_finite() && w >= 0.0) => {
-                    return Err(Error::input(format!("--window-hours must be zero or more hours, not {w}")))
+                    return Err(Error::input(format!(
+                        "--window-hours must be zero or more hours, not {w}"
+                    )))
                 }
                 Some(w) => {
                     let (best_at, best_mean) = t.profile.best_start(at, w, req.hours.get());

@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 enum Sink<'a> {
-    Csv(csv::Writer<&'a mut dyn Write>),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
     Json(&'a mut dyn Write),
 }
 
@@ -73,7 +73,7 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(&columns).map_err(csv_io)?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         Format::Jsonl => Sink::Json(out),
     };

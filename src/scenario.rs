@@ -16,13 +16,13 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::{Catalog, Device, Kind, Precision, Region};
 use crate::calibrate;
+use crate::catalog::{Catalog, Device, Kind, Precision, Region};
 use crate::cost::{precision_name, Calibration, TrialCost, Work};
 use crate::embodied::Overrides;
-use crate::hourly::{self, Instant, Profile};
 use crate::error::{Error, Result};
 use crate::formula::{Formula, FormulaError};
+use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 
@@ -369,27 +369,43 @@ impl Checker<'_> {
     }
 
     fn window(&self, e: &RawExecution, sites: &[Region]) -> Result<Option<Window>> {
-        let (start, deadline) = match (&e.start, &e.deadline_hours) {
-            (None, None) => return Ok(None),
-            (Some(s), Some(d)) => (s, d),
-            (Some(s), None) => {
-                return Err(self.err(s.span().start, "`start` needs `deadline_hours`: how long the sweep may take, waiting included"))
-            }
-            (None, Some(d)) => return Err(self.err(d.span().start, "`deadline_hours` needs `start`, e.g. start = \"2023-03-01T00:00Z\"")),
-        };
-        let instant = Instant::parse(start.get_ref()).map_err(|m| self.err(start.span().start, m.to_string()))?;
+        let (start, deadline) =
+            match (&e.start, &e.deadline_hours) {
+                (None, None) => return Ok(None),
+                (Some(s), Some(d)) => (s, d),
+                (Some(s), None) => return Err(self.err(
+                    s.span().start,
+                    "`start` needs `deadline_hours`: how long the sweep may take, waiting included",
+                )),
+                (None, Some(d)) => {
+                    return Err(self.err(
+                        d.span().start,
+                        "`deadline_hours` needs `start`, e.g. start = \"2023-03-01T00:00Z\"",
+                    ))
+                }
+            };
+        let instant = Instant::parse(start.get_ref())
+            .map_err(|m| self.err(start.span().start, m.to_string()))?;
         let hours = *deadline.get_ref();
         if !(hours.is_finite() && hours > 0.0 && hours <= 1e6) {
-            return Err(self.err(deadline.span().start, "deadline_hours must be a positive number of hours"));
+            return Err(self.err(
+                deadline.span().start,
+                "deadline_hours must be a positive number of hours",
+            ));
         }
         let mut profiles = std::collections::BTreeMap::new();
         for zone in sites.iter().filter_map(|r| r.grid_zone.as_ref()) {
             if !profiles.contains_key(zone) {
-                let p = hourly::load(zone, self.catalog.data_dir.as_deref()).map_err(|m| self.err(start.span().start, m.to_string()))?;
+                let p = hourly::load(zone, self.catalog.data_dir.as_deref())
+                    .map_err(|m| self.err(start.span().start, m.to_string()))?;
                 profiles.insert(zone.clone(), p);
             }
         }
-        Ok(Some(Window { start: instant, deadline_hours: hours, profiles }))
+        Ok(Some(Window {
+            start: instant,
+            deadline_hours: hours,
+            profiles,
+        }))
     }
 
     fn fraction(&self, v: &Spanned<f64>, what: &str) -> Result<f64> {
@@ -720,7 +736,7 @@ impl Checker<'_> {
                     .map_err(|e| self.err(dev.span().start, e.to_string()))?;
                 (
                     Work::ReferenceHours {
-                        device: device.clone(),
+                        device: Box::new(device.clone()),
                         hours: self.formula(hours, "hours", params)?,
                     },
                     hours.span(),
@@ -771,7 +787,13 @@ impl Checker<'_> {
             }
         };
         let work_at = crate::error::line_col(self.text, work_span.start);
-        let mut cost = TrialCost { work, devices, utilization, precision, calibration: None };
+        let mut cost = TrialCost {
+            work,
+            devices,
+            utilization,
+            precision,
+            calibration: None,
+        };
         if let Some(pilot) = &t.pilot {
             cost.calibration = Some(self.calibration(pilot, &cost, params)?);
         }
@@ -779,23 +801,40 @@ impl Checker<'_> {
     }
 
     /// Calibrate the cost model to a CodeCarbon pilot run (see [`crate::cost::Calibration`]).
-    fn calibration(&self, raw: &Spanned<RawPilot>, cost: &TrialCost, params: &[Param]) -> Result<Calibration> {
+    fn calibration(
+        &self,
+        raw: &Spanned<RawPilot>,
+        cost: &TrialCost,
+        params: &[Param],
+    ) -> Result<Calibration> {
         let at = raw.span().start;
         let p = raw.get_ref();
         let base = self.path.parent().unwrap_or(Path::new("."));
         let file = base.join(&p.emissions_csv);
-        let pilot = calibrate::read(&file, self.catalog).map_err(|e| self.err(at, format!("pilot: {e}")))?;
+        let pilot = calibrate::read(&file, self.catalog)
+            .map_err(|e| self.err(at, format!("pilot: {e}")))?;
         let device_name = pilot.total.device.clone().ok_or_else(|| {
-            self.err(at, "pilot: the emissions file names no GPU or CPU model that the catalog knows")
+            self.err(
+                at,
+                "pilot: the emissions file names no GPU or CPU model that the catalog knows",
+            )
         })?;
-        let device = self.catalog.device(&device_name).map_err(|e| self.err(at, e.to_string()))?.clone();
+        let device = self
+            .catalog
+            .device(&device_name)
+            .map_err(|e| self.err(at, e.to_string()))?
+            .clone();
         let mut slots = vec![f64::NAN; params.len()];
         let mut given = Vec::new();
         for (key, value) in &p.params {
             let Some(i) = params.iter().position(|q| &q.name == key) else {
                 let names: Vec<&str> = params.iter().map(|q| q.name.as_str()).collect();
-                let hint = suggest::closest(key, names.iter().copied()).map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                return Err(self.err(at, format!("pilot params: '{key}' is not a parameter{hint}")));
+                let hint = suggest::closest(key, names.iter().copied())
+                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                return Err(self.err(
+                    at,
+                    format!("pilot params: '{key}' is not a parameter{hint}"),
+                ));
             };
             let v = match value {
                 toml::Value::Integer(n) => *n as f64,
@@ -814,12 +853,28 @@ impl Checker<'_> {
             .map(|&i| params[i].name.as_str())
             .collect();
         if !needed.is_empty() {
-            return Err(self.err(at, format!("pilot params must give {} (the cost formulas read them)", needed.join(", "))));
+            return Err(self.err(
+                at,
+                format!(
+                    "pilot params must give {} (the cost formulas read them)",
+                    needed.join(", ")
+                ),
+            ));
         }
         let c = cost
             .evaluate(&mut slots, &crate::space::TrialInfo::default(), None)
-            .map_err(|e| self.err(at, format!("pilot: `{}` gives {} at the pilot's parameters; it {}", e.formula, e.value, e.problem)))?;
-        let multiplier = cost.multiplier(&device).map_err(|m| self.err(at, format!("pilot: {m}")))?;
+            .map_err(|e| {
+                self.err(
+                    at,
+                    format!(
+                        "pilot: `{}` gives {} at the pilot's parameters; it {}",
+                        e.formula, e.value, e.problem
+                    ),
+                )
+            })?;
+        let multiplier = cost
+            .multiplier(&device)
+            .map_err(|m| self.err(at, format!("pilot: {m}")))?;
         let measured_hours = pilot.total.duration_hours / pilot.total.runs as f64;
         let predicted = c.work * multiplier;
         let devices = pilot.total.gpu_count.unwrap_or(c.devices).max(1);
@@ -944,7 +999,7 @@ impl Checker<'_> {
                 }
             };
             let max_resource = *h.max_resource.get_ref();
-            if !(max_resource.is_finite() && max_resource >= 1.0 && max_resource <= 1e12) {
+            if !(1.0..=1e12).contains(&max_resource) {
                 return Err(self.err(
                     h.max_resource.span().start,
                     "hyperband max_resource must be at least 1",

@@ -142,7 +142,8 @@ impl Param {
                             .collect()
                     }
                     (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
-                        let levels = spaced(min.ln(), max.ln(), n).map(|l| round_significant(l.exp(), 12));
+                        let levels =
+                            spaced(min.ln(), max.ln(), n).map(|l| round_significant(l.exp(), 12));
                         snap(levels, distribution)
                     }
                     _ => snap(spaced(min, max, n), distribution),
@@ -559,7 +560,16 @@ impl<'a> JobSet<'a> {
             }
         }
         let len = full / multiplicity.max(1);
-        Ok((JobSet { params, seed: 0, base: ChaCha8Rng::seed_from_u64(0), plan: Plan::Grid(levels), len }, multiplicity))
+        Ok((
+            JobSet {
+                params,
+                seed: 0,
+                base: ChaCha8Rng::seed_from_u64(0),
+                plan: Plan::Grid(levels),
+                len,
+            },
+            multiplicity,
+        ))
     }
 
     /// Number of trials.
@@ -928,7 +938,11 @@ mod tests {
 
     #[test]
     fn factored_grid_keeps_only_used_parameters() {
-        let params = vec![values("a", &[1.0, 2.0]), values("b", &[10.0, 20.0, 30.0]), values("c", &[5.0, 6.0])];
+        let params = vec![
+            values("a", &[1.0, 2.0]),
+            values("b", &[10.0, 20.0, 30.0]),
+            values("c", &[5.0, 6.0]),
+        ];
         // Formulas read only b: 3 sub-trials, each standing for 2 × 2 = 4 trials.
         let (set, multiplicity) = JobSet::grid_factored(&params, &[false, true, false]).unwrap();
         assert_eq!((set.len(), multiplicity), (3, 4));

@@ -29,6 +29,9 @@ use crate::scenario::Scenario;
 use crate::space::{self, JobSet, Level, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
 
+/// A chunk's costs with their trial indices, or its first failing trial.
+type ChunkResult = std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>;
+
 /// Trials evaluated per parallel task.
 const CHUNK: u64 = 1 << 14;
 
@@ -89,7 +92,13 @@ pub struct Evaluated {
 }
 
 /// A trial whose cost could not be computed, with its parameters.
-fn trial_error(scenario: &Scenario, strategy: &Strategy, set: &JobSet, index: u64, e: &TrialError) -> Error {
+fn trial_error(
+    scenario: &Scenario,
+    strategy: &Strategy,
+    set: &JobSet,
+    index: u64,
+    e: &TrialError,
+) -> Error {
     let mut slots = vec![0.0; scenario.params.len()];
     let info = set.trial(index, &mut slots);
     let params: Vec<String> = scenario
@@ -103,16 +112,30 @@ fn trial_error(scenario: &Scenario, strategy: &Strategy, set: &JobSet, index: u6
         .collect();
     // A factored grid's sub-trial: find its index in the full grid.
     let index = match strategy {
-        Strategy::Grid => scenario.params.iter().zip(&slots).fold(0u64, |acc, (p, &v)| {
-            let levels = p.grid_levels();
-            let at = levels.iter().position(|&l| l.to_bits() == v.to_bits()).unwrap_or(0);
-            acc.saturating_mul(levels.len() as u64).saturating_add(at as u64)
-        }),
+        Strategy::Grid => scenario
+            .params
+            .iter()
+            .zip(&slots)
+            .fold(0u64, |acc, (p, &v)| {
+                let levels = p.grid_levels();
+                let at = levels
+                    .iter()
+                    .position(|&l| l.to_bits() == v.to_bits())
+                    .unwrap_or(0);
+                acc.saturating_mul(levels.len() as u64)
+                    .saturating_add(at as u64)
+            }),
         _ => index,
     };
-    let rung = info.bracket_rung.map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
+    let rung = info
+        .bracket_rung
+        .map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
     let (line, column) = scenario.work_at;
-    let key = if e.formula == "devices" { "devices" } else { scenario.cost.work_key() };
+    let key = if e.formula == "devices" {
+        "devices"
+    } else {
+        scenario.cost.work_key()
+    };
     Error::input(format!(
         "{}:{line}:{column}: `{key}` gives {} for {} trial {index}{rung} ({}); it {}",
         scenario.path.display(),
@@ -157,12 +180,30 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         // Rungs are barriers, run one after another, brackets in order.
         Some(rungs) => rungs
             .iter()
-            .map(|r| Ok(groups(evaluate(scenario, strategy, &full, r.first_trial..r.first_trial + r.configs, resource)?, 1)))
+            .map(|r| {
+                Ok(groups(
+                    evaluate(
+                        scenario,
+                        strategy,
+                        &full,
+                        r.first_trial..r.first_trial + r.configs,
+                        resource,
+                    )?,
+                    1,
+                ))
+            })
             .collect::<Result<_>>()?,
-        None => vec![groups(evaluate(scenario, strategy, &full, 0..full.len(), None)?, 1)],
+        None => vec![groups(
+            evaluate(scenario, strategy, &full, 0..full.len(), None)?,
+            1,
+        )],
     };
     let configurations = match full.rungs() {
-        Some(rungs) => rungs.iter().filter(|r| r.rung == 0).map(|r| r.configs).sum(),
+        Some(rungs) => rungs
+            .iter()
+            .filter(|r| r.rung == 0)
+            .map(|r| r.configs)
+            .sum(),
         None => full.len(),
     };
     summarise(scenario, strategy, &phases, full.len(), configurations)
@@ -172,10 +213,17 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
 fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
     let strategy = &Strategy::Grid;
     let mut used = vec![false; scenario.params.len()];
-    for &i in scenario.cost.work_formula().variables_used().iter().chain(scenario.cost.devices.variables_used()) {
+    for &i in scenario
+        .cost
+        .work_formula()
+        .variables_used()
+        .iter()
+        .chain(scenario.cost.devices.variables_used())
+    {
         used[i] = true;
     }
-    let (sub, multiplicity) = JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
+    let (sub, multiplicity) =
+        JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
     if sub.len() > space::HARD_LIMIT {
         return Err(Error::input(format!(
             "the grid's cost formulas read parameters with {} combinations, above the limit of {}; use random search",
@@ -183,7 +231,10 @@ fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
             crate::report::thousands(space::HARD_LIMIT as f64)
         )));
     }
-    let phases = vec![groups(evaluate(scenario, strategy, &sub, 0..sub.len(), None)?, multiplicity)];
+    let phases = vec![groups(
+        evaluate(scenario, strategy, &sub, 0..sub.len(), None)?,
+        multiplicity,
+    )];
     let trials = sub.len().saturating_mul(multiplicity);
     summarise(scenario, strategy, &phases, trials, trials)
 }
@@ -196,7 +247,13 @@ fn summarise(
     configurations: u64,
 ) -> Result<StrategyTotals> {
     let capacity = scenario.max_concurrent_devices;
-    let uniform = phases.iter().flatten().map(|g| g.devices).collect::<std::collections::BTreeSet<_>>().len() <= 1;
+    let uniform = phases
+        .iter()
+        .flatten()
+        .map(|g| g.devices)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        <= 1;
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(
             "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
@@ -213,7 +270,9 @@ fn summarise(
             g.devices
         )));
     }
-    let device_work: f64 = all.map(|g| g.count as f64 * f64::from(g.devices) * g.work).sum();
+    let device_work: f64 = all
+        .map(|g| g.count as f64 * f64::from(g.devices) * g.work)
+        .sum();
     let makespan_work = phases.iter().map(|p| makespan(p, capacity)).sum();
     Ok(StrategyTotals {
         strategy: strategy.clone(),
@@ -238,20 +297,27 @@ fn evaluate(
     let (start, n) = (range.start, range.end - range.start);
     // indicatif draws nothing when stderr is not a terminal.
     let bar = if n >= PROGRESS_FROM {
-        let style = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} trials ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-        indicatif::ProgressBar::new(n).with_style(style).with_message(format!("evaluating {}", strategy.name()))
+        let style =
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} trials ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        indicatif::ProgressBar::new(n)
+            .with_style(style)
+            .with_message(format!("evaluating {}", strategy.name()))
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let chunks: Vec<std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>> = (0..n.div_ceil(CHUNK))
+    let chunks: Vec<ChunkResult> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut slots = vec![0.0; scenario.params.len()];
             (start + c * CHUNK..start + ((c + 1) * CHUNK).min(n))
                 .map(|i| {
                     let info = set.trial(i, &mut slots);
-                    scenario.cost.evaluate(&mut slots, &info, resource).map(|c| (c, i)).map_err(|e| (i, e))
+                    scenario
+                        .cost
+                        .evaluate(&mut slots, &info, resource)
+                        .map(|c| (c, i))
+                        .map_err(|e| (i, e))
                 })
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .inspect(|chunk| bar.inc(chunk.len() as u64))
@@ -275,8 +341,15 @@ fn groups(mut costs: Vec<(Cost, u64)>, multiplicity: u64) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     for (c, i) in costs {
         match out.last_mut() {
-            Some(g) if g.work.to_bits() == c.work.to_bits() && g.devices == c.devices => g.count += multiplicity,
-            _ => out.push(Group { work: c.work, devices: c.devices, count: multiplicity, first: i }),
+            Some(g) if g.work.to_bits() == c.work.to_bits() && g.devices == c.devices => {
+                g.count += multiplicity
+            }
+            _ => out.push(Group {
+                work: c.work,
+                devices: c.devices,
+                count: multiplicity,
+                first: i,
+            }),
         }
     }
     out
@@ -309,7 +382,11 @@ pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
             let mut left = g.count;
             while left > 0 {
                 let full = free.len() == slots;
-                let earliest = if full { free.peek().map_or(0.0, |&k| time(k)) } else { 0.0 };
+                let earliest = if full {
+                    free.peek().map_or(0.0, |&k| time(k))
+                } else {
+                    0.0
+                };
                 if full && left >= slots as u64 && latest - earliest <= g.work {
                     // When no slot is more than one trial behind another, a
                     // round of `slots` equal trials gives each slot one, and
@@ -320,7 +397,11 @@ pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
                     left -= rounds * slots as u64;
                     continue;
                 }
-                let start = if full { time(free.pop().expect("full")) } else { 0.0 };
+                let start = if full {
+                    time(free.pop().expect("full"))
+                } else {
+                    0.0
+                };
                 let finish = start + g.work;
                 latest = latest.max(finish);
                 end = end.max(base + finish);
@@ -404,7 +485,10 @@ fn evaluate_option(
         embodied_kg: device_hours.get() * kg_per_device_hour,
         wait_hours,
         intensity_g_per_kwh: intensity,
-        meets_deadline: scenario.window.as_ref().is_none_or(|w| wait_hours + run_hours <= w.deadline_hours),
+        meets_deadline: scenario
+            .window
+            .as_ref()
+            .is_none_or(|w| wait_hours + run_hours <= w.deadline_hours),
     }
 }
 
@@ -431,10 +515,16 @@ pub fn start_time(scenario: &Scenario, region: &Region, run_hours: f64) -> Optio
     let (from, _) = hourly::position(profile, window.start);
     let slack = window.deadline_hours - run_hours;
     if slack < 0.0 {
-        return Some(StartTime { wait_hours: 0.0, intensity: profile.mean(from, run_hours) });
+        return Some(StartTime {
+            wait_hours: 0.0,
+            intensity: profile.mean(from, run_hours),
+        });
     }
     let (best, intensity) = profile.best_start(from, slack, run_hours);
-    Some(StartTime { wait_hours: best - from, intensity })
+    Some(StartTime {
+        wait_hours: best - from,
+        intensity,
+    })
 }
 
 #[cfg(test)]
@@ -443,7 +533,11 @@ mod tests {
     use proptest::prelude::{prop_assert, proptest};
 
     fn groups_of(jobs: &[(f64, u32)]) -> Vec<Group> {
-        let costs = jobs.iter().enumerate().map(|(i, &(work, devices))| (Cost { work, devices }, i as u64)).collect();
+        let costs = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, &(work, devices))| (Cost { work, devices }, i as u64))
+            .collect();
         groups(costs, 1)
     }
 
@@ -469,7 +563,10 @@ mod tests {
     fn makespan_longest_first() {
         // Two slots, jobs 5, 4, 3, 3: slot A takes 5, slot B 4; then 3 goes to B (free at 4)
         // ending at 7, the last 3 to A (free at 5) ending at 8.
-        assert_eq!(makespan(&groups_of(&[(3.0, 1), (5.0, 1), (4.0, 1), (3.0, 1)]), 2), 8.0);
+        assert_eq!(
+            makespan(&groups_of(&[(3.0, 1), (5.0, 1), (4.0, 1), (3.0, 1)]), 2),
+            8.0
+        );
         // Enough devices for all: the longest job.
         assert_eq!(makespan(&groups_of(&[(2.0, 8), (1.0, 8)]), 64), 2.0);
         // One slot: the sum.
@@ -484,7 +581,10 @@ mod tests {
         // The 6 h job takes two devices [0, 6). The 4 h job needs all four:
         // it starts when the second-last frees, at 6, ending at 10. The 1 h
         // job then starts at 10, ending 11.
-        assert_eq!(makespan(&groups_of(&[(4.0, 4), (6.0, 2), (1.0, 1)]), 4), 11.0);
+        assert_eq!(
+            makespan(&groups_of(&[(4.0, 4), (6.0, 2), (1.0, 1)]), 4),
+            11.0
+        );
     }
 
     proptest! {

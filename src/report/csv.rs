@@ -42,24 +42,41 @@ pub fn options(plan: &Plan, which: impl Iterator<Item = usize>) -> Result<Vec<u8
 /// Read back the rows of an `options.csv` (for `co2sweep chart`). Errors
 /// name the file, line and column.
 pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
     if meta.len() > crate::catalog::MAX_FILE_BYTES * 16 {
-        return Err(Error::input(format!("'{}' is too large for an options.csv", path.display())));
+        return Err(Error::input(format!(
+            "'{}' is too large for an options.csv",
+            path.display()
+        )));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| Error::at_line(path, 1, 1, e.to_string()))?.clone();
-    if headers.iter().take(LEADING.len()).ne(LEADING.iter().copied()) {
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::at_line(path, 1, 1, e.to_string()))?
+        .clone();
+    if headers
+        .iter()
+        .take(LEADING.len())
+        .ne(LEADING.iter().copied())
+    {
         return Err(Error::at_line(
             path,
             1,
             1,
-            format!("this is not an options.csv of co2sweep plan: the header must start with {}", LEADING.join(",")),
+            format!(
+                "this is not an options.csv of co2sweep plan: the header must start with {}",
+                LEADING.join(",")
+            ),
         ));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::at_line(path, e.position().map_or(0, |p| p.line()), 1, e.to_string()))?;
+        let record = record.map_err(|e| {
+            Error::at_line(path, e.position().map_or(0, |p| p.line()), 1, e.to_string())
+        })?;
         let line = record.position().map_or(0, |p| p.line());
         let row: OptionRow = record.deserialize(Some(&headers)).map_err(|e| {
             let column = match e.kind() {

@@ -1268,7 +1268,7 @@ fn place(
             .map(|o| o.weight / if o.weight >= MARKER { 2.0 } else { 4.0 })
             .sum();
         let cost = far + covered + crossed + if tangled { TANGLE } else { 0.0 };
-        if best.map_or(true, |(c, _)| cost < c) {
+        if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, Placed { rect, from: p, to }));
         }
     }

@@ -83,16 +83,23 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         );
     }
     if let Some(t) = &e.timed {
-        let _ = writeln!(s, "  start        {} on the {} hourly profile", t.start, t.grid_zone);
+        let _ = writeln!(
+            s,
+            "  start        {} on the {} hourly profile",
+            t.start, t.grid_zone
+        );
         if let Some(m) = &t.mapped_to {
             let _ = writeln!(
                 s,
                 "               (outside the profile's year: mapped to {m}, the same weekday and hour of the same week)"
             );
         }
-        if let (Some(b), Some(ci), Some(kg), Some(pc)) =
-            (&t.best_start, t.best_intensity_g_per_kwh, t.best_emissions_kg, t.saving_pct)
-        {
+        if let (Some(b), Some(ci), Some(kg), Some(pc)) = (
+            &t.best_start,
+            t.best_intensity_g_per_kwh,
+            t.best_emissions_kg,
+            t.saving_pct,
+        ) {
             let _ = writeln!(
                 s,
                 "  best start   {b}: {} g CO2eq/kWh on average, {} kg CO2eq, {} less",

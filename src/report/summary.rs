@@ -115,11 +115,9 @@ impl OptionRow {
             intensity_year: site.intensity_year,
             marks: marks.join(";"),
             scenario: plan.scenario.name.clone(),
-            start: plan
-                .scenario
-                .window
-                .as_ref()
-                .map_or(String::new(), |w| w.start.plus_hours(e.wait_hours).to_string()),
+            start: plan.scenario.window.as_ref().map_or(String::new(), |w| {
+                w.start.plus_hours(e.wait_hours).to_string()
+            }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
         }

@@ -69,12 +69,7 @@ pub fn plan(s: &Summary) -> String {
         "\nPareto front: wall-clock hours vs {ranked} ({} options)",
         s.front.len()
     );
-    let shown: Vec<Vec<String>> = s
-        .front
-        .iter()
-        .take(FRONT_ROWS)
-        .map(|r| front_row(r))
-        .collect();
+    let shown: Vec<Vec<String>> = s.front.iter().take(FRONT_ROWS).map(front_row).collect();
     out.push_str(&render(
         &[
             "wall h", "kg CO2eq", "total kg", "kWh", "strategy", "option", "mark",
