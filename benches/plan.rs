@@ -17,7 +17,9 @@ fn main() {
 
 fn load(name: &str) -> Scenario {
     let catalog = Catalog::bundled().expect("bundled catalog");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
     scenario::load(&path, &catalog, Options { allow_large: true }).expect("bundled scenario")
 }
 
@@ -85,6 +87,11 @@ fn rank_100k(bencher: divan::Bencher) {
         state ^= state << 17;
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
-    let points: Vec<Point> = (0..100_000).map(|_| Point { x: next(), y: next() }).collect();
+    let points: Vec<Point> = (0..100_000)
+        .map(|_| Point {
+            x: next(),
+            y: next(),
+        })
+        .collect();
     bencher.bench_local(|| pareto::ranks(&points));
 }

@@ -329,12 +329,26 @@ fn malformed_data_dir_names_file_line_column() {
 #[test]
 fn start_window_finds_a_cleaner_hour() {
     let v = json(&[
-        "--hardware", "H100 SXM", "--hours", "4", "--region", "aws:us-east-1", "--start", "2023-06-01T00:00Z",
-        "--window-hours", "24",
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "4",
+        "--region",
+        "aws:us-east-1",
+        "--start",
+        "2023-06-01T00:00Z",
+        "--window-hours",
+        "24",
     ]);
     assert_eq!(v["grid_zone"], "US-MIDA-PJM");
-    assert!(v["attribution"].as_str().unwrap().contains("Electricity Maps (2023), ODbL"));
-    let (now, best) = (v["emissions_kg"].as_f64().unwrap(), v["best_emissions_kg"].as_f64().unwrap());
+    assert!(v["attribution"]
+        .as_str()
+        .unwrap()
+        .contains("Electricity Maps (2023), ODbL"));
+    let (now, best) = (
+        v["emissions_kg"].as_f64().unwrap(),
+        v["best_emissions_kg"].as_f64().unwrap(),
+    );
     assert!(best <= now);
     close(&v["saving_pct"], (now - best) / now * 100.0);
     assert!(v["mapped_to"].is_null());
@@ -342,19 +356,66 @@ fn start_window_finds_a_cleaner_hour() {
 
 #[test]
 fn start_in_another_year_is_mapped_and_said() {
-    let v = json(&["--hardware", "H100 SXM", "--hours", "1", "--country", "GB", "--grid-zone", "GB", "--start", "2024-06-05T12:00Z"]);
+    let v = json(&[
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "1",
+        "--country",
+        "GB",
+        "--grid-zone",
+        "GB",
+        "--start",
+        "2024-06-05T12:00Z",
+    ]);
     // 2024-06-05 is a Wednesday; the same week of 2023 has Wednesday 2023-06-07.
     assert_eq!(v["mapped_to"], "2023-06-07T12:00Z");
 }
 
 #[test]
 fn bad_times_zones_and_windows() {
-    let base = ["estimate", "--hardware", "H100 SXM", "--hours", "1", "--country", "GB"];
-    fails_with(&[&base[..], &["--grid-zone", "GB", "--start", "2023-02-30T00:00Z"]].concat(), "invalid time '2023-02-30T00:00Z'");
-    fails_with(&[&base[..], &["--grid-zone", "XX", "--start", "2023-02-01T00:00Z"]].concat(), "no hourly intensity for grid zone 'XX'");
-    fails_with(&[&base[..], &["--start", "2023-02-01T00:00Z"]].concat(), "--grid-zone");
+    let base = [
+        "estimate",
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "1",
+        "--country",
+        "GB",
+    ];
     fails_with(
-        &[&base[..], &["--grid-zone", "GB", "--start", "2023-02-01T00:00Z", "--window-hours", "-1"]].concat(),
+        &[
+            &base[..],
+            &["--grid-zone", "GB", "--start", "2023-02-30T00:00Z"],
+        ]
+        .concat(),
+        "invalid time '2023-02-30T00:00Z'",
+    );
+    fails_with(
+        &[
+            &base[..],
+            &["--grid-zone", "XX", "--start", "2023-02-01T00:00Z"],
+        ]
+        .concat(),
+        "no hourly intensity for grid zone 'XX'",
+    );
+    fails_with(
+        &[&base[..], &["--start", "2023-02-01T00:00Z"]].concat(),
+        "--grid-zone",
+    );
+    fails_with(
+        &[
+            &base[..],
+            &[
+                "--grid-zone",
+                "GB",
+                "--start",
+                "2023-02-01T00:00Z",
+                "--window-hours",
+                "-1",
+            ],
+        ]
+        .concat(),
         "--window-hours must be zero or more",
     );
 }

@@ -233,24 +233,40 @@ fn calibrated_pilot_reproduces_its_measured_duration() {
     );
     let text = TINY
         .replace("values = [1, 2]", "values = [1, 2, 4]")
-        .replace("hours = \"x\"", "hours = \"x\"\npilot = { emissions_csv = \"emissions.csv\", params = { x = 4 } }");
+        .replace(
+            "hours = \"x\"",
+            "hours = \"x\"\npilot = { emissions_csv = \"emissions.csv\", params = { x = 4 } }",
+        );
     let s = write(dir.path(), "calibrated.toml", &text);
     let data = dir.path().display().to_string();
     // The formula says 4 h at x = 4; the pilot measured 2 h: every trial is scaled by 0.5,
     // so the pilot's own trial (index 2, x = 4) takes exactly 2 h.
     let o = run(&["--data", &data, "expand", &s, "--strategy", "grid"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(stdout(&o), "index,x,devices,hours\n0,1,1,0.5\n1,2,1,1\n2,4,1,2\n");
+    assert_eq!(
+        stdout(&o),
+        "index,x,devices,hours\n0,1,1,0.5\n1,2,1,1\n2,4,1,2\n"
+    );
     // Plan: Ref GPU @ clean: (0.5 + 1 + 2) device-h × 250 W × PUE 1.0 / 1000 = 0.875 kWh → 0.0875 kg at 100 g/kWh.
     let out = dir.path().join("out");
-    let o = run(&["--data", &data, "plan", &s, "--out", &out.display().to_string()]);
+    let o = run(&[
+        "--data",
+        &data,
+        "plan",
+        &s,
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = csv_rows(&out.join("options.csv"));
     assert_eq!(&rows[1][..4], ["grid", "Ref GPU", "test", "clean"]);
     assert_eq!(rows[1][7].parse::<f64>().unwrap(), 0.875);
     assert!((rows[1][8].parse::<f64>().unwrap() - 0.0875).abs() < 1e-15);
     let report = fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("calibrated from a measured pilot"), "{report}");
+    assert!(
+        report.contains("calibrated from a measured pilot"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -270,10 +286,19 @@ fn calibrate_reports_runs_and_total() {
     assert_eq!(v["total"]["duration_hours"], 1.5);
     assert_eq!(v["total"]["gpu_count"], 4);
     assert_eq!(v["total"]["device"], "A100 SXM4 40GB");
-    for key in ["duration_hours", "energy_kwh", "avg_power_watts", "gpu_count", "gpu_model"] {
+    for key in [
+        "duration_hours",
+        "energy_kwh",
+        "avg_power_watts",
+        "gpu_count",
+        "gpu_model",
+    ] {
         assert!(v["runs"][1].get(key).is_some(), "{key}");
     }
-    fails_with(&["calibrate", &write(dir.path(), "empty.csv", "")], "duration");
+    fails_with(
+        &["calibrate", &write(dir.path(), "empty.csv", "")],
+        "duration",
+    );
 }
 
 #[test]
@@ -281,7 +306,8 @@ fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     tiny_data(dir.path());
     // A region on a synthetic zone: 500 g/kWh for the first 24 hours of 2023, 100 g after.
-    let regions = fs::read_to_string(dir.path().join("regions.csv")).unwrap() + "test,shift,Shift,GB,There,300,2023,test,1.0,test,0,TESTZ\n";
+    let regions = fs::read_to_string(dir.path().join("regions.csv")).unwrap()
+        + "test,shift,Shift,GB,There,300,2023,test,1.0,test,0,TESTZ\n";
     fs::write(dir.path().join("regions.csv"), regions).unwrap();
     fs::create_dir(dir.path().join("hourly")).unwrap();
     let mut profile = String::from("hour,g_per_kwh\n");
@@ -289,13 +315,22 @@ fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
         profile.push_str(&format!("{h},{}\n", if h < 24 { 500 } else { 100 }));
     }
     write(&dir.path().join("hourly"), "TESTZ.csv", &profile);
-    let text = TINY.replace("candidates = [\"test:*\"]", "candidates = [\"test:shift\"]").replace(
-        "max_concurrent_devices = 1",
-        "max_concurrent_devices = 1\nstart = \"2023-01-01T00:00Z\"\ndeadline_hours = 48",
-    );
+    let text = TINY
+        .replace("candidates = [\"test:*\"]", "candidates = [\"test:shift\"]")
+        .replace(
+            "max_concurrent_devices = 1",
+            "max_concurrent_devices = 1\nstart = \"2023-01-01T00:00Z\"\ndeadline_hours = 48",
+        );
     let s = write(dir.path(), "shift.toml", &text);
     let out = dir.path().join("out");
-    let o = run(&["--data", &dir.path().display().to_string(), "plan", &s, "--out", &out.display().to_string()]);
+    let o = run(&[
+        "--data",
+        &dir.path().display().to_string(),
+        "plan",
+        &s,
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = fs::read_to_string(out.join("options.csv")).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();

@@ -54,9 +54,16 @@ fn expand_is_identical_on_one_thread_and_many() {
         if let Some(t) = threads {
             cmd.env("RAYON_NUM_THREADS", t);
         }
-        cmd.args(["expand", &scenario("resnet50-imagenet.toml"), "--strategy", "random", "--format", "jsonl"])
-            .output()
-            .unwrap()
+        cmd.args([
+            "expand",
+            &scenario("resnet50-imagenet.toml"),
+            "--strategy",
+            "random",
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap()
     };
     let (one, many) = (run_with(Some("1")), run_with(None));
     assert!(one.status.success());
@@ -70,7 +77,12 @@ fn expand_into_a_closed_pipe_ends_quietly() {
     use std::io::Read;
     use std::process::{Command, Stdio};
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("co2sweep"))
-        .args(["expand", &scenario("bench-1m-grid.toml"), "--strategy", "grid"])
+        .args([
+            "expand",
+            &scenario("bench-1m-grid.toml"),
+            "--strategy",
+            "grid",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -79,16 +91,33 @@ fn expand_into_a_closed_pipe_ends_quietly() {
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     // The reader is gone (like `| head`): the writer must stop with 0 and say nothing.
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn expand_columns_start_with_index_then_parameters() {
-    let o = run(&["expand", &scenario("resnet50-imagenet.toml"), "--strategy", "grid"]);
+    let o = run(&[
+        "expand",
+        &scenario("resnet50-imagenet.toml"),
+        "--strategy",
+        "grid",
+    ]);
     let text = stdout(&o);
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "index,learning_rate,batch_size,epochs,optimizer,devices,hours");
+    assert_eq!(
+        lines.next().unwrap(),
+        "index,learning_rate,batch_size,epochs,optimizer,devices,hours"
+    );
     // Trial 0: the first level of each parameter; hours = 1,281,167 × 30 / 8,322 / 3,600 × 1 = 1.28291...
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(&first[..6], ["0", "0.0001", "256", "30", "sgd", "8"]);
