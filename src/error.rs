@@ -57,6 +57,18 @@ impl Error {
         }))
     }
 
+    /// A mistake spanning `len` characters from a byte offset of a file's text.
+    pub fn at_span(path: &Path, text: &str, offset: usize, len: usize, message: impl Into<String>) -> Error {
+        let (line, column) = line_col(text, offset);
+        Error::Located(Box::new(Located {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            snippet: snippet(text, offset, len),
+        }))
+    }
+
     /// A mistake at a line and column (1-based) of a file, without its text.
     pub fn at_line(path: &Path, line: u64, column: u64, message: impl Into<String>) -> Error {
         Error::Located(Box::new(Located {

@@ -177,9 +177,17 @@ pub fn caret(source: &str, offset: usize, len: usize) -> String {
     while !source.is_char_boundary(offset) {
         offset -= 1;
     }
-    let pad = source[..offset].chars().count();
-    let width = source[offset..].chars().count().clamp(1, len.max(1));
-    format!("  | {source}\n  | {}{}", " ".repeat(pad), "^".repeat(width))
+    // Long formulas are cut to a window around the spot.
+    const WINDOW: usize = 60;
+    let chars: Vec<char> = source.chars().collect();
+    let at = source[..offset].chars().count();
+    let from = at.saturating_sub(WINDOW);
+    let to = (at + WINDOW).min(chars.len());
+    let shown: String = chars[from..to].iter().collect();
+    let (open, close) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+    let pad = at - from + usize::from(from > 0);
+    let width = (to - at).clamp(1, len.max(1));
+    format!("  | {open}{shown}{close}\n  | {}{}", " ".repeat(pad), "^".repeat(width))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -874,6 +882,11 @@ mod tests {
     fn caret_underlines() {
         assert_eq!(caret("3 * epoch", 4, 5), "  | 3 * epoch\n  |     ^^^^^");
         assert_eq!(caret("é + x", 5, 1), "  | é + x\n  |     ^");
+        // Long formulas show 60 characters either side of the spot.
+        let long = format!("{}x{}", "1+".repeat(100), "+1".repeat(100));
+        let c = caret(&long, 200, 1);
+        assert_eq!(c.lines().next().unwrap().chars().count(), 4 + 1 + 120 + 1);
+        assert!(c.ends_with(&format!("{}^", " ".repeat(61))));
     }
 
     proptest! {

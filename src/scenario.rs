@@ -647,7 +647,7 @@ impl Checker<'_> {
             }
         };
         let formula = Formula::parse(&source, &names)
-            .map_err(|e| self.formula_error(&e, base, key, &source, &numeric))?;
+            .map_err(|e| self.formula_error(&e, base, key, &numeric))?;
         for &slot in formula.variables_used() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
@@ -668,7 +668,6 @@ impl Checker<'_> {
         e: &FormulaError,
         base: usize,
         key: &str,
-        source: &str,
         numeric: &[&str],
     ) -> Error {
         let known = if numeric.is_empty() {
@@ -680,11 +679,7 @@ impl Checker<'_> {
             FormulaError::UnknownVariable { .. } => format!("; {known}"),
             _ => String::new(),
         };
-        let message = format!(
-            "in `{key}`: {e}{extra}\n{}",
-            crate::formula::caret(source, e.offset(), e.len())
-        );
-        self.err(base + e.offset(), message)
+        Error::at_span(self.path, self.text, base + e.offset(), e.len(), format!("in `{key}`: {e}{extra}"))
     }
 
     fn trial(
