@@ -497,6 +497,7 @@ def regions(name_to_2, country_ci):
     # Google's 2023 per-region figures (via CodeCarbon): the newest for GCP.
     for r in read_csv(ref("codecarbon", "cloud", "impact.csv")):
         p, region = r["provider"].strip(), r["region"].strip()
+        region = {"me-cenrtal1": "me-central1"}.get(region, region)  # a typo in CodeCarbon's table (Doha is me-central1)
         row = out.setdefault((p, region), {"provider": p, "region": region, "name": region})
         row.update(intensity_g_per_kwh=float(r["impact"]), intensity_year=2023,
                    intensity_source="Google Cloud region carbon data 2023 (via CodeCarbon cloud/impact.csv)")
