@@ -510,6 +510,17 @@ def regions(name_to_2, country_ci):
             out[(r["provider"], r["key"])].update(
                 pue=float(r["value"]), pue_source="Google data-centre PUE, trailing twelve months (via Cloud Carbon Footprint)")
 
+    # The calculator lists Seeweb's Frosinone region at 0 g/kWh, a market-based
+    # claim ("100% carbon-free energy"); the catalog holds grid (location-based)
+    # intensities, so the region gets Italy's grid, and the claim goes to the
+    # offset share, shown beside the total like every provider's.
+    fro2 = out.get(("seeweb", "fro2"))
+    if fro2 and fro2.get("intensity_g_per_kwh") == 0 and "IT" in country_ci:
+        it = country_ci["IT"]
+        fro2.update(intensity_g_per_kwh=it["intensity_g_per_kwh"], intensity_year=it["year"], offset_pct=100.0,
+                    intensity_source="Italy's grid (" + it["source"] + "); the calculator's 0 g/kWh is Seeweb's "
+                    "100% carbon-free-energy claim, kept as offset_pct = 100")
+
     rows = []
     for (p, region), row in sorted(out.items()):
         if not row.get("country"):
