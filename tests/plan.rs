@@ -141,13 +141,127 @@ fn json_summary_on_stdout() {
     assert!(v["findings"].as_array().unwrap().len() >= 2);
 }
 
+/// The README's main command: `plan scenarios/resnet50-imagenet.toml --out out`.
 #[test]
 fn readme_main_command_runs() {
-    let o = run(&["plan", &scenario("resnet50-imagenet.toml")]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "plan",
+        &scenario("resnet50-imagenet.toml"),
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s = stdout(&o);
     assert!(s.contains("Pareto front"), "{s}");
     assert!(s.contains("Findings"), "{s}");
+    for f in [
+        "options.csv",
+        "front.csv",
+        "summary.json",
+        "report.md",
+        "pareto.svg",
+        "pareto.png",
+        "strategies.svg",
+        "strategies.png",
+        "regions.svg",
+        "regions.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+}
+
+#[test]
+fn charts_redrawn_from_options_csv_equal_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, again) = (dir.path().join("out"), dir.path().join("again"));
+    let o = run(&[
+        "plan",
+        &scenario("bert-glue.toml"),
+        "--out",
+        &out.display().to_string(),
+        "--chart-size",
+        "900x600",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = out.join("options.csv").display().to_string();
+    let o = run(&[
+        "chart",
+        &csv,
+        "--out",
+        &again.display().to_string(),
+        "--chart-size",
+        "900x600",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "pareto.svg",
+        "pareto.png",
+        "strategies.svg",
+        "strategies.png",
+        "regions.svg",
+        "regions.png",
+    ] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(again.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    fails_with(
+        &["chart", &csv, "--out", &again.display().to_string()],
+        "refusing to overwrite",
+    );
+    fails_with(
+        &[
+            "chart",
+            &csv,
+            "--out",
+            &dir.path().join("x").display().to_string(),
+            "--chart-size",
+            "12x",
+        ],
+        "--chart-size",
+    );
+}
+
+#[test]
+fn every_bundled_scenario_plans_and_charts() {
+    for name in [
+        "resnet50-imagenet.toml",
+        "bert-glue.toml",
+        "gpt-small-ablation.toml",
+        "xgboost-cpu.toml",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "plan",
+            &scenario(name),
+            "--out",
+            &dir.path().display().to_string(),
+            "--chart-size",
+            "600x400",
+        ]);
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let png = fs::read(dir.path().join("pareto.png")).unwrap();
+        // PNG header: width and height are big-endian u32 at bytes 16..24.
+        assert_eq!(&png[1..4], b"PNG");
+        assert_eq!(
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            600,
+            "{name}"
+        );
+        assert_eq!(
+            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+            400,
+            "{name}"
+        );
+    }
 }
 
 #[test]
