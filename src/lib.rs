@@ -16,6 +16,31 @@
 //! - [`expand`]: streaming a job set for a launcher;
 //! - [`report`]: text, CSV, JSON, Markdown and paper-ready paragraphs;
 //! - [`units`]: the physical quantities, as types.
+//!
+//! ```
+//! use co2sweep::catalog::Catalog;
+//! use co2sweep::estimate::{estimate, Request, Site};
+//! use co2sweep::units::{GPerKwh, Hours, Watts};
+//!
+//! let catalog = Catalog::bundled()?;
+//! let req = Request {
+//!     device: catalog.device("V100 PCIe 16GB")?,
+//!     count: 1,
+//!     hours: Hours(100.0),
+//!     site: Site::Intensity(GPerKwh(429.0)),
+//!     pue: None,
+//!     power: Some(Watts(250.0)),
+//!     utilization: 1.0,
+//!     offset_pct: None,
+//!     embodied: None,
+//!     timing: None,
+//! };
+//! // 250 W × 100 h = 25 kWh; × 429 g/kWh = 10.725 kg CO2eq.
+//! let e = estimate(&catalog, &req)?;
+//! assert!((e.energy_kwh - 25.0).abs() < 1e-12);
+//! assert!((e.emissions_kg - 10.725).abs() < 1e-12);
+//! # Ok::<(), co2sweep::Error>(())
+//! ```
 
 pub mod calibrate;
 pub mod catalog;
