@@ -58,7 +58,13 @@ impl Error {
     }
 
     /// A mistake spanning `len` characters from a byte offset of a file's text.
-    pub fn at_span(path: &Path, text: &str, offset: usize, len: usize, message: impl Into<String>) -> Error {
+    pub fn at_span(
+        path: &Path,
+        text: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Error {
         let (line, column) = line_col(text, offset);
         Error::Located(Box::new(Located {
             path: path.to_path_buf(),

@@ -450,6 +450,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Emissions grow with intensity, PUE, hours and devices.
+        #[test]
+        fn emissions_grow_with_every_input(
+            ci in 0.0f64..1200.0, pue in 1.0f64..3.0, hours in 0.01f64..1e4, count in 1u32..64, bump in 1.01f64..2.0,
+        ) {
+            let catalog = Catalog::bundled().unwrap();
+            let device = catalog.device("H100 SXM").unwrap();
+            let kg = |ci: f64, pue: f64, hours: f64, count: u32| {
+                let mut req = request(device, Site::Intensity(GPerKwh(ci)));
+                req.pue = Some(pue.min(3.0));
+                req.hours = Hours(hours);
+                req.count = count;
+                estimate(&catalog, &req).unwrap().emissions_kg
+            };
+            let base = kg(ci, pue, hours, count);
+            proptest::prop_assert!(kg(ci * bump + 1.0, pue, hours, count) > base);
+            proptest::prop_assert!(kg(ci, pue, hours * bump, count) >= base);
+            proptest::prop_assert!(kg(ci, pue, hours, count + 1) >= base);
+            if pue * bump <= 3.0 {
+                proptest::prop_assert!(kg(ci, pue * bump, hours, count) >= base);
+            }
+        }
+    }
+
     #[test]
     fn embodied_adds_to_the_total() {
         let catalog = Catalog::bundled().unwrap();

@@ -184,10 +184,17 @@ pub fn caret(source: &str, offset: usize, len: usize) -> String {
     let from = at.saturating_sub(WINDOW);
     let to = (at + WINDOW).min(chars.len());
     let shown: String = chars[from..to].iter().collect();
-    let (open, close) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+    let (open, close) = (
+        if from > 0 { "…" } else { "" },
+        if to < chars.len() { "…" } else { "" },
+    );
     let pad = at - from + usize::from(from > 0);
     let width = (to - at).clamp(1, len.max(1));
-    format!("  | {open}{shown}{close}\n  | {}{}", " ".repeat(pad), "^".repeat(width))
+    format!(
+        "  | {open}{shown}{close}\n  | {}{}",
+        " ".repeat(pad),
+        "^".repeat(width)
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -663,13 +663,7 @@ impl Checker<'_> {
         Ok(formula)
     }
 
-    fn formula_error(
-        &self,
-        e: &FormulaError,
-        base: usize,
-        key: &str,
-        numeric: &[&str],
-    ) -> Error {
+    fn formula_error(&self, e: &FormulaError, base: usize, key: &str, numeric: &[&str]) -> Error {
         let known = if numeric.is_empty() {
             "the space has no numeric parameters".to_string()
         } else {
@@ -679,7 +673,13 @@ impl Checker<'_> {
             FormulaError::UnknownVariable { .. } => format!("; {known}"),
             _ => String::new(),
         };
-        Error::at_span(self.path, self.text, base + e.offset(), e.len(), format!("in `{key}`: {e}{extra}"))
+        Error::at_span(
+            self.path,
+            self.text,
+            base + e.offset(),
+            e.len(),
+            format!("in `{key}`: {e}{extra}"),
+        )
     }
 
     fn trial(

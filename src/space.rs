@@ -951,7 +951,73 @@ mod tests {
         assert_eq!(slots, [1.0, 30.0, 5.0]);
     }
 
+    /// Any well-typed parameter.
+    fn any_param() -> impl proptest::strategy::Strategy<Value = Param> {
+        use proptest::prelude::*;
+        let dist = prop_oneof![
+            Just(Distribution::Uniform),
+            Just(Distribution::IntUniform),
+            (0.01f64..10.0).prop_map(Distribution::QUniform),
+            Just(Distribution::LogUniform),
+            (0.001f64..1.0).prop_map(Distribution::QLogUniform),
+        ];
+        prop_oneof![
+            proptest::collection::vec(-1e6f64..1e6, 1..5)
+                .prop_map(|v| Domain::Values(v.into_iter().map(Level::Num).collect())),
+            proptest::collection::vec("[a-z]{1,4}", 1..4)
+                .prop_map(|v| Domain::Values(v.into_iter().map(Level::Text).collect())),
+            (-1e3f64..1e3).prop_map(|x| Domain::Constant(Level::Num(x))),
+            (1e-6f64..1e3, 1.0f64..1e3, dist, 1u32..6).prop_map(|(lo, span, distribution, n)| {
+                Domain::Range {
+                    min: lo,
+                    max: lo + span,
+                    distribution,
+                    grid_points: Some(n),
+                }
+            }),
+        ]
+        .prop_map(|domain| Param {
+            name: "p".into(),
+            domain,
+        })
+    }
+
     proptest! {
+        #[test]
+        fn expanding_any_well_typed_space_never_panics(
+            params in proptest::collection::vec(any_param(), 1..5),
+            which in 0usize..5,
+            n in 1u64..50,
+            seed in proptest::num::u64::ANY,
+        ) {
+            let strategy = match which {
+                0 => Strategy::Grid,
+                1 => Strategy::Random(Count::Trials(n)),
+                2 => Strategy::Sobol(Count::Trials(n)),
+                3 => Strategy::LatinHypercube(Count::Trials(n)),
+                _ => Strategy::Hyperband { resource: 0, max_resource: n as f64, eta: 3, resume: n % 2 == 0 },
+            };
+            let set = JobSet::new(&params, &strategy, seed).unwrap();
+            let mut slots = vec![0.0; params.len()];
+            for i in 0..set.len().min(500) {
+                set.trial(i, &mut slots);
+                for (p, &v) in params.iter().zip(&slots) {
+                    let _ = p.label(v);
+                    if let Domain::Range { min, max, distribution, .. } = &p.domain {
+                        // Samples stay within the range, give or take q-rounding.
+                        let slack = match distribution {
+                            Distribution::QUniform(q) | Distribution::QLogUniform(q) => *q,
+                            _ => 1e-9 * max.abs().max(1.0),
+                        };
+                        if which != 0 && !(which == 4 && std::ptr::eq(p, &params[0])) {
+                            prop_assert!(v >= min - slack && v <= max + slack, "{v} outside [{min}, {max}]");
+                        }
+                    }
+                }
+            }
+            prop_assert!(quality(&params, &strategy, set.len(), 0.05).is_finite());
+        }
+
         #[test]
         fn grid_size_is_the_product_of_levels(sizes in proptest::collection::vec(1usize..6, 0..5)) {
             let params: Vec<Param> = sizes
