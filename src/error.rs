@@ -47,14 +47,7 @@ impl Error {
 
     /// A mistake at a byte offset of a file's text.
     pub fn at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Error {
-        let (line, column) = line_col(text, offset);
-        Error::Located(Box::new(Located {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: message.into(),
-            snippet: snippet(text, offset, 1),
-        }))
+        Error::at_span(path, text, offset, 1, message)
     }
 
     /// A mistake spanning `len` characters from a byte offset of a file's text.

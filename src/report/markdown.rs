@@ -48,22 +48,7 @@ pub fn report(s: &Summary) -> String {
         let _ = writeln!(out, "- {m}");
     }
     let _ = writeln!(out, "\n## Strategies\n");
-    let rows: Vec<Vec<String>> = s
-        .strategies
-        .iter()
-        .map(|st| {
-            let b = &st.best.lowest_emissions;
-            vec![
-                st.name.clone(),
-                thousands(st.trials as f64),
-                pct(st.quality * 100.0),
-                b.label(),
-                num(b.wall_hours),
-                num(b.energy_kwh),
-                num(b.emissions_kg),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     table(
         &mut out,
         &[
@@ -74,6 +59,7 @@ pub fn report(s: &Summary) -> String {
             "Wall-clock h",
             "kWh",
             "kg CO2eq",
+            "+ embodied kg",
         ],
         &rows,
     );

@@ -175,6 +175,24 @@ pub struct StrategySummary {
     pub best: Best,
 }
 
+impl StrategySummary {
+    /// The cells of a strategy table row: name, trials, quality, then its
+    /// lowest-emission option's label, wall hours, kWh, kg CO2eq and embodied kg.
+    pub fn cells(&self) -> Vec<String> {
+        let b = &self.best.lowest_emissions;
+        vec![
+            self.name.clone(),
+            thousands(self.trials as f64),
+            pct(self.quality * 100.0),
+            b.label(),
+            num(b.wall_hours),
+            num(b.energy_kwh),
+            num(b.emissions_kg),
+            num(b.embodied_kg),
+        ]
+    }
+}
+
 /// A data file and where it was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataSource {

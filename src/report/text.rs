@@ -26,23 +26,7 @@ pub fn plan(s: &Summary) -> String {
     );
 
     let q = pct(s.top_fraction * 100.0);
-    let rows: Vec<Vec<String>> = s
-        .strategies
-        .iter()
-        .map(|st| {
-            let b = &st.best.lowest_emissions;
-            vec![
-                st.name.clone(),
-                thousands(st.trials as f64),
-                pct(st.quality * 100.0),
-                b.label(),
-                num(b.wall_hours),
-                num(b.energy_kwh),
-                num(b.emissions_kg),
-                num(b.embodied_kg),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     let quality = format!("P(top {q})");
     let _ = writeln!(out, "Strategies, each at its lowest-emission option");
     out.push_str(&render(
