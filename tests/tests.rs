@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bad;
 mod catalog;
 mod estimate;
 mod plan;
