@@ -99,18 +99,37 @@ impl Param {
 
     /// Number of grid levels, computed without listing them.
     pub fn grid_len(&self) -> Result<u64, String> {
-        match &self.domain {
-            Domain::Constant(_) => Ok(1),
-            Domain::Values(v) => Ok(v.len() as u64),
+        let n = match &self.domain {
+            Domain::Constant(_) => 1,
+            Domain::Values(v) => v.len() as u64,
             Domain::Range { min, max, distribution, grid_points } => match (distribution, grid_points) {
-                (_, Some(n)) => Ok(u64::from(*n)),
-                (Distribution::IntUniform, None) => Ok((max.floor() - min.ceil()) as u64 + 1),
-                (Distribution::QUniform(q), None) => Ok((q_steps(*max, *q).floor() - q_steps(*min, *q).ceil()) as u64 + 1),
-                _ => Err(format!(
-                    "parameter '{}' is continuous: grid search needs `grid_points` (the number of levels to try)",
-                    self.name
-                )),
+                (_, Some(n)) => u64::from(*n),
+                (Distribution::IntUniform, None) => (max.floor() - min.ceil()) as u64 + 1,
+                (Distribution::QUniform(q), None) => (q_steps(*max, *q).floor() - q_steps(*min, *q).ceil()) as u64 + 1,
+                _ => {
+                    return Err(format!(
+                        "parameter '{}' is continuous: grid search needs `grid_points` (the number of levels to try)",
+                        self.name
+                    ))
+                }
             },
+        };
+        if n > MAX_LEVELS {
+            return Err(format!(
+                "parameter '{}' has {n} grid levels; grid search takes at most {MAX_LEVELS} per parameter \
+                 (lower grid_points, or narrow the range)",
+                self.name
+            ));
+        }
+        // Rounding to q can merge neighbouring levels: count what remains.
+        match &self.domain {
+            Domain::Range {
+                distribution:
+                    Distribution::QUniform(_) | Distribution::QLogUniform(_) | Distribution::IntUniform,
+                grid_points: Some(_),
+                ..
+            } => Ok(self.grid_levels().len() as u64),
+            _ => Ok(n),
         }
     }
 
@@ -253,6 +272,10 @@ pub fn q_steps(x: f64, q: f64) -> f64 {
 fn round_to(x: f64, q: f64) -> f64 {
     (x / q).round() * q
 }
+
+/// Most grid levels one parameter may have (their values are held in memory:
+/// 80 MB at most).
+pub const MAX_LEVELS: u64 = 10_000_000;
 
 /// How many trials a sampled strategy draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -558,6 +581,12 @@ impl<'a> JobSet<'a> {
                 multiplicity = multiplicity.saturating_mul(lv.len() as u64);
                 levels.push(lv.into_iter().take(1).collect());
             }
+        }
+        let sub: u64 = levels.iter().map(|l| l.len() as u64).product();
+        if sub > HARD_LIMIT {
+            return Err(format!(
+                "the grid's cost formulas read parameters with {sub} combinations, above the limit of {HARD_LIMIT}; use random search"
+            ));
         }
         let len = full / multiplicity.max(1);
         Ok((

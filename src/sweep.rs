@@ -224,13 +224,6 @@ fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
     }
     let (sub, multiplicity) =
         JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
-    if sub.len() > space::HARD_LIMIT {
-        return Err(Error::input(format!(
-            "the grid's cost formulas read parameters with {} combinations, above the limit of {}; use random search",
-            crate::report::thousands(sub.len() as f64),
-            crate::report::thousands(space::HARD_LIMIT as f64)
-        )));
-    }
     let phases = vec![groups(
         evaluate(scenario, strategy, &sub, 0..sub.len(), None)?,
         multiplicity,
