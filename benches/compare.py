@@ -13,6 +13,7 @@ import time
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 CASES = {
     "co2sweep grid 1M": ["./target/release/co2sweep", "plan", "scenarios/bench-1m-grid.toml", "--format", "json"],
+    "co2sweep grid 1M, start times": ["./target/release/co2sweep", "plan", "scenarios/bench-1m-grid-timeshift.toml", "--format", "json"],
     "co2sweep random 1M": ["./target/release/co2sweep", "plan", "scenarios/bench-1m-random.toml", "--format", "json"],
     "numpy grid 1M": [sys.executable, "benches/numpy_baseline.py"],
 }
@@ -30,7 +31,7 @@ for _ in range(RUNS):
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
         times[name].append(time.perf_counter() - t)
 base = statistics.median(times["numpy grid 1M"])
-print(f"{'case':<20} {'median s':>9} {'peak MB':>8} {'vs numpy':>9}")
+print(f"{'case':<30} {'median s':>9} {'peak MB':>8} {'vs numpy':>9}")
 for name, cmd in CASES.items():
     m = statistics.median(times[name])
-    print(f"{name:<20} {m:>9.3f} {peak_kb(cmd) / 1024:>8.1f} {base / m:>8.1f}x")
+    print(f"{name:<30} {m:>9.3f} {peak_kb(cmd) / 1024:>8.1f} {base / m:>8.1f}x")
