@@ -228,12 +228,14 @@ fn charts_redrawn_from_options_csv_equal_plans() {
 
 #[test]
 fn every_bundled_scenario_plans_and_charts() {
-    for name in [
-        "resnet50-imagenet.toml",
-        "bert-glue.toml",
-        "gpt-small-ablation.toml",
-        "xgboost-cpu.toml",
-    ] {
+    let mut names: Vec<String> = fs::read_dir(crate::util::root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4);
+    for name in &names {
         let dir = tempfile::tempdir().unwrap();
         let o = run(&[
             "plan",
@@ -242,6 +244,7 @@ fn every_bundled_scenario_plans_and_charts() {
             &dir.path().display().to_string(),
             "--chart-size",
             "600x400",
+            "--allow-large",
         ]);
         assert!(
             o.status.success(),
