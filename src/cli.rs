@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// A directory whose CSV files (hardware.csv, regions.csv, countries.csv,
-    /// equivalents.csv) replace the bundled catalog files of the same name.
+    /// equivalents.csv, and hourly/ZONE.csv profiles) replace or add to the bundled catalog.
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
@@ -118,7 +118,7 @@ pub struct PlanArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
 
-    /// Write options.csv, front.csv, summary.json and report.md into DIR (created if missing).
+    /// Write options.csv, front.csv, summary.json, report.md and the charts into DIR (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
