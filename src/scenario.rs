@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -393,13 +394,19 @@ impl Checker<'_> {
                 "deadline_hours must be a positive number of hours",
             ));
         }
+        let zones: std::collections::BTreeSet<&String> =
+            sites.iter().filter_map(|r| r.grid_zone.as_ref()).collect();
+        // Profiles are parsed in parallel; the map keeps a fixed order.
+        let loaded: Vec<Result<(String, Profile)>> = zones
+            .into_par_iter()
+            .map(|zone| {
+                hourly::load(zone, self.catalog.data_dir.as_deref()).map(|p| (zone.clone(), p))
+            })
+            .collect();
         let mut profiles = std::collections::BTreeMap::new();
-        for zone in sites.iter().filter_map(|r| r.grid_zone.as_ref()) {
-            if !profiles.contains_key(zone) {
-                let p = hourly::load(zone, self.catalog.data_dir.as_deref())
-                    .map_err(|m| self.err(start.span().start, m.to_string()))?;
-                profiles.insert(zone.clone(), p);
-            }
+        for item in loaded {
+            let (zone, profile) = item.map_err(|m| self.err(start.span().start, m.to_string()))?;
+            profiles.insert(zone, profile);
         }
         Ok(Some(Window {
             start: instant,

@@ -437,17 +437,53 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
         .iter()
         .map(|d| scenario.cost.multiplier(d).map_err(Error::input))
         .collect::<Result<_>>()?;
-    let per_strategy = scenario.hardware.len() * scenario.sites.len();
-    let options = (0..totals.len() * per_strategy)
+    // Each site once, starting at once; a site with an hourly profile also
+    // a second time, at its best start within the deadline, so the front
+    // shows what waiting buys.
+    let placements: Vec<(usize, bool)> = (0..scenario.sites.len())
+        .flat_map(|r| {
+            let profiled = scenario.window.as_ref().is_some_and(|w| {
+                scenario.sites[r]
+                    .grid_zone
+                    .as_ref()
+                    .is_some_and(|z| w.profiles.contains_key(z))
+            });
+            std::iter::once((r, false)).chain(profiled.then_some((r, true)))
+        })
+        .collect();
+    let per_strategy = scenario.hardware.len() * placements.len();
+    let options: Vec<Evaluated> = (0..totals.len() * per_strategy)
         .into_par_iter()
         .map(|k| {
             let (s, rest) = (k / per_strategy, k % per_strategy);
-            let (h, r) = (rest / scenario.sites.len(), rest % scenario.sites.len());
+            let (h, (r, wait)) = (rest / placements.len(), placements[rest % placements.len()]);
             let device = (&scenario.hardware[h], multipliers[h], embodied[h]);
-            evaluate_option(scenario, &totals[s], (s, h, r), device, &scenario.sites[r])
+            evaluate_option(
+                scenario,
+                &totals[s],
+                (s, h, r),
+                device,
+                &scenario.sites[r],
+                wait,
+            )
         })
         .collect();
-    Ok(options)
+    // A best start that is the start itself repeats the start-at-once option.
+    let mut keep = vec![false; options.len()];
+    for (i, o) in options.iter().enumerate() {
+        keep[i] = o.wait_hours > 0.0 || i == 0 || !same_option(&options[i - 1], o);
+    }
+    Ok(options
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(o, _)| o)
+        .collect())
+}
+
+/// Same strategy, device and site.
+fn same_option(a: &Evaluated, b: &Evaluated) -> bool {
+    (a.strategy, a.hardware, a.site) == (b.strategy, b.hardware, b.site)
 }
 
 fn evaluate_option(
@@ -456,12 +492,13 @@ fn evaluate_option(
     (strategy, hardware, site): (usize, usize, usize),
     (device, multiplier, kg_per_device_hour): (&Device, f64, f64),
     region: &Region,
+    wait: bool,
 ) -> Evaluated {
     let device_hours = Hours(totals.device_work * multiplier);
     let power = Watts(scenario.cost.power_watts(device));
     let energy = estimate::energy(device_hours, power, 1.0, region.pue);
     let run_hours = totals.makespan_work * multiplier;
-    let timing = start_time(scenario, region, run_hours);
+    let timing = start_time(scenario, region, run_hours, wait);
     let intensity = timing.map_or(region.intensity_g_per_kwh, |t| t.intensity);
     let emissions = estimate::emissions(energy, GPerKwh(intensity));
     let wait_hours = timing.map_or(0.0, |t| t.wait_hours);
@@ -495,11 +532,17 @@ pub struct StartTime {
 }
 
 /// With `[execution] start` and `deadline_hours`, and an hourly profile for
-/// the region: the start that minimises emissions while the sweep still
-/// ends by the deadline (whole hours after `start`; O(1) per candidate by
-/// prefix sums). Power is taken as constant over the run. A sweep longer
-/// than the deadline starts at once. `None` without a window or a profile.
-pub fn start_time(scenario: &Scenario, region: &Region, run_hours: f64) -> Option<StartTime> {
+/// the region: starting at once (`wait` false), or at the start that
+/// minimises emissions while the sweep still ends by the deadline (whole
+/// hours after `start`; O(1) per candidate by prefix sums). Power is taken
+/// as constant over the run. A sweep longer than the deadline starts at
+/// once. `None` without a window or a profile.
+pub fn start_time(
+    scenario: &Scenario,
+    region: &Region,
+    run_hours: f64,
+    wait: bool,
+) -> Option<StartTime> {
     let window = scenario.window.as_ref()?;
     let profile = window.profiles.get(region.grid_zone.as_ref()?)?;
     if !(run_hours.is_finite() && run_hours > 0.0) {
@@ -507,7 +550,7 @@ pub fn start_time(scenario: &Scenario, region: &Region, run_hours: f64) -> Optio
     }
     let (from, _) = hourly::position(profile, window.start);
     let slack = window.deadline_hours - run_hours;
-    if slack < 0.0 {
+    if slack < 0.0 || !wait {
         return Some(StartTime {
             wait_hours: 0.0,
             intensity: profile.mean(from, run_hours),
