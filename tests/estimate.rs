@@ -419,3 +419,60 @@ fn bad_times_zones_and_windows() {
         "--window-hours must be zero or more",
     );
 }
+
+#[test]
+fn embodied_in_json_and_markdown() {
+    // 1,000 h × (150 + 2,500 / 8) kg / (6 × 8,760 × 0.85) h = 462,500 / 44,676 = 10.352 kg.
+    let v = json(&[
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "1000",
+        "--intensity",
+        "100",
+        "--embodied",
+        "--embodied-device-kg",
+        "150",
+        "--embodied-server-kg",
+        "2500",
+        "--devices-per-server",
+        "8",
+        "--lifetime-years",
+        "6",
+        "--lifetime-utilization",
+        "0.85",
+    ]);
+    close(&v["embodied_kg"], 462_500.0 / 44_676.0);
+    close(
+        &v["total_kg"],
+        v["emissions_kg"].as_f64().unwrap() + 462_500.0 / 44_676.0,
+    );
+    let md = stdout(&run(&[
+        "estimate",
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "10",
+        "--intensity",
+        "100",
+        "--embodied",
+        "--format",
+        "markdown",
+    ]));
+    assert!(md.contains("embodied emissions"), "{md}");
+    fails_with(
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--intensity",
+            "1",
+            "--embodied",
+            "--lifetime-utilization",
+            "2",
+        ],
+        "--lifetime-utilization must be a fraction",
+    );
+}

@@ -481,3 +481,35 @@ fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
     let report = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("Electricity Maps (2023), ODbL"), "{report}");
 }
+
+#[test]
+fn metric_total_ranks_on_operational_plus_embodied() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_data(dir.path());
+    let s = write(dir.path(), "tiny.toml", TINY);
+    let out = dir.path().join("out");
+    let data = dir.path().display().to_string();
+    let o = run(&[
+        "--data",
+        &data,
+        "plan",
+        &s,
+        "--out",
+        &out.display().to_string(),
+        "--metric",
+        "total",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = fs::read_to_string(out.join("options.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    // embodied_kg and total_kg follow the eleven fixed columns.
+    assert_eq!(&header[11..14], ["embodied_kg", "total_kg", "metric"]);
+    let rows = csv_rows(&out.join("options.csv"));
+    // Ref GPU: 3 device-hours × (150 + 2,500 / 8) kg / (6 × 8,760 × 0.85) h = 3 × 462.5 / 44,676 = 0.031057 kg.
+    let embodied: f64 = rows[1][11].parse().unwrap();
+    assert!((embodied - 3.0 * 462.5 / 44_676.0).abs() < 1e-12);
+    // total = 0.03 kg operational (Ref @ clean) + embodied.
+    let total: f64 = rows[1][12].parse().unwrap();
+    assert!((total - (0.03 + embodied)).abs() < 1e-12);
+    assert_eq!(rows[1][13], "total");
+}
