@@ -464,12 +464,14 @@ fn check_unique_regions(regions: &[Region]) -> Result<()> {
     }
 }
 
-fn read_limited(path: &Path) -> Result<String> {
+/// A data file's text, refused at once when larger than [`MAX_FILE_BYTES`]
+/// and located (file, line, column) when it is not UTF-8.
+pub(crate) fn read_limited(path: &Path) -> Result<String> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::input(format!(
-            "'{}' is {:.1} MB; catalog files are limited to {} MB",
+            "'{}' is {:.1} MB; data files are limited to {} MB",
             path.display(),
             meta.len() as f64 / 1e6,
             MAX_FILE_BYTES / (1024 * 1024)

@@ -31,7 +31,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::MAX_FILE_BYTES;
+use crate::catalog::read_limited;
 use crate::error::{Error, Result};
 use crate::suggest;
 
@@ -380,25 +380,6 @@ fn dir_files(data_dir: Option<&Path>) -> Vec<(String, PathBuf)> {
         .collect();
     files.sort();
     files
-}
-
-fn read_limited(path: &Path) -> Result<String> {
-    let context = || format!("could not read '{}'", path.display());
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::input(format!(
-            "'{}' is {:.1} MB; hourly profiles are limited to {} MB",
-            path.display(),
-            meta.len() as f64 / 1e6,
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        Error::at_line(path, line, 1, "the file is not valid UTF-8 text")
-    })
 }
 
 /// A moment in UTC, to the second.
