@@ -22,6 +22,10 @@ use crate::error::{Error, Result};
 /// Largest emissions file read.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Most runs a CodeCarbon file may hold (a pilot is a few runs; this keeps
+/// a large file's memory small).
+pub const MAX_RUNS: usize = 10_000;
+
 /// One measured run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Run {
@@ -79,16 +83,7 @@ pub struct Total {
 
 /// Read and summarise a CodeCarbon emissions file.
 pub fn read(path: &Path, catalog: &Catalog) -> Result<Pilot> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
-    if meta.len() > MAX_BYTES {
-        return Err(Error::input(format!(
-            "'{}' is too large for an emissions file",
-            path.display()
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let bytes = crate::input::read_bytes(path, "CodeCarbon emissions file", MAX_BYTES)?;
     let text = String::from_utf8_lossy(&bytes);
     parse(path, &text, catalog)
 }
@@ -120,7 +115,8 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
             ));
         }
     }
-    let mut runs = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut known: HashMap<String, String> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -165,17 +161,43 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
                 "energy_consumed must be zero or more kWh",
             ));
         }
-        let gpu_count = number("gpu_count")?.filter(|c| *c >= 1.0).map(|c| c as u32);
+        let gpu_count = whole_count(number("gpu_count")?)
+            .map_err(|m| Error::at_line(path, line, column["gpu_count"] as u64 + 1, m))?;
         let gpu_model = get("gpu_model").map(str::to_string);
         let cpu_model = get("cpu_model").map(str::to_string);
         let device = match (&gpu_model, &cpu_model) {
-            (Some(g), _) => Some(match_device(catalog, g).map_err(|e| {
-                Error::at_line(path, line, column["gpu_model"] as u64 + 1, e.to_string())
-            })?),
+            (Some(g), _) => Some(match known.get(g.as_str()) {
+                Some(d) => d.clone(),
+                None => {
+                    let d = match_device(catalog, g).map_err(|e| {
+                        Error::at_line(path, line, column["gpu_model"] as u64 + 1, e.to_string())
+                    })?;
+                    known.insert(g.clone(), d.clone());
+                    d
+                }
+            }),
             (None, Some(c)) => catalog.device(c).ok().map(|d| d.name.clone()),
             _ => None,
         };
         let hours = duration / 3600.0;
+        if !(energy * 1000.0 / hours).is_finite() {
+            return Err(Error::at_line(
+                path,
+                line,
+                column["duration"] as u64 + 1,
+                format!("duration {duration} s is too short: the average power would be too large to compute"),
+            ));
+        }
+        if runs.len() >= MAX_RUNS {
+            return Err(Error::at_line(
+                path,
+                line,
+                1,
+                format!(
+                    "more than {MAX_RUNS} runs; a pilot needs a few: keep only the pilot's runs"
+                ),
+            ));
+        }
         let cloud = match (get("cloud_provider"), get("cloud_region")) {
             (Some(p), Some(r)) => Some(format!("{p}:{r}")),
             _ => None,
@@ -200,6 +222,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
             path.display()
         )));
     }
+    same_hardware(path, &runs)?;
     let duration_hours: f64 = runs.iter().map(|r| r.duration_hours).sum();
     let energy_kwh: f64 = runs.iter().map(|r| r.energy_kwh).sum();
     let first = &runs[0];
@@ -213,6 +236,50 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
         device: first.device.clone(),
     };
     Ok(Pilot { runs, total })
+}
+
+/// Runs measured on different GPUs (model or count) cannot be averaged
+/// into one pilot.
+fn same_hardware(path: &Path, runs: &[Run]) -> Result<()> {
+    let first = &runs[0];
+    let key = |r: &Run| (r.gpu_count, r.device.clone());
+    match runs.iter().find(|r| key(r) != key(first)) {
+        None => Ok(()),
+        Some(r) => {
+            let show = |r: &Run| match (r.gpu_count, &r.device) {
+                (Some(n), Some(d)) => format!("{n} × {d}"),
+                (None, Some(d)) => d.clone(),
+                (Some(n), None) => format!("{n} GPUs"),
+                (None, None) => "no GPU".to_string(),
+            };
+            Err(Error::at_line(
+                path,
+                r.line,
+                1,
+                format!(
+                    "this run used {}, the run on line {} used {}: runs on different hardware cannot be combined into one pilot; keep the runs of one configuration",
+                    show(r),
+                    first.line,
+                    show(first)
+                ),
+            ))
+        }
+    }
+}
+
+/// A GPU count: a whole number (0 means none), within range.
+fn whole_count(x: Option<f64>) -> std::result::Result<Option<u32>, String> {
+    match x {
+        None => Ok(None),
+        Some(c) if c.fract() != 0.0 || c < 0.0 => Err(format!(
+            "gpu_count is {c}; it must be a whole number of GPUs"
+        )),
+        Some(c) if c > 1_000_000.0 => {
+            Err(format!("gpu_count {c} is too large (at most 1,000,000)"))
+        }
+        Some(c) if c == 0.0 => Ok(None),
+        Some(c) => Ok(Some(c as u32)),
+    }
 }
 
 /// The catalog device of a CodeCarbon GPU model ("4 x NVIDIA A100-SXM4-40GB").
@@ -281,5 +348,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("malformed row"), "{e}");
+    }
+
+    #[test]
+    fn runs_on_different_gpus_are_not_combined() {
+        let catalog = Catalog::bundled().unwrap();
+        let header = "duration,energy_consumed,gpu_count,gpu_model\n";
+        let text = format!(
+            "{header}3600,1.0,4,4 x NVIDIA A100-SXM4-40GB\n3600,1.0,8,8 x NVIDIA A100-SXM4-40GB\n"
+        );
+        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
+        assert!(e.contains("e.csv:3:1") && e.contains("different hardware"), "{e}");
+        let text = format!("{header}3600,1.0,2.7,NVIDIA A100-SXM4-40GB\n");
+        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
+        assert!(e.contains("gpu_count is 2.7; it must be a whole number"), "{e}");
+        // 5e-324 s (subnormal): 1 kWh over it is no finite power.
+        let text = format!("{header}5e-324,1.0,1,NVIDIA A100-SXM4-40GB\n");
+        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
+        assert!(e.contains("too short"), "{e}");
     }
 }

@@ -251,6 +251,12 @@ impl Catalog {
         let mut source = |file: &'static str, bundled: &'static str| -> Result<(String, PathBuf)> {
             if let Some(path) = dir.map(|d| d.join(file)).filter(|p| p.exists()) {
                 let text = read_limited(&path)?;
+                if text.trim().is_empty() {
+                    return Err(Error::input(format!(
+                        "'{}' is empty; a data file needs at least its header line (see data/{file})",
+                        path.display()
+                    )));
+                }
                 origins.push((file, Origin::File(path.clone())));
                 Ok((text, path))
             } else {
@@ -291,6 +297,7 @@ impl Catalog {
     /// The device a user-typed name denotes, or an error listing the
     /// closest names when it is unknown or could mean several devices.
     pub fn device(&self, query: &str) -> Result<&Device> {
+        short_name("hardware", query)?;
         let key = normalize(query);
         if let Some(&i) = self.device_index.get(&key) {
             return Ok(&self.hardware[i]);
@@ -322,6 +329,7 @@ impl Catalog {
     /// The region named `provider:region` (case-insensitive; the display
     /// name works in place of the id).
     pub fn region(&self, query: &str) -> Result<&Region> {
+        short_name("region", query)?;
         let Some((provider, id)) = query.split_once(':') else {
             let matches: Vec<&Region> = self
                 .regions
@@ -375,6 +383,7 @@ impl Catalog {
 
     /// The grid of a country or sub-national code, or of a country name.
     pub fn country(&self, query: &str) -> Result<&Country> {
+        short_name("country", query)?;
         let q = query.trim();
         self.countries
             .iter()
@@ -464,35 +473,29 @@ fn check_unique_regions(regions: &[Region]) -> Result<()> {
     }
 }
 
+/// Most rows of one catalog table (the bundled ones hold a few hundred).
+pub const MAX_ROWS: usize = 20_000;
+
+/// Longest name looked up, in bytes: no catalog name comes near it, and
+/// longer ones would be slow to compare and long to echo.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// Refuse a name too long to be one, echoing only its start.
+fn short_name(kind: &str, query: &str) -> Result<()> {
+    if query.len() <= MAX_NAME_BYTES {
+        return Ok(());
+    }
+    let start: String = query.chars().take(40).collect();
+    Err(Error::input(format!(
+        "unknown {kind} '{start}…': the name is {} bytes long, too long for any {kind} name (at most {MAX_NAME_BYTES})",
+        query.len()
+    )))
+}
+
 /// A data file's text, refused at once when larger than [`MAX_FILE_BYTES`]
 /// and located (file, line, column) when it is not UTF-8.
 pub(crate) fn read_limited(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::input(format!(
-            "'{}' is {:.1} MB; data files are limited to {} MB",
-            path.display(),
-            meta.len() as f64 / 1e6,
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = byte_line_col(e.as_bytes(), e.utf8_error().valid_up_to());
-        Error::at_line(path, line, column, "the file is not valid UTF-8 text")
-    })
-}
-
-fn byte_line_col(bytes: &[u8], offset: usize) -> (u64, u64) {
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    (line, (offset - start) as u64 + 1)
+    crate::input::read_text(path, "data file", MAX_FILE_BYTES)
 }
 
 /// Parse a CSV table into rows, checking the header names every required
@@ -516,6 +519,14 @@ where
             .map_err(|e| csv_error(path, &header_names, e))?;
         let line = record.position().map_or(0, |p| p.line());
         check(&row).map_err(|message| Error::at_line(path, line, 1, message))?;
+        if rows.len() >= MAX_ROWS {
+            return Err(Error::at_line(
+                path,
+                line,
+                1,
+                format!("too many rows: a catalog table holds at most {MAX_ROWS}"),
+            ));
+        }
         rows.push(row);
     }
     Ok(rows)

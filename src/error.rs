@@ -87,6 +87,11 @@ impl Error {
         }
     }
 
+    /// Was the run interrupted (Ctrl-C) while writing outputs?
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::Interrupted)
+    }
+
     /// Is this a write to a closed pipe (`co2sweep expand ... | head`)?
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)

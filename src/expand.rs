@@ -104,11 +104,18 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
                 e.formula, e.problem, e.value
             ))
         })?;
+        let total_flops = cost.work * f64::from(cost.devices);
+        let hours = cost.work * hours_multiplier;
+        if !(total_flops.is_finite() && hours.is_finite()) {
+            return Err(Error::input(format!(
+                "trial {i}: its hours ({hours}) or FLOPs ({total_flops}) overflow; [trial] hours (or flops) is far too large"
+            )));
+        }
         if flops {
-            cells.push((cost.work * f64::from(cost.devices)).to_string());
+            cells.push(total_flops.to_string());
         }
         cells.push(cost.devices.to_string());
-        cells.push((cost.work * hours_multiplier).to_string());
+        cells.push(hours.to_string());
         let out = match &mut sink {
             Sink::Csv(w) => {
                 w.write_record(&cells).map_err(csv_io)?;

@@ -473,7 +473,8 @@ fn parse_instant(s: &str) -> std::result::Result<Instant, String> {
     }
     c.expect(b"T")
         .or_else(|| c.expect(b"t"))
-        .or_else(|| c.expect(b" "));
+        .or_else(|| c.expect(b" "))
+        .ok_or("the time must follow the date, separated by T, as in 2023-06-01T12:00Z")?;
     let time_form = "the time must follow the date as THH:MM or THH:MM:SS";
     let hour = c.digits(2).ok_or(time_form)?;
     c.expect(b":").ok_or(time_form)?;
@@ -935,6 +936,7 @@ mod tests {
             ("2023-06-01T12:60Z", "12:60:00 is not a time of day"),
             ("2023-06-01T00:00", "the time zone is missing"),
             ("2023-06-01", "the time must follow the date"),
+            ("2023-06-0112:00Z", "separated by T"),
             ("2023-6-1T00:00Z", "the date must be YYYY-MM-DD"),
             ("2023-06-01T00:00+2", "the offset must be +HH:MM"),
             ("2023-06-01T00:00Zx", "unexpected 'x' at the end"),

@@ -15,7 +15,8 @@
 //!   strategy × hardware × region option, Pareto ranks, the knee;
 //! - [`expand`]: streaming a job set for a launcher;
 //! - [`report`]: text, CSV, JSON, Markdown and paper-ready paragraphs;
-//! - [`units`]: the physical quantities, as types.
+//! - [`units`]: the physical quantities, as types;
+//! - [`input`]: the one bounded reader of every input file.
 //!
 //! ```
 //! use co2sweep::catalog::Catalog;
@@ -51,6 +52,7 @@ pub mod estimate;
 pub mod expand;
 pub mod formula;
 pub mod hourly;
+pub mod input;
 pub mod pareto;
 pub mod plan;
 pub mod report;

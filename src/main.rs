@@ -1,5 +1,6 @@
 //! The `co2sweep` binary: parse arguments, run, print any error once, and
-//! map it to an exit code (0 success, 2 bad input, 1 anything else).
+//! map it to an exit code (0 success, 2 bad input, 1 anything else, 130
+//! interrupted).
 
 mod app;
 mod cli;
@@ -10,6 +11,17 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if stdout_closed() {
+        // Rust drops writes to a closed stdout silently: refuse instead of
+        // losing the output with exit code 0.
+        eprintln!("error: stdout is closed, so the output would be lost; redirect it to a file or /dev/null");
+        return ExitCode::from(1);
+    }
+    // Ctrl-C (or SIGTERM) while an output set is written rolls it back;
+    // at any other time the process ends at once.
+    let _ = ctrlc::set_handler(|| {
+        co2sweep::report::files::interrupt(|| std::process::exit(130));
+    });
     match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`co2sweep expand ... | head`) is not
@@ -17,7 +29,23 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(e.exit_code())
+            if e.is_interrupted() {
+                ExitCode::from(130)
+            } else {
+                ExitCode::from(e.exit_code())
+            }
         }
     }
+}
+
+/// Is file descriptor 1 closed (`co2sweep ... >&-`)?
+#[cfg(unix)]
+fn stdout_closed() -> bool {
+    // SAFETY: F_GETFD only queries the descriptor's flags.
+    unsafe { libc::fcntl(1, libc::F_GETFD) == -1 }
+}
+
+#[cfg(not(unix))]
+fn stdout_closed() -> bool {
+    false
 }

@@ -72,6 +72,25 @@ impl Plan {
             .map(|s| sweep::totals(&scenario, s))
             .collect::<Result<Vec<_>>>()?;
         let evaluated = sweep::options(&scenario, &totals)?;
+        if let Some(e) = evaluated.iter().find(|e| {
+            ![
+                e.device_hours,
+                e.wall_hours,
+                e.energy_kwh,
+                e.emissions_kg,
+                e.embodied_kg,
+                e.offset_kg,
+            ]
+            .iter()
+            .all(|x| x.is_finite())
+        }) {
+            return Err(crate::Error::input(format!(
+                "{} on {}: the figures overflow (device-hours {}); [trial] hours (or flops) is far too large",
+                totals[e.strategy].strategy.name(),
+                scenario.hardware[e.hardware].name,
+                e.device_hours
+            )));
+        }
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
         let overall_ranks = pareto::ranks(&points);
         let mut strategy_ranks = vec![0u32; evaluated.len()];

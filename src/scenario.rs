@@ -38,6 +38,10 @@ pub const GRID_LIMIT: u64 = 10_000_000;
 /// industry average of the Uptime Institute survey, as used by carbontracker.
 pub const PRIVATE_PUE: f64 = 1.58;
 
+/// Largest `[execution] max_concurrent_devices`: schedules keep one entry
+/// per device.
+pub const MAX_CONCURRENT_DEVICES: i64 = 1_000_000;
+
 /// Default fraction of the space counted as "good" by the quality measure.
 pub const TOP_FRACTION: f64 = 0.05;
 
@@ -100,13 +104,12 @@ struct RawFile {
     #[serde(default)]
     space: IndexMap<String, Spanned<RawParam>>,
     trial: Spanned<RawTrial>,
-    strategies: Option<RawStrategies>,
+    strategies: Option<Spanned<RawStrategies>>,
     hardware: Spanned<RawCandidates>,
     regions: Spanned<RawRegions>,
     #[serde(default)]
     execution: RawExecution,
-    #[serde(default)]
-    embodied: RawEmbodied,
+    embodied: Option<Spanned<RawEmbodied>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -221,29 +224,7 @@ struct RawExecution {
 
 /// Read a scenario file and check it.
 pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("could not read scenario '{}'", path.display()), e))?;
-    if meta.is_dir() {
-        return Err(Error::input(format!(
-            "'{}' is a directory, not a scenario file",
-            path.display()
-        )));
-    }
-    if meta.len() > MAX_SCENARIO_BYTES {
-        return Err(Error::input(format!(
-            "scenario '{}' is {:.1} MB; scenario files are limited to {} MB",
-            path.display(),
-            meta.len() as f64 / 1e6,
-            MAX_SCENARIO_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("could not read scenario '{}'", path.display()), e))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.into_bytes()[..valid]).into_owned();
-        Error::at(path, &text, valid, "the file is not valid UTF-8 text")
-    })?;
+    let text = crate::input::read_text(path, "scenario file", MAX_SCENARIO_BYTES)?;
     parse(path, &text, catalog, options)
 }
 
@@ -270,7 +251,48 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
                 .map(|(key, _)| format!("missing key '{key}'"))
         })
         .unwrap_or(message);
+    let message = plain(&message);
+    let message = if message.is_empty() {
+        "this is not valid TOML here".to_string()
+    } else {
+        message
+    };
     Error::at(path, text, offset, message)
+}
+
+/// The TOML parser's and serde's wording, in the tool's words.
+fn plain(message: &str) -> String {
+    if message.contains("__toml_private_datetime") {
+        return "a date or time is not allowed here; write it as a string in quotes".to_string();
+    }
+    // serde: "invalid type: string \"x\", expected a sequence".
+    let mut m = match message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        Some((found, expected)) => format!("expected {expected}, found {found}"),
+        None => message.to_string(),
+    };
+    for (from, to) in [
+        ("expected a borrowed string", "expected a string"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a table"),
+        ("found floating point `", "found the number `"),
+        ("found integer `", "found the whole number `"),
+        ("found sequence", "found a list"),
+        ("found map", "found a table"),
+    ] {
+        m = m.replace(from, to);
+    }
+    if m.contains("number too large") || m.contains("out of range") || m.contains("overflow") {
+        return format!("the number is too large: {m}");
+    }
+    m
 }
 
 /// serde says "unknown field `x`, expected one of `a`, `b`"; say it as a
@@ -327,16 +349,25 @@ impl Checker<'_> {
             None => 8,
             Some(m) => {
                 let v = *m.get_ref();
-                if !(1..=i64::from(u32::MAX)).contains(&v) {
+                if v < 1 {
                     return Err(
                         self.err(m.span().start, "max_concurrent_devices must be at least 1")
                     );
+                }
+                if v > MAX_CONCURRENT_DEVICES {
+                    return Err(self.err(
+                        m.span().start,
+                        format!("max_concurrent_devices {v} is too large: at most {MAX_CONCURRENT_DEVICES} (a million devices)"),
+                    ));
                 }
                 v as u32
             }
         };
         let window = self.window(&raw.execution, &sites)?;
-        let e = raw.embodied;
+        let (embodied_at, e) = match raw.embodied {
+            Some(e) => (e.span().start, e.into_inner()),
+            None => (0, RawEmbodied::default()),
+        };
         let embodied = Overrides {
             device_kg: e.device_kg,
             server_kg: e.server_kg,
@@ -351,7 +382,7 @@ impl Checker<'_> {
                     n.trim_start_matches("embodied-").replace('-', "_")
                 )
             })
-            .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
+            .map_err(|e| self.err(embodied_at, e.to_string()))?;
         Ok(Scenario {
             window,
             embodied,
@@ -606,13 +637,35 @@ impl Checker<'_> {
         let grid_points = match &p.grid_points {
             None => None,
             Some(g) if (1..=i64::from(u32::MAX)).contains(g.get_ref()) => Some(*g.get_ref() as u32),
-            Some(g) => return Err(self.err(g.span().start, "grid_points must be at least 1")),
+            Some(g) if *g.get_ref() < 1 => {
+                return Err(self.err(g.span().start, "grid_points must be at least 1"))
+            }
+            Some(g) => {
+                return Err(self.err(
+                    g.span().start,
+                    format!(
+                        "grid_points {} is too large: grid search takes at most {} levels per parameter",
+                        g.get_ref(),
+                        space::MAX_LEVELS
+                    ),
+                ))
+            }
         };
         if distribution == Distribution::IntUniform && (hi.floor() < lo.ceil()) {
             return Err(self.err(
                 min.span().start,
                 format!("parameter '{name}' has no integer within [{lo}, {hi}]"),
             ));
+        }
+        if let Distribution::QUniform(q) | Distribution::QLogUniform(q) = distribution {
+            // Values are rounded through x / q: beyond 2^53 steps that is
+            // neither exact nor finite.
+            if !(lo.abs().max(hi.abs()) / q <= 9.007_199_254_740_992e15) {
+                return Err(self.err(
+                    p.q.as_ref().map_or(min.span().start, |q| q.span().start),
+                    format!("`q` = {q} is too small for [{lo}, {hi}]: values would need more than 2^53 steps of q"),
+                ));
+            }
         }
         if let Distribution::QUniform(q) = distribution {
             if space::q_steps(hi, q).floor() < space::q_steps(lo, q).ceil() {
@@ -643,9 +696,15 @@ impl Checker<'_> {
         // Every slot is a parameter, so the formula's variable index is the slot.
         let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
         let (source, base) = match v.get_ref() {
-            toml::Value::String(s) => (s.clone(), v.span().start + 1),
-            toml::Value::Integer(i) => (i.to_string(), v.span().start),
-            toml::Value::Float(f) => (format!("{f:e}"), v.span().start),
+            toml::Value::String(s) => (s.clone(), self.string_start(v.span())),
+            toml::Value::Integer(i) => (i.to_string(), Some(v.span().start)),
+            toml::Value::Float(f) if !f.is_finite() => {
+                return Err(self.err(
+                    v.span().start,
+                    format!("`{key}` must be a finite number, not {f}"),
+                ))
+            }
+            toml::Value::Float(f) => (format!("{f:e}"), Some(v.span().start)),
             other => {
                 return Err(self.err(
                     v.span().start,
@@ -654,11 +713,11 @@ impl Checker<'_> {
             }
         };
         let formula = Formula::parse(&source, &names)
-            .map_err(|e| self.formula_error(&e, base, key, &numeric))?;
+            .map_err(|e| self.formula_error(&e, base, v.span().start, key, &numeric))?;
         for &slot in formula.variables_used() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
-                    base,
+                    v.span().start,
                     format!(
                         "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
                         params[slot].name,
@@ -670,7 +729,45 @@ impl Checker<'_> {
         Ok(formula)
     }
 
-    fn formula_error(&self, e: &FormulaError, base: usize, key: &str, numeric: &[&str]) -> Error {
+    /// Where a string's content starts in the file, when file offsets map
+    /// one to one onto the content (no escape sequences); `None` otherwise.
+    fn string_start(&self, span: std::ops::Range<usize>) -> Option<usize> {
+        let raw = self.text.get(span.clone())?;
+        let (skip, escapes) = if raw.starts_with("\"\"\"") {
+            (3, true)
+        } else if raw.starts_with("'''") {
+            (3, false)
+        } else if raw.starts_with('"') {
+            (1, true)
+        } else if raw.starts_with('\'') {
+            (1, false)
+        } else {
+            return None;
+        };
+        if escapes && raw.contains('\\') {
+            return None;
+        }
+        let mut start = span.start + skip;
+        // A newline right after an opening triple quote is not content.
+        if skip == 3 {
+            let rest = &self.text[start..];
+            start += if rest.starts_with("\r\n") {
+                2
+            } else {
+                usize::from(rest.starts_with('\n'))
+            };
+        }
+        Some(start)
+    }
+
+    fn formula_error(
+        &self,
+        e: &FormulaError,
+        base: Option<usize>,
+        value_at: usize,
+        key: &str,
+        numeric: &[&str],
+    ) -> Error {
         let known = if numeric.is_empty() {
             "the space has no numeric parameters".to_string()
         } else {
@@ -680,13 +777,24 @@ impl Checker<'_> {
             FormulaError::UnknownVariable { .. } => format!("; {known}"),
             _ => String::new(),
         };
-        Error::at_span(
-            self.path,
-            self.text,
-            base + e.offset(),
-            e.len(),
-            format!("in `{key}`: {e}{extra}"),
-        )
+        match base {
+            Some(base) => Error::at_span(
+                self.path,
+                self.text,
+                base + e.offset(),
+                e.len(),
+                format!("in `{key}`: {e}{extra}"),
+            ),
+            // Escapes make file and formula offsets differ: point at the
+            // string and say where in the formula.
+            None => self.err(
+                value_at,
+                format!(
+                    "in `{key}`, at character {} of the formula: {e}{extra}",
+                    e.offset() + 1
+                ),
+            ),
+        }
     }
 
     fn trial(
@@ -920,7 +1028,7 @@ impl Checker<'_> {
 
     fn strategies(
         &self,
-        raw: Option<RawStrategies>,
+        raw: Option<Spanned<RawStrategies>>,
         params: &[Param],
         options: Options,
     ) -> Result<Vec<Strategy>> {
@@ -930,10 +1038,11 @@ impl Checker<'_> {
                 "the scenario has no [strategies]; add at least one, e.g. [strategies.random] trials = 60",
             ));
         };
-        // [strategies] is usually implicit (only [strategies.x] headers), so
-        // it has no span of its own: point at its first mention.
-        let at = self.text.find("[strategies").unwrap_or(0);
+        let at = s.span().start;
+        let s = s.into_inner();
+        // Each strategy with the position of its own table, for messages.
         let mut out = Vec::new();
+        let mut spans = Vec::new();
         if let Some(g) = &s.grid {
             if let Some(key) = g.get_ref().keys().next() {
                 return Err(self.err(
@@ -958,19 +1067,24 @@ impl Checker<'_> {
             // Larger grids are planned by factoring (see sweep::totals),
             // which bounds the work by the parameters the cost reads.
             out.push(Strategy::Grid);
+            spans.push(g.span().start);
         }
         if let Some(r) = &s.random {
             out.push(Strategy::Random(self.sampled(r, "random")?));
+            spans.push(r.span().start);
         }
         if let Some(r) = &s.sobol {
             out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+            spans.push(r.span().start);
         }
         if let Some(r) = &s.latin_hypercube {
             out.push(Strategy::LatinHypercube(
                 self.sampled(r, "latin_hypercube")?,
             ));
+            spans.push(r.span().start);
         }
         if let Some(h) = &s.hyperband {
+            spans.push(h.span().start);
             let h = h.get_ref();
             let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
             let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
@@ -996,7 +1110,14 @@ impl Checker<'_> {
                 Some(e) => {
                     return Err(self.err(
                         e.span().start,
-                        format!("hyperband eta must be at least 2, not {}", e.get_ref()),
+                        if *e.get_ref() < 2 {
+                            format!("hyperband eta must be at least 2, not {}", e.get_ref())
+                        } else {
+                            format!(
+                                "hyperband eta {} is too large: at most 1,000,000",
+                                e.get_ref()
+                            )
+                        },
                     ))
                 }
             };
@@ -1004,7 +1125,11 @@ impl Checker<'_> {
             if !(1.0..=1e12).contains(&max_resource) {
                 return Err(self.err(
                     h.max_resource.span().start,
-                    "hyperband max_resource must be at least 1",
+                    if max_resource > 1e12 {
+                        format!("hyperband max_resource {max_resource} is too large: at most 10^12")
+                    } else {
+                        format!("hyperband max_resource must be at least 1, not {max_resource}")
+                    },
                 ));
             }
             out.push(Strategy::Hyperband {
@@ -1020,7 +1145,11 @@ impl Checker<'_> {
                 "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
             ));
         }
-        for strategy in out.iter().filter(|s| **s != Strategy::Grid) {
+        for (strategy, &at) in out
+            .iter()
+            .zip(&spans)
+            .filter(|(s, _)| **s != Strategy::Grid)
+        {
             let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
             if n > space::HARD_LIMIT {
                 return Err(self.err(
@@ -1029,6 +1158,25 @@ impl Checker<'_> {
                         "{} would run {n} trials, above the limit of {}",
                         strategy.name(),
                         space::HARD_LIMIT
+                    ),
+                ));
+            }
+            if matches!(strategy, Strategy::Sobol(_)) && n > space::SOBOL_LIMIT {
+                return Err(self.err(
+                    at,
+                    format!(
+                        "sobol would run {n} trials, above its limit of {}",
+                        space::SOBOL_LIMIT
+                    ),
+                ));
+            }
+            if matches!(strategy, Strategy::Sobol(_)) && params.len() > space::SOBOL_MAX_PARAMS {
+                return Err(self.err(
+                    at,
+                    format!(
+                        "sobol supports at most {} parameters; this space has {}",
+                        space::SOBOL_MAX_PARAMS,
+                        params.len()
                     ),
                 ));
             }
@@ -1054,8 +1202,13 @@ impl Checker<'_> {
             ));
         }
         let mut out: Vec<Device> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut patterns = std::collections::HashSet::new();
         for item in list.get_ref() {
             let pattern = item.get_ref().trim();
+            if !patterns.insert(pattern) {
+                continue;
+            }
             let at = item.span().start;
             let kind = match pattern {
                 "*" => Some(None),
@@ -1091,7 +1244,7 @@ impl Checker<'_> {
                 ));
             }
             for d in picked {
-                if !out.iter().any(|o| o.name == d.name) {
+                if seen.insert(d.name.clone()) {
                     out.push(d.clone());
                 }
             }
@@ -1116,8 +1269,13 @@ impl Checker<'_> {
             ));
         }
         let mut out: Vec<Region> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut patterns = std::collections::HashSet::new();
         for item in list.get_ref() {
             let pattern = item.get_ref().trim();
+            if !patterns.insert(pattern) {
+                continue;
+            }
             let at = item.span().start;
             let picked: Vec<Region> = if pattern == "*" {
                 self.catalog.regions.clone()
@@ -1174,10 +1332,7 @@ impl Checker<'_> {
                     .clone()]
             };
             for r in picked {
-                if !out
-                    .iter()
-                    .any(|o| o.provider == r.provider && o.region == r.region)
-                {
+                if seen.insert((r.provider.clone(), r.region.clone())) {
                     out.push(r);
                 }
             }

@@ -11,7 +11,7 @@
 //! index of its value (formulas cannot read categorical parameters).
 
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::{Rng, SeedableRng};
 
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,13 +99,15 @@ impl Param {
 
     /// Number of grid levels, computed without listing them.
     pub fn grid_len(&self) -> Result<u64, String> {
-        let n = match &self.domain {
-            Domain::Constant(_) => 1,
-            Domain::Values(v) => v.len() as u64,
+        // Level counts of ranges are computed in f64 and checked before any
+        // conversion: a range of 2e19 integers must not wrap to 0 levels.
+        let n: f64 = match &self.domain {
+            Domain::Constant(_) => 1.0,
+            Domain::Values(v) => v.len() as f64,
             Domain::Range { min, max, distribution, grid_points } => match (distribution, grid_points) {
-                (_, Some(n)) => u64::from(*n),
-                (Distribution::IntUniform, None) => (max.floor() - min.ceil()) as u64 + 1,
-                (Distribution::QUniform(q), None) => (q_steps(*max, *q).floor() - q_steps(*min, *q).ceil()) as u64 + 1,
+                (_, Some(n)) => f64::from(*n),
+                (Distribution::IntUniform, None) => max.floor() - min.ceil() + 1.0,
+                (Distribution::QUniform(q), None) => q_steps(*max, *q).floor() - q_steps(*min, *q).ceil() + 1.0,
                 _ => {
                     return Err(format!(
                         "parameter '{}' is continuous: grid search needs `grid_points` (the number of levels to try)",
@@ -114,13 +116,15 @@ impl Param {
                 }
             },
         };
-        if n > MAX_LEVELS {
+        if !(n <= MAX_LEVELS as f64) {
             return Err(format!(
-                "parameter '{}' has {n} grid levels; grid search takes at most {MAX_LEVELS} per parameter \
+                "parameter '{}' has {} grid levels; grid search takes at most {MAX_LEVELS} per parameter \
                  (lower grid_points, or narrow the range)",
-                self.name
+                self.name,
+                if n.is_finite() { format!("{n:.0}") } else { "too many".to_string() }
             ));
         }
+        let n = n.max(0.0) as u64;
         // Rounding to q can merge neighbouring levels: count what remains.
         match &self.domain {
             Domain::Range {
@@ -349,7 +353,12 @@ pub fn sobol_trials_for(top_fraction: f64) -> u64 {
 }
 
 /// Ceiling that forgives floating-point noise (40.000000000000007 → 40).
+/// Counts too large for u64 (a target with q = 1e-300 asks for infinitely
+/// many trials) saturate to u64::MAX, which every limit then refuses.
 fn ceil_exact(x: f64) -> u64 {
+    if !(x < 1e18) {
+        return u64::MAX;
+    }
     let r = x.round();
     if (x - r).abs() < 1e-9 * r.max(1.0) {
         r as u64
@@ -466,12 +475,20 @@ enum Plan {
     },
 }
 
-/// Largest job set expanded, even with `--allow-large`: at a few million
-/// trials a second, about ten minutes of work.
-pub const HARD_LIMIT: u64 = 1_000_000_000;
+/// Largest job set evaluated or expanded, even with `--allow-large` (a
+/// grid's factored sub-grid included): each evaluated trial's cost is held
+/// in memory. 10^9 took minutes and 12 GB; 10^6 stays within seconds and
+/// a few hundred MB even on a slow, shared machine.
+pub const HARD_LIMIT: u64 = 1_000_000;
+
+/// Most parameters of a Sobol design (dimensions of `sobol_burley`).
+pub const SOBOL_MAX_PARAMS: usize = sobol_burley::NUM_DIMENSIONS as usize;
+
+/// Largest Sobol design: `sobol_burley` computes 2^16 points per sequence.
+pub const SOBOL_LIMIT: u64 = 1 << 16;
 
 /// Largest Latin hypercube (its strata permutations are held in memory).
-pub const LHS_LIMIT: u64 = 10_000_000;
+pub const LHS_LIMIT: u64 = 1_000_000;
 
 /// Number of trials of a strategy over a space, without expanding it.
 /// `Err` when it cannot be counted (a continuous parameter with no
@@ -527,8 +544,10 @@ impl<'a> JobSet<'a> {
                         sobol_burley::NUM_DIMENSIONS
                     ));
                 }
-                if len > u64::from(u32::MAX) {
-                    return Err("sobol supports at most 4,294,967,295 trials".into());
+                if len > SOBOL_LIMIT {
+                    return Err(format!(
+                        "sobol has {len} trials; sobol supports at most {SOBOL_LIMIT}"
+                    ));
                 }
                 Plan::Sobol
             }

@@ -37,7 +37,11 @@ const CHUNK: u64 = 1 << 14;
 
 /// Most trials scheduled one by one (when trials hold different numbers of
 /// devices, equal trials cannot be placed in bulk).
-pub const MIXED_SCHEDULE_LIMIT: u64 = 100_000_000;
+pub const MIXED_SCHEDULE_LIMIT: u64 = 1_000_000;
+
+/// Most device assignments (trials × the devices each holds) of a schedule
+/// computed trial by trial: each is a heap operation.
+pub const MIXED_DEVICE_LIMIT: u64 = 10_000_000;
 
 /// Trials from which `plan` shows a progress bar (on a terminal only).
 const PROGRESS_FROM: u64 = 1 << 20;
@@ -256,6 +260,18 @@ fn summarise(
             crate::report::thousands(MIXED_SCHEDULE_LIMIT as f64)
         )));
     }
+    let assignments = phases.iter().flatten().fold(0u64, |a, g| {
+        a.saturating_add(g.count.saturating_mul(u64::from(g.devices)))
+    });
+    if !uniform && assignments > MIXED_DEVICE_LIMIT {
+        return Err(Error::input(format!(
+            "{} has trials holding different numbers of devices, {} device assignments in all; such schedules \
+             are computed trial by trial, up to {} (make `devices` a constant, or sample fewer trials)",
+            strategy.name(),
+            crate::report::thousands(assignments as f64),
+            crate::report::thousands(MIXED_DEVICE_LIMIT as f64)
+        )));
+    }
     let all = phases.iter().flatten();
     if let Some(g) = all.clone().find(|g| g.devices > capacity) {
         return Err(Error::input(format!(
@@ -266,7 +282,14 @@ fn summarise(
     let device_work: f64 = all
         .map(|g| g.count as f64 * f64::from(g.devices) * g.work)
         .sum();
-    let makespan_work = phases.iter().map(|p| makespan(p, capacity)).sum();
+    let makespan_work: f64 = phases.iter().map(|p| makespan(p, capacity)).sum();
+    if !(device_work.is_finite() && makespan_work.is_finite()) {
+        return Err(Error::input(format!(
+            "{}: the trials' hours add up to more than a floating-point number holds; \
+             [trial] hours (or flops) is far too large",
+            strategy.name()
+        )));
+    }
     Ok(StrategyTotals {
         strategy: strategy.clone(),
         trials,
@@ -366,6 +389,14 @@ pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
     // Positive finite floats order like their bit patterns.
     let key = |x: f64| Reverse(x.to_bits());
     let time = |k: Reverse<u64>| f64::from_bits(k.0);
+    // Every trial starts at once when the cluster holds them all (groups
+    // come longest first).
+    let demand = groups.iter().fold(0u64, |a, g| {
+        a.saturating_add(g.count.saturating_mul(u64::from(g.devices)))
+    });
+    if demand <= u64::from(capacity) {
+        return first.work;
+    }
     if groups.iter().all(|g| g.devices == first.devices) {
         let slots = (capacity / first.devices).max(1) as usize;
         // Slot free times relative to `base`; slots not yet in the heap are free at 0.
@@ -424,6 +455,9 @@ pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
     end
 }
 
+/// Most options (strategy × device × site placement) a plan evaluates.
+pub const MAX_OPTIONS: usize = 200_000;
+
 /// Every option of a scenario, given each strategy's totals: strategies in
 /// order, then hardware, then sites.
 pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Evaluated>> {
@@ -452,6 +486,15 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
         })
         .collect();
     let per_strategy = scenario.hardware.len() * placements.len();
+    let count = totals.len().saturating_mul(per_strategy);
+    if count > MAX_OPTIONS {
+        return Err(Error::input(format!(
+            "{} strategies × {} devices × {} site placements make {count} options, above the limit of {MAX_OPTIONS}; name fewer hardware or region candidates",
+            totals.len(),
+            scenario.hardware.len(),
+            placements.len()
+        )));
+    }
     let options: Vec<Evaluated> = (0..totals.len() * per_strategy)
         .into_par_iter()
         .map(|k| {

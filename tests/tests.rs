@@ -8,6 +8,8 @@ mod estimate;
 mod findings;
 mod formula_oracle;
 mod golden;
+mod limits;
+mod messages;
 mod plan;
 mod scenario;
 mod snapshot;

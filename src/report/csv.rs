@@ -42,16 +42,7 @@ pub fn options(plan: &Plan, which: impl Iterator<Item = usize>) -> Result<Vec<u8
 /// Read back the rows of an `options.csv` (for `co2sweep chart`). Errors
 /// name the file, line and column.
 pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
-    if meta.len() > crate::catalog::MAX_FILE_BYTES * 16 {
-        return Err(Error::input(format!(
-            "'{}' is too large for an options.csv",
-            path.display()
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("could not read '{}'", path.display()), e))?;
+    let text = crate::input::read_text(path, "options.csv file", crate::catalog::MAX_FILE_BYTES)?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -85,7 +76,69 @@ pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
             };
             Error::at_line(path, line, column, e.to_string())
         })?;
+        check_row(&row).map_err(|(name, m)| {
+            let column = headers
+                .iter()
+                .position(|h| h == name)
+                .map_or(1, |i| i as u64 + 1);
+            Error::at_line(path, line, column, m)
+        })?;
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// The figures of a row read back must be finite and not negative (and a
+/// quality a probability): anything else cannot come from `plan`.
+fn check_row(row: &OptionRow) -> std::result::Result<(), (&'static str, String)> {
+    let figures = [
+        ("device_hours", row.device_hours),
+        ("wall_hours", row.wall_hours),
+        ("energy_kwh", row.energy_kwh),
+        ("emissions_kg", row.emissions_kg),
+        ("offset_kg", row.offset_kg),
+        ("embodied_kg", row.embodied_kg),
+        ("total_kg", row.total_kg),
+        ("quality", row.quality),
+        ("power_watts", row.power_watts),
+        ("pue", row.pue),
+        ("intensity_g_per_kwh", row.intensity_g_per_kwh),
+        ("wait_hours", row.wait_hours),
+    ];
+    for (name, v) in figures {
+        let bad = !(v.is_finite() && v >= 0.0) || (name == "quality" && v > 1.0);
+        if bad {
+            return Err((
+                name,
+                format!("{name} is {v}; it must be a finite number, zero or more"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_rows_must_hold_finite_non_negative_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "strategy,hardware,provider,region,trials,device_hours,wall_hours,energy_kwh,emissions_kg,offset_kg,pareto_rank,embodied_kg,total_kg,metric,strategy_rank,configurations,quality,power_watts,pue,intensity_g_per_kwh,intensity_year,marks,scenario,start,wait_hours,meets_deadline";
+        let row = |wall: &str| {
+            format!("{header}\nrandom,T4,gcp,us-central1,10,1,{wall},1,1,0,1,0.1,1.1,operational,1,10,0.4,70,1.1,400,2023,,s,,0,true\n")
+        };
+        for (wall, ok) in [("2", true), ("NaN", false), ("-1", false), ("inf", false)] {
+            let p = dir.path().join("options.csv");
+            std::fs::write(&p, row(wall)).unwrap();
+            match read_options(&p) {
+                Ok(rows) => assert!(ok, "{wall} accepted: {rows:?}"),
+                Err(e) => {
+                    assert!(!ok, "{wall}: {e}");
+                    // wall_hours is the 7th column of line 2.
+                    assert!(e.to_string().contains("options.csv:2:7"), "{e}");
+                }
+            }
+        }
+    }
 }

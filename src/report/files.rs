@@ -1,16 +1,32 @@
-//! Writing output files without losing anything the user has.
+//! Writing a set of output files all-or-nothing.
 //!
-//! All files of a run are checked before any is written: if one exists and
-//! `force` is off, the run stops naming it and nothing is written. Each file
-//! is written to a temporary name in the same directory, flushed to disk,
-//! then renamed over the target, so a run killed half-way leaves either the
-//! old file or the new one, never a torn one.
+//! A run's files are checked before any expensive work (existing files are
+//! refused unless `force`; a dangling symlink counts as existing). At write
+//! time the output directory is locked (`.co2sweep.lock`, an advisory
+//! `flock` released when the process ends, so a killed run leaves no stale
+//! lock), the targets are checked again, and every file is written to an
+//! unpredictable temporary name (`tempfile`) and flushed to disk. Only when
+//! all are written are they renamed into place: without `force` with
+//! `persist_noclobber`, so a file that appeared meanwhile is never replaced;
+//! with `force`, each old file is first moved aside. If anything fails, or
+//! the run is interrupted (see [`interrupt`]), what this run renamed is
+//! removed, the old files are put back, and the temporaries are deleted:
+//! the directory holds the earlier set or the new set, never a mix.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use tempfile::{Builder, NamedTempFile, TempPath};
 
 use crate::error::{Error, Result};
+
+mod lock;
+
+/// Name of the lock file created in the output directory while writing.
+pub const LOCK_FILE: &str = ".co2sweep.lock";
 
 /// A file to write: its name inside the output directory, and its bytes.
 pub struct Output {
@@ -18,6 +34,57 @@ pub struct Output {
     pub name: String,
     /// Content.
     pub bytes: Vec<u8>,
+}
+
+/// Is an output set being written? Guarded so that [`interrupt`] and the
+/// start of a write cannot interleave.
+static WRITING: Mutex<bool> = Mutex::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Ask the process to stop (from a Ctrl-C handler's thread). If no output
+/// set is being written, `exit` is called at once, while writes are held
+/// off; otherwise the write in progress rolls back and returns an error,
+/// and `exit` is not called.
+pub fn interrupt(exit: impl FnOnce()) {
+    let writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if !*writing {
+        exit();
+    }
+}
+
+fn check_interrupt() -> Result<()> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        Err(Error::io(
+            "interrupted; nothing was written",
+            std::io::Error::from(std::io::ErrorKind::Interrupted),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Marks a write in progress for as long as it lives.
+struct Writing;
+
+impl Writing {
+    fn begin() -> Result<Writing> {
+        let mut w = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+        check_interrupt()?;
+        *w = true;
+        Ok(Writing)
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        *WRITING.lock().unwrap_or_else(|e| e.into_inner()) = false;
+    }
+}
+
+/// Does anything (a file, a directory, a symlink even if dangling) exist at `path`?
+fn occupied(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
 }
 
 /// Check that `dir` can take `names` (refusing existing files unless
@@ -35,7 +102,7 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<()> {
     let existing: Vec<String> = names
         .iter()
         .map(|n| dir.join(n))
-        .filter(|p| p.exists())
+        .filter(|p| occupied(p))
         .map(|p| p.display().to_string())
         .collect();
     if existing.is_empty() {
@@ -48,87 +115,77 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<()> {
     }
 }
 
-/// Write every output into `dir` (created if missing), each atomically.
+/// Write every output into `dir` (created if missing), all or none.
 pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<PathBuf>> {
     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
     check_targets(dir, &names, force)?;
     fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("could not create '{}'", dir.display()), e))?;
-    outputs
-        .iter()
-        .map(|o| write_atomic(&dir.join(&o.name), &o.bytes))
-        .collect()
+    let _lock = lock::DirLock::acquire(dir)?;
+    let _writing = Writing::begin()?;
+    check_targets(dir, &names, force)?;
+    let staged = stage(dir, outputs)?;
+    commit(dir, staged, force)
 }
 
-/// Write one file through a temporary sibling and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let name = path
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io(
-            format!("could not write '{}'", path.display()),
-            e,
-        ));
+/// Every output written and flushed under a temporary name; dropped
+/// (deleted) on any failure.
+fn stage(dir: &Path, outputs: &[Output]) -> Result<Vec<(PathBuf, NamedTempFile)>> {
+    let mut staged = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let target = dir.join(&o.name);
+        let fail = |e| Error::io(format!("could not write '{}'", target.display()), e);
+        let mut tmp = Builder::new()
+            .prefix(&format!(".{}.", o.name))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        tmp.write_all(&o.bytes).map_err(fail)?;
+        tmp.as_file().sync_all().map_err(fail)?;
+        check_interrupt()?;
+        staged.push((target, tmp));
     }
-    Ok(path.to_path_buf())
+    Ok(staged)
+}
+
+/// Rename the staged files into place, or undo every rename done so far.
+fn commit(dir: &Path, staged: Vec<(PathBuf, NamedTempFile)>, force: bool) -> Result<Vec<PathBuf>> {
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let mut moved_aside: Vec<(PathBuf, TempPath)> = Vec::new();
+    let mut step = |target: PathBuf, tmp: NamedTempFile| -> Result<()> {
+        check_interrupt()?;
+        let fail = |e| Error::io(format!("could not write '{}'", target.display()), e);
+        if force && occupied(&target) {
+            let aside = Builder::new()
+                .prefix(".old.")
+                .tempfile_in(dir)
+                .map_err(fail)?
+                .into_temp_path();
+            fs::rename(&target, &aside).map_err(fail)?;
+            moved_aside.push((target.clone(), aside));
+        }
+        tmp.persist_noclobber(&target).map_err(|e| fail(e.error))?;
+        placed.push(target);
+        Ok(())
+    };
+    let mut result = Ok(());
+    for (target, tmp) in staged {
+        result = step(target, tmp);
+        if result.is_err() {
+            break;
+        }
+    }
+    if let Err(e) = result {
+        for p in &placed {
+            let _ = fs::remove_file(p);
+        }
+        for (target, aside) in moved_aside.into_iter().rev() {
+            let _ = aside.persist(&target);
+        }
+        return Err(e);
+    }
+    Ok(placed)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_existing_files_and_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("b.txt"), "keep").unwrap();
-        let outputs = [
-            Output {
-                name: "a.txt".into(),
-                bytes: b"new a".to_vec(),
-            },
-            Output {
-                name: "b.txt".into(),
-                bytes: b"new b".to_vec(),
-            },
-        ];
-        let err = write_all(dir.path(), &outputs, false)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("b.txt") && err.contains("--force"), "{err}");
-        assert!(!dir.path().join("a.txt").exists());
-        assert_eq!(
-            fs::read_to_string(dir.path().join("b.txt")).unwrap(),
-            "keep"
-        );
-        write_all(dir.path(), &outputs, true).unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.path().join("b.txt")).unwrap(),
-            "new b"
-        );
-        // No temporary files are left behind.
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
-    }
-
-    #[test]
-    fn out_naming_a_file_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("f");
-        fs::write(&file, "x").unwrap();
-        assert!(check_targets(&file, &["a"], true)
-            .unwrap_err()
-            .to_string()
-            .contains("is a file"));
-    }
-}
+mod tests;

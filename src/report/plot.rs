@@ -741,6 +741,9 @@ impl Axis {
             };
         }
         if min > 0.0 && max / min > 10.0 {
+            // At most 30 decades: wider data would make a useless chart, and
+            // a ratio that overflows would make the axis infinite.
+            let min = min.max(max / 1e30);
             let pad = (max / min).powf(0.07);
             let lo = if min / pad > 0.0 { min / pad } else { min };
             return Axis {

@@ -1,0 +1,309 @@
+//! Every documented limit, run at the limit: the tool must finish within
+//! 10 s and 1 GB of peak memory (the child's own accounting, from wait4),
+//! either with exit 0 or with a clear exit 2. Also special files (FIFO,
+//! /dev/zero), missing files, and inputs that used to overflow silently.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::util::{fails_with, root, scenario, write};
+
+/// Exit code, wall seconds, peak resident memory (MB) and stderr of one run.
+pub struct Measured {
+    pub code: i32,
+    pub seconds: f64,
+    pub peak_mb: f64,
+    pub stderr: String,
+}
+
+/// Measured runs take turns, so one does not slow another down.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Run the binary with `args`, measuring the child alone: `wait4` returns
+/// its own resource usage (ru_maxrss, in KB on Linux).
+pub fn measure(args: &[&str]) -> Measured {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let err_path = dir.path().join("stderr");
+    let start = Instant::now();
+    let child = Command::new(assert_cmd::cargo::cargo_bin("co2sweep"))
+        .args(args)
+        .env_remove("RAYON_NUM_THREADS")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    let seconds = start.elapsed().as_secs_f64();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Measured {
+        code,
+        seconds,
+        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+        stderr: std::fs::read_to_string(&err_path).unwrap(),
+    }
+}
+
+/// Run and require `code`, `fragment` on stderr, and the time and memory bounds.
+fn within_bounds(args: &[&str], code: i32, fragment: &str) -> Measured {
+    let m = measure(args);
+    assert_eq!(m.code, code, "args {args:?}: {}", m.stderr);
+    assert!(m.stderr.contains(fragment), "args {args:?}: {}", m.stderr);
+    assert!(!m.stderr.contains("panicked"), "{}", m.stderr);
+    assert!(m.seconds < 10.0, "args {args:?}: {:.1} s", m.seconds);
+    assert!(m.peak_mb < 1024.0, "args {args:?}: {:.0} MB", m.peak_mb);
+    eprintln!("{args:?}: {:.2} s, {:.0} MB", m.seconds, m.peak_mb);
+    m
+}
+
+/// A scenario of one cheap parameter with `strategies` and `execution`.
+fn scenario_with(dir: &Path, trial: &str, strategies: &str, execution: &str) -> String {
+    let text = format!(
+        r#"
+[scenario]
+name = "limits"
+
+[space.lr]
+min = 0.0
+max = 1.0
+grid_points = 3
+
+[space.epochs]
+min = 1
+max = 100
+
+[trial]
+reference_hardware = "V100 SXM2 16GB"
+{trial}
+
+{strategies}
+
+[hardware]
+candidates = ["V100 SXM2 16GB"]
+
+[regions]
+candidates = ["gcp:us-central1"]
+
+[execution]
+{execution}
+"#
+    );
+    write(dir, "limits.toml", &text)
+}
+
+#[test]
+fn random_search_at_its_limit_of_a_million_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_with(
+        dir.path(),
+        "hours = \"epochs / 100\"",
+        "[strategies.random]\ntrials = 1000000",
+        "",
+    );
+    within_bounds(&["plan", &s], 0, "");
+    let s = scenario_with(
+        dir.path(),
+        "hours = 1",
+        "[strategies.random]\ntrials = 1000001",
+        "",
+    );
+    within_bounds(&["check", &s], 2, "above the limit of 1000000");
+}
+
+#[test]
+fn latin_hypercube_at_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_with(
+        dir.path(),
+        "hours = \"epochs / 100\"",
+        "[strategies.latin_hypercube]\ntrials = 1000000",
+        "",
+    );
+    within_bounds(&["plan", &s], 0, "");
+}
+
+#[test]
+fn sobol_at_its_limit_of_65536_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_with(
+        dir.path(),
+        "hours = 1",
+        "[strategies.sobol]\ntrials = 65536",
+        "",
+    );
+    within_bounds(&["plan", &s], 0, "");
+    let s = scenario_with(
+        dir.path(),
+        "hours = 1",
+        "[strategies.sobol]\ntrials = 65537",
+        "",
+    );
+    within_bounds(&["check", &s], 2, "above its limit of 65536");
+}
+
+#[test]
+fn hyperband_near_the_trial_limit() {
+    // eta = 3. R = 3^11 = 177,147: the largest bracket starts 3^11
+    // configurations and keeps a third at each of 11 rungs (about 1.5 ×
+    // 3^11 = 266k trials); all brackets stay under 10^6. R = 3^12: the
+    // largest bracket alone has about 1.5 × 3^12 = 797k trials, the next
+    // 13/12 × 3^11 × 1.5 = 288k: over 10^6, refused.
+    let dir = tempfile::tempdir().unwrap();
+    let hb = |r: u64| {
+        format!("[strategies.hyperband]\nresource = \"epochs\"\nmax_resource = {r}\neta = 3")
+    };
+    let s = scenario_with(dir.path(), "hours = \"epochs / 1000\"", &hb(177_147), "");
+    within_bounds(&["plan", &s], 0, "");
+    let s = scenario_with(dir.path(), "hours = \"epochs / 1000\"", &hb(531_441), "");
+    within_bounds(&["check", &s], 2, "above the limit");
+}
+
+#[test]
+fn a_cluster_of_a_million_devices_and_no_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_with(
+        dir.path(),
+        "hours = 1",
+        "[strategies.random]\ntrials = 1000",
+        "max_concurrent_devices = 4294967295",
+    );
+    within_bounds(
+        &["check", &s],
+        2,
+        "max_concurrent_devices 4294967295 is too large",
+    );
+    // Trials holding 1 to 20 devices (10.5 on average) on the largest
+    // cluster: 900,000 trials make about 9.45 million device assignments,
+    // under the limit of 10 million; 1,000,000 make 10.5 million, refused.
+    let mixed = |n: u32| {
+        scenario_with(
+            dir.path(),
+            "hours = 1\ndevices = \"ceil(epochs / 5)\"",
+            &format!("[strategies.random]\ntrials = {n}"),
+            "max_concurrent_devices = 1000000",
+        )
+    };
+    within_bounds(&["plan", &mixed(900_000)], 0, "");
+    within_bounds(&["plan", &mixed(1_000_000)], 2, "device assignments");
+}
+
+#[test]
+fn a_million_repeated_region_patterns() {
+    let dir = tempfile::tempdir().unwrap();
+    let regions = vec!["\"*\""; 1_000_000].join(",");
+    let text = std::fs::read_to_string(scenario("bert-glue.toml")).unwrap();
+    let start = text.find("[regions]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap_or(text.len() - start);
+    let edited = format!(
+        "{}[regions]\ncandidates = [{regions}]{}",
+        &text[..start],
+        &text[end..]
+    );
+    let s = write(dir.path(), "many.toml", &edited);
+    within_bounds(&["plan", &s], 0, "");
+}
+
+#[test]
+fn a_five_megabyte_unknown_name_is_refused_without_echoing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x".repeat(5 << 20);
+    let s = scenario_with(
+        dir.path(),
+        "hours = 1",
+        "[strategies.random]\ntrials = 10",
+        "",
+    );
+    let text = std::fs::read_to_string(&s).unwrap().replace(
+        "candidates = [\"V100 SXM2 16GB\"]",
+        &format!("candidates = [\"{name}\"]"),
+    );
+    let s = write(dir.path(), "long.toml", &text);
+    let m = within_bounds(&["check", &s], 2, "too long for any hardware name");
+    assert!(m.stderr.len() < 2000, "{} bytes of error", m.stderr.len());
+}
+
+#[test]
+fn calibrate_on_a_large_file_stops_at_its_run_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // 16 MB of runs: header, then "3600,1.0" rows.
+    let mut text = String::from("duration,energy_consumed\n");
+    while text.len() < 16 << 20 {
+        text.push_str("3600,1.0\n");
+    }
+    let f = write(dir.path(), "emissions.csv", &text);
+    within_bounds(&["calibrate", &f], 2, "more than 10000 runs");
+}
+
+#[test]
+fn a_large_hardware_csv_stops_at_its_row_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string(root().join("data/hardware.csv")).unwrap();
+    let (header, rest) = bundled.split_once('\n').unwrap();
+    let row = rest.lines().find(|l| l.starts_with("T4,")).unwrap();
+    let mut text = format!("{header}\n");
+    let mut k = 0;
+    while text.len() < 16 << 20 {
+        text.push_str(&row.replacen("T4,Tesla T4;NVIDIA T4", &format!("T4-{k},"), 1));
+        text.push('\n');
+        k += 1;
+    }
+    write(dir.path(), "hardware.csv", &text);
+    let d = dir.path().to_str().unwrap();
+    within_bounds(&["--data", d, "catalog", "hardware"], 2, "too many rows");
+}
+
+#[test]
+fn special_and_missing_files_are_refused_at_once() {
+    within_bounds(&["check", "/dev/zero"], 2, "not a regular file");
+    within_bounds(&["calibrate", "/dev/zero"], 2, "not a regular file");
+    within_bounds(
+        &["chart", "/dev/zero", "--out", "/nonexistent-out"],
+        2,
+        "not a regular file",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("hardware.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let d = dir.path().to_str().unwrap();
+    within_bounds(
+        &["--data", d, "catalog", "hardware"],
+        2,
+        "not a regular file",
+    );
+    within_bounds(&["check", fifo.to_str().unwrap()], 2, "not a regular file");
+    fails_with(&["check", "/nonexistent/scenario.toml"], "does not exist");
+    fails_with(
+        &["calibrate", "/nonexistent/emissions.csv"],
+        "does not exist",
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write(&empty, "regions.csv", "");
+    fails_with(
+        &["--data", empty.to_str().unwrap(), "catalog", "regions"],
+        "is empty",
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_exit_1() {
+    let bin = assert_cmd::cargo::cargo_bin("co2sweep");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' catalog hardware >&-", bin.display()))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("stdout is closed"));
+}

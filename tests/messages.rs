@@ -1,0 +1,128 @@
+//! Bad input gives the tool's own words, at the right place: no serde or
+//! TOML-library wording, no silent overflow, too-large values said to be
+//! too large, positions from the parser's spans.
+
+use crate::util::{fails_with, write};
+
+/// A valid scenario with `extra` replacing the marked line.
+fn scenario(extra: &str) -> String {
+    format!(
+        r#"# a comment mentioning [strategies] and [embodied]
+[scenario]
+name = "messages"
+description = "not [strategies.random] either"
+
+[space.lr]
+min = 0.0
+max = 1.0
+grid_points = 3
+
+[space.epochs]
+min = 1
+max = 100
+
+[trial]
+reference_hardware = "V100 SXM2 16GB"
+hours = 1
+{extra}
+
+[strategies.random]
+trials = 10
+
+[hardware]
+candidates = ["V100 SXM2 16GB"]
+
+[regions]
+candidates = ["gcp:us-central1"]
+"#
+    )
+}
+
+fn check(text: &str, fragment: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "s.toml", text);
+    fails_with(&["check", &f], fragment)
+}
+
+#[test]
+fn library_wording_does_not_leak() {
+    for (text, banned) in [
+        (
+            scenario("").replace("name = \"messages\"", "name = 5"),
+            "borrowed",
+        ),
+        (
+            scenario("").replace("name = \"messages\"", "name = 2023-01-01"),
+            "__toml",
+        ),
+        (scenario("").replace("trials = 10", "trials = 2.5"), "i64"),
+    ] {
+        let err = check(&text, "s.toml:");
+        assert!(!err.contains(banned), "{err}");
+    }
+}
+
+#[test]
+fn too_large_values_say_too_large() {
+    let text = scenario("").replace("grid_points = 3", "grid_points = 5000000000");
+    check(&text, "grid_points 5000000000 is too large");
+    let text = scenario("").replace(
+        "min = 1\nmax = 100",
+        "min = -1e19\nmax = 1e19\ndistribution = \"int_uniform\"",
+    );
+    let text = text.replace("[strategies.random]\ntrials = 10", "[strategies.grid]");
+    check(&text, "grid levels");
+}
+
+#[test]
+fn non_finite_and_overflowing_inputs_are_refused() {
+    check(
+        &scenario("").replace("hours = 1", "hours = nan"),
+        "must be a finite number, not NaN",
+    );
+    let q = scenario("").replace(
+        "min = 0.0\nmax = 1.0\ngrid_points = 3",
+        "min = 0.0\nmax = 1.0\ndistribution = \"q_uniform\"\nq = 1e-300",
+    );
+    check(&q, "too small");
+    let t = scenario("").replace(
+        "trials = 10",
+        "target = { top_fraction = 1e-300, confidence = 0.95 }",
+    );
+    check(&t, "above the limit");
+    let dir = tempfile::tempdir().unwrap();
+    let big = scenario("").replace("hours = 1", "hours = 1.7e308");
+    let f = write(dir.path(), "big.toml", &big);
+    fails_with(&["plan", &f], "too large");
+}
+
+#[test]
+fn positions_come_from_spans_not_text_search() {
+    // The comment and the description mention [strategies]; the error must
+    // point at the real table (line 20 of the file).
+    let text = scenario("").replace("trials = 10", "trials = 20000000");
+    check(&text, "s.toml:20:");
+    // A formula in a literal string with an escape-free multi-line form.
+    let text = scenario("").replace("hours = 1", "hours = '''\n2 * epoch'''");
+    check(&text, "s.toml:18:5");
+}
+
+#[test]
+fn a_nul_byte_in_a_comment_has_a_message() {
+    let text = scenario("").replace("# a comment", "# a \u{0} comment");
+    let err = check(&text, "s.toml:1:");
+    let message = err.split_once("s.toml:1:").unwrap().1;
+    assert!(message.len() > 10, "{err}");
+}
+
+#[test]
+fn start_times_need_their_separator() {
+    let text = scenario("[execution]\nstart = \"2023-06-0112:00Z\"\ndeadline_hours = 24")
+        .replace("[trial]\nreference_hardware", "[trial]\nreference_hardware");
+    // [execution] must come after [trial]'s keys: rebuild it at the end.
+    let text = text.replace(
+        "[execution]\nstart = \"2023-06-0112:00Z\"\ndeadline_hours = 24\n",
+        "",
+    ) + "\n[execution]\nstart = \"2023-06-0112:00Z\"\ndeadline_hours = 24\n";
+    check(&text, "separated by T");
+}
