@@ -648,7 +648,7 @@ impl<'a> JobSet<'a> {
             Plan::Random => self.draw(index, slots),
             Plan::Sobol => {
                 for (d, (slot, p)) in slots.iter_mut().zip(self.params).enumerate() {
-                    let u = sobol_burley::sample(index as u32, d as u32, self.seed as u32);
+                    let u = sobol_burley::sample(index as u32, d as u32, sobol_seed(self.seed));
                     *slot = p.sample(f64::from(u));
                 }
             }
@@ -712,6 +712,18 @@ fn stream(seed: u64, index: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(index);
     rng
+}
+
+/// The 32-bit scrambling seed `sobol_burley` takes, from the 64-bit scenario
+/// seed: the low half XOR a mix of the high half (SplitMix64's finaliser,
+/// which maps 0 to 0). Seeds below 2^32 keep their design; seeds that
+/// differ only above bit 31 (1 and 2^32 + 1) no longer share one.
+fn sobol_seed(seed: u64) -> u32 {
+    let mut z = seed >> 32;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (seed as u32) ^ (z as u32) ^ ((z >> 32) as u32)
 }
 
 /// A uniform draw in [0, 1) with 53 random bits.
