@@ -13,6 +13,8 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
+mod chacha;
+
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Level {
@@ -456,6 +458,8 @@ pub struct JobSet<'a> {
     seed: u64,
     /// ChaCha8 keyed by the seed; each trial clones it onto its own stream.
     base: ChaCha8Rng,
+    /// The same key, for drawing a trial's words block by block.
+    key: chacha::Key,
     plan: Plan,
     len: u64,
 }
@@ -574,6 +578,7 @@ impl<'a> JobSet<'a> {
             params,
             seed,
             base: ChaCha8Rng::seed_from_u64(seed),
+            key: chacha::Key::from_seed(seed),
             plan,
             len,
         })
@@ -613,6 +618,7 @@ impl<'a> JobSet<'a> {
                 params,
                 seed: 0,
                 base: ChaCha8Rng::seed_from_u64(0),
+                key: chacha::Key::from_seed(0),
                 plan: Plan::Grid(levels),
                 len,
             },
@@ -703,11 +709,17 @@ impl<'a> JobSet<'a> {
         rng
     }
 
-    /// Independent draws for one configuration, from its own stream.
+    /// Independent draws for one configuration, from its own stream: the
+    /// parameter `p` takes the stream's 64-bit word `p`, computed from the
+    /// one ChaCha8 block that holds it (eight words a block).
     fn draw(&self, config: u64, slots: &mut [f64]) {
-        let mut rng = self.stream(config);
-        for (slot, p) in slots.iter_mut().zip(self.params) {
-            *slot = p.sample(unit(&mut rng));
+        let blocks = slots.chunks_mut(8).zip(self.params.chunks(8));
+        for (counter, (slots, params)) in blocks.enumerate() {
+            let block = self.key.block(config, counter as u64);
+            for ((slot, p), pair) in slots.iter_mut().zip(params).zip(block.chunks_exact(2)) {
+                let word = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
+                *slot = p.sample(unit_of(word));
+            }
         }
     }
 }
@@ -735,7 +747,12 @@ fn sobol_seed(seed: u64) -> u32 {
 
 /// A uniform draw in [0, 1) with 53 random bits.
 fn unit(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit_of(rng.next_u64())
+}
+
+/// The uniform in [0, 1) made of a word's top 53 bits.
+fn unit_of(word: u64) -> f64 {
+    (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// One random permutation of 0..n per parameter (Fisher–Yates), from
