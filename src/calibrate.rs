@@ -277,7 +277,7 @@ fn whole_count(x: Option<f64>) -> std::result::Result<Option<u32>, String> {
         Some(c) if c > 1_000_000.0 => {
             Err(format!("gpu_count {c} is too large (at most 1,000,000)"))
         }
-        Some(c) if c == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(c) => Ok(Some(c as u32)),
     }
 }
@@ -357,14 +357,26 @@ mod tests {
         let text = format!(
             "{header}3600,1.0,4,4 x NVIDIA A100-SXM4-40GB\n3600,1.0,8,8 x NVIDIA A100-SXM4-40GB\n"
         );
-        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
-        assert!(e.contains("e.csv:3:1") && e.contains("different hardware"), "{e}");
+        let e = parse(Path::new("e.csv"), &text, &catalog)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("e.csv:3:1") && e.contains("different hardware"),
+            "{e}"
+        );
         let text = format!("{header}3600,1.0,2.7,NVIDIA A100-SXM4-40GB\n");
-        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
-        assert!(e.contains("gpu_count is 2.7; it must be a whole number"), "{e}");
+        let e = parse(Path::new("e.csv"), &text, &catalog)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("gpu_count is 2.7; it must be a whole number"),
+            "{e}"
+        );
         // 5e-324 s (subnormal): 1 kWh over it is no finite power.
         let text = format!("{header}5e-324,1.0,1,NVIDIA A100-SXM4-40GB\n");
-        let e = parse(Path::new("e.csv"), &text, &catalog).unwrap_err().to_string();
+        let e = parse(Path::new("e.csv"), &text, &catalog)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("too short"), "{e}");
     }
 }

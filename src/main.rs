@@ -11,12 +11,6 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    if stdout_closed() {
-        // Rust drops writes to a closed stdout silently: refuse instead of
-        // losing the output with exit code 0.
-        eprintln!("error: stdout is closed, so the output would be lost; redirect it to a file or /dev/null");
-        return ExitCode::from(1);
-    }
     // Ctrl-C (or SIGTERM) while an output set is written rolls it back;
     // at any other time the process ends at once.
     let _ = ctrlc::set_handler(|| {
@@ -36,16 +30,4 @@ fn main() -> ExitCode {
             }
         }
     }
-}
-
-/// Is file descriptor 1 closed (`co2sweep ... >&-`)?
-#[cfg(unix)]
-fn stdout_closed() -> bool {
-    // SAFETY: F_GETFD only queries the descriptor's flags.
-    unsafe { libc::fcntl(1, libc::F_GETFD) == -1 }
-}
-
-#[cfg(not(unix))]
-fn stdout_closed() -> bool {
-    false
 }

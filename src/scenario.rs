@@ -660,7 +660,8 @@ impl Checker<'_> {
         if let Distribution::QUniform(q) | Distribution::QLogUniform(q) = distribution {
             // Values are rounded through x / q: beyond 2^53 steps that is
             // neither exact nor finite.
-            if !(lo.abs().max(hi.abs()) / q <= 9.007_199_254_740_992e15) {
+            let steps = lo.abs().max(hi.abs()) / q;
+            if steps.is_nan() || steps > 9.007_199_254_740_992e15 {
                 return Err(self.err(
                     p.q.as_ref().map_or(min.span().start, |q| q.span().start),
                     format!("`q` = {q} is too small for [{lo}, {hi}]: values would need more than 2^53 steps of q"),

@@ -118,7 +118,7 @@ impl Param {
                 }
             },
         };
-        if !(n <= MAX_LEVELS as f64) {
+        if n.is_nan() || n > MAX_LEVELS as f64 {
             return Err(format!(
                 "parameter '{}' has {} grid levels; grid search takes at most {MAX_LEVELS} per parameter \
                  (lower grid_points, or narrow the range)",
@@ -358,7 +358,7 @@ pub fn sobol_trials_for(top_fraction: f64) -> u64 {
 /// Counts too large for u64 (a target with q = 1e-300 asks for infinitely
 /// many trials) saturate to u64::MAX, which every limit then refuses.
 fn ceil_exact(x: f64) -> u64 {
-    if !(x < 1e18) {
+    if !x.is_finite() || x >= 1e18 {
         return u64::MAX;
     }
     let r = x.round();

@@ -41,7 +41,7 @@ pub const MIXED_SCHEDULE_LIMIT: u64 = 1_000_000;
 
 /// Most device assignments (trials × the devices each holds) of a schedule
 /// computed trial by trial: each is a heap operation.
-pub const MIXED_DEVICE_LIMIT: u64 = 10_000_000;
+pub const MIXED_DEVICE_LIMIT: u64 = 5_000_000;
 
 /// Trials from which `plan` shows a progress bar (on a terminal only).
 const PROGRESS_FROM: u64 = 1 << 20;

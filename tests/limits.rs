@@ -21,7 +21,8 @@ pub struct Measured {
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Run the binary with `args`, measuring the child alone: `wait4` returns
-/// its own resource usage (ru_maxrss, in KB on Linux).
+/// its own resource usage (ru_maxrss, in KB on Linux), and reaps it.
+#[allow(clippy::zombie_processes)]
 pub fn measure(args: &[&str]) -> Measured {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
@@ -182,8 +183,8 @@ fn a_cluster_of_a_million_devices_and_no_more() {
         "max_concurrent_devices 4294967295 is too large",
     );
     // Trials holding 1 to 20 devices (10.5 on average) on the largest
-    // cluster: 900,000 trials make about 9.45 million device assignments,
-    // under the limit of 10 million; 1,000,000 make 10.5 million, refused.
+    // cluster: 400,000 trials make about 4.2 million device assignments,
+    // under the limit of 5 million; 500,000 make 5.25 million, refused.
     let mixed = |n: u32| {
         scenario_with(
             dir.path(),
@@ -192,8 +193,8 @@ fn a_cluster_of_a_million_devices_and_no_more() {
             "max_concurrent_devices = 1000000",
         )
     };
-    within_bounds(&["plan", &mixed(900_000)], 0, "");
-    within_bounds(&["plan", &mixed(1_000_000)], 2, "device assignments");
+    within_bounds(&["plan", &mixed(400_000)], 0, "");
+    within_bounds(&["plan", &mixed(500_000)], 2, "device assignments");
 }
 
 #[test]
@@ -294,16 +295,4 @@ fn special_and_missing_files_are_refused_at_once() {
         &["--data", empty.to_str().unwrap(), "catalog", "regions"],
         "is empty",
     );
-}
-
-#[test]
-fn a_closed_stdout_is_exit_1() {
-    let bin = assert_cmd::cargo::cargo_bin("co2sweep");
-    let o = Command::new("sh")
-        .arg("-c")
-        .arg(format!("'{}' catalog hardware >&-", bin.display()))
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("stdout is closed"));
 }

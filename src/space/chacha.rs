@@ -55,6 +55,7 @@ impl Key {
 
     /// The first `out.len()` 64-bit words of `stream`, as
     /// `ChaCha8Rng::next_u64` returns them (low 32-bit word first).
+    #[cfg(test)]
     pub fn words(&self, stream: u64, out: &mut [u64]) {
         for (counter, chunk) in out.chunks_mut(8).enumerate() {
             let block = self.block(stream, counter as u64);
@@ -92,7 +93,7 @@ fn quarter(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_core::RngCore;
+    use rand_core::Rng;
 
     /// The oracle: the generator the crate used before, word by word.
     fn reference(seed: u64, stream: u64, n: usize) -> Vec<u64> {
