@@ -24,6 +24,12 @@ use crate::units::{GPerKwh, Watts};
 mod grid;
 pub use grid::{GridYear, BASIS};
 
+/// What every device's default power means (`tdp_watts`), printed with
+/// each estimate.
+pub const POWER_DEFINITION: &str =
+    "maximum power of one device: the vendor's TDP (board power for cards), \
+or the vendor's measured maximum where no TDP is published (TPU v3, v4)";
+
 /// Largest catalog file read under `--data`: far above any real table, low
 /// enough that a wrong path (a disk image, say) fails at once.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -336,7 +342,12 @@ impl Catalog {
         partial.sort_unstable();
         partial.dedup();
         match partial.as_slice() {
-            [i] => Ok(&self.hardware[*i]),
+            // One row contains the name but the name is not one of the row's
+            // names ("Xeon E5-2650" in "Xeon E5-2650 v2"): never guess.
+            [i] => Err(Error::input(format!(
+                "hardware '{query}' is not a full name; did you mean '{}'? (see `co2sweep catalog hardware`)",
+                self.hardware[*i].name
+            ))),
             [] => Err(Error::input(format!(
                 "unknown hardware '{query}'; the closest names are {} (see `co2sweep catalog hardware`)",
                 suggest::or_list(&suggest::ranked(query, self.hardware.iter().map(|d| d.name.as_str()), 5))

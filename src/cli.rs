@@ -197,7 +197,12 @@ pub struct EstimateArgs {
     pub device_hours: Option<f64>,
 
     /// Energy outside the devices (idle nodes, networking), kWh, added before PUE and intensity.
-    #[arg(long, value_name = "KWH", allow_negative_numbers = true, default_value_t = 0.0)]
+    #[arg(
+        long,
+        value_name = "KWH",
+        allow_negative_numbers = true,
+        default_value_t = 0.0
+    )]
     pub extra_kwh: f64,
 
     /// Year of the grid figures [default: the newest complete year of the data].

@@ -313,7 +313,11 @@ fn check(req: &Request) -> Result<()> {
 /// The site's intensity, its source and year, and its PUE and source.
 fn site_figures(req: &Request) -> (GPerKwh, String, Option<u16>, f64, String) {
     let (intensity, source, year) = match req.site {
-        Site::Region(r) => (r.intensity(), r.intensity_source.clone(), Some(r.intensity_year)),
+        Site::Region(r) => (
+            r.intensity(),
+            r.intensity_source.clone(),
+            Some(r.intensity_year),
+        ),
         Site::Country(c) => (c.intensity(), c.source.clone(), Some(c.year)),
         Site::Intensity(g) => (g, "given with --intensity".to_string(), None),
     };
@@ -338,7 +342,14 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     check(req)?;
     let (power, power_source) = match req.power {
         Some(p) => (p, "given with --power-watts".to_string()),
-        None => (req.device.tdp(), format!("TDP, {}", req.device.source)),
+        None => (
+            req.device.tdp(),
+            format!(
+                "{}; {}",
+                crate::catalog::POWER_DEFINITION,
+                req.device.source
+            ),
+        ),
     };
     let (mut intensity, mut intensity_source, mut intensity_year, pue, pue_source) =
         site_figures(req);
@@ -363,15 +374,14 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     if let Some(o) = &req.embodied {
         o.check(|n| format!("--{n}"))?;
     }
-    let device_hours = req
-        .device_hours
-        .unwrap_or(req.hours * f64::from(req.count));
+    let device_hours = req.device_hours.unwrap_or(req.hours * f64::from(req.count));
     let lifecycle = req.embodied.map(|o| o.lifecycle(req.device));
     let embodied_kg = lifecycle.map(|l| l.embodied(device_hours).get());
     let device_kwh = energy(device_hours, power, req.utilization, 1.0);
     let energy_kwh = Kwh((device_kwh.get() + req.extra_kwh) * pue);
     let emissions_kg = emissions(energy_kwh, intensity);
-    let timed = timed_at.map(|(t, at, mapped_to)| timed(t, at, mapped_to, req, energy_kwh, emissions_kg));
+    let timed =
+        timed_at.map(|(t, at, mapped_to)| timed(t, at, mapped_to, req, energy_kwh, emissions_kg));
     let equivalents = catalog
         .equivalents
         .iter()
@@ -546,6 +556,7 @@ mod tests {
         let device = catalog.device("V100 PCIe 16GB").unwrap();
         let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
         req.power = Some(Watts(250.0));
+        req.pue = Some(1.0);
         req.embodied = Some(Overrides {
             device_kg: Some(150.0),
             server_kg: Some(2500.0),
@@ -561,16 +572,16 @@ mod tests {
     }
 
     #[test]
-    fn intensity_mode_uses_pue_one_and_no_offset() {
+    fn intensity_mode_uses_the_private_pue_and_no_offset() {
         let catalog = Catalog::bundled().unwrap();
         let device = catalog.device("V100 PCIe 16GB").unwrap();
         let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
         req.power = Some(Watts(250.0));
         let est = estimate(&catalog, &req).unwrap();
-        // 250 W × 100 h × PUE 1.0 = 25 kWh → 10.725 kg at 429 g/kWh.
-        assert!(close(est.energy_kwh, 25.0));
-        assert!(close(est.emissions_kg, 10.725));
-        assert_eq!(est.pue, 1.0);
+        // 250 W × 100 h = 25 kWh × PUE 1.56 = 39 kWh → 39 × 429 / 1000 = 16.731 kg.
+        assert!(close(est.energy_kwh, 39.0));
+        assert!(close(est.emissions_kg, 16.731));
+        assert_eq!(est.pue, 1.56);
         assert_eq!(est.offset_kg, 0.0);
         assert!(est.region.is_none());
     }
@@ -618,6 +629,92 @@ mod tests {
                 region.key()
             );
             assert!(alt.saving_pct >= -1e-9);
+        }
+    }
+
+    #[test]
+    fn published_footprints_as_published() {
+        let catalog = Catalog::bundled().unwrap();
+        // GPT-3 (Patterson et al. 2021): 3,552,000 V100-hours, 330 W, PUE 1.1,
+        // 429 g/kWh: 3,552,000 × 0.33 kW = 1,172,160 kWh × 1.1 = 1,289,376 kWh;
+        // × 429 g = 553,142,304 g = 553,142.304 kg.
+        let v100 = catalog.device("V100 SXM2 32GB").unwrap();
+        let mut req = request(v100, Site::Intensity(GPerKwh(429.0)));
+        req.device_hours = Some(Hours(3_552_000.0));
+        req.power = Some(Watts(330.0));
+        req.pue = Some(1.1);
+        let e = estimate(&catalog, &req).unwrap();
+        assert_eq!(
+            (e.count, e.hours, e.device_hours),
+            (None, None, 3_552_000.0)
+        );
+        assert!(close(e.energy_kwh, 1_289_376.0), "{}", e.energy_kwh);
+        assert!(close(e.emissions_kg, 553_142.304), "{}", e.emissions_kg);
+        // BLOOM (Luccioni et al. 2023): 1,082,990 A100-hours at 400 W =
+        // 433,196 kWh dynamic, plus 256,646 kWh idle = 689,842 kWh (PUE 1 as
+        // published); × 57 g = 39,320,994 g = 39,320.994 kg.
+        let a100 = catalog.device("A100 SXM4 80GB").unwrap();
+        let mut req = request(a100, Site::Intensity(GPerKwh(57.0)));
+        req.device_hours = Some(Hours(1_082_990.0));
+        req.extra_kwh = 256_646.0;
+        req.pue = Some(1.0);
+        let e = estimate(&catalog, &req).unwrap();
+        assert!(close(e.device_kwh, 433_196.0), "{}", e.device_kwh);
+        assert!(close(e.energy_kwh, 689_842.0), "{}", e.energy_kwh);
+        assert!(close(e.emissions_kg, 39_320.994), "{}", e.emissions_kg);
+        let text =
+            crate::report::paper::estimate_paragraph(&e, crate::report::paper::Markup::Markdown);
+        assert!(
+            text.contains("It used 1,082,990 device-hours on A100 SXM4 80GB"),
+            "{text}"
+        );
+        assert!(
+            text.contains("plus 256,646 kWh outside the devices"),
+            "{text}"
+        );
+        assert!(!text.contains("× A100"), "{text}");
+    }
+
+    #[test]
+    fn country_and_plan_sites_share_the_private_pue() {
+        assert_eq!(crate::scenario::PRIVATE_PUE, PRIVATE_PUE);
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        let fr = catalog.country("FR").unwrap();
+        let e = estimate(&catalog, &request(device, Site::Country(fr))).unwrap();
+        assert_eq!(e.pue, 1.56);
+    }
+
+    #[test]
+    fn a_year_long_start_reproduces_the_annual_figure() {
+        // KR 2023: Electricity Maps' yearly figure; the profile is scaled to
+        // it, so 8,760 hours from 2023-01-01 average that figure (within 1 %).
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        for (region, zone, year) in [
+            ("aws:ap-northeast-2", "KR", 2023u16),
+            ("gcp:europe-west2", "GB", 2023),
+            ("aws:af-south-1", "ZA", 2022),
+        ] {
+            let cat = catalog.for_year(year).unwrap();
+            let r = cat.region(region).unwrap();
+            let start = Instant::start_of_year(i32::from(year));
+            let profile = hourly::for_run(&cat, zone, start).unwrap();
+            let mut req = request(device, Site::Region(r));
+            req.hours = Hours(hourly::hours_in_year(i32::from(year)) as f64);
+            req.timing = Some(Timing {
+                profile: &profile,
+                start,
+                window_hours: None,
+            });
+            let e = estimate(&cat, &req).unwrap();
+            let annual = r.intensity_g_per_kwh;
+            assert!(
+                (e.intensity_g_per_kwh - annual).abs() <= 0.01 * annual,
+                "{region}: {} vs {annual}",
+                e.intensity_g_per_kwh
+            );
+            assert!(e.timed.unwrap().scaling.unwrap().contains("scaled"));
         }
     }
 

@@ -425,7 +425,11 @@ pub fn for_run(catalog: &Catalog, zone: &str, start: Instant) -> Result<Profile>
     let annual = catalog
         .annual(zone, start_year)
         .map(|g| (g, start_year))
-        .or_else(|| catalog.annual(zone, catalog.year).map(|g| (g, catalog.year)));
+        .or_else(|| {
+            catalog
+                .annual(zone, catalog.year)
+                .map(|g| (g, catalog.year))
+        });
     Ok(match annual {
         Some((g, year)) => profile.scale_to(g, year),
         None => profile,
@@ -445,11 +449,11 @@ fn available(data_dir: Option<&Path>) -> Vec<(String, i32, Source)> {
         .map(|&(z, y, text)| (z.to_string(), y, Source::Bundled(text)))
         .collect();
     for (zone, year, path) in dir_files(data_dir) {
-        all.retain(|(z, y, _)| !(z.eq_ignore_ascii_case(&zone) && *y == year));
         let name = all
             .iter()
             .find(|(z, _, _)| z.eq_ignore_ascii_case(&zone))
             .map_or(zone, |(z, _, _)| z.clone());
+        all.retain(|(z, y, _)| !(z.eq_ignore_ascii_case(&name) && *y == year));
         all.push((name, year, Source::File(path)));
     }
     all
@@ -887,9 +891,9 @@ mod tests {
 
     #[test]
     fn from_csv_reads_a_full_year() {
-        let mut text = String::from("hour,g_per_kwh\r\n");
+        let mut text = String::from("g_per_kwh\r\n");
         for h in 0..8760 {
-            text.push_str(&format!("{h},{}\r\n", h % 24));
+            text.push_str(&format!("{}\r\n", h % 24));
         }
         let p = Profile::from_csv("X", Path::new("x.csv"), &text, 2023).unwrap();
         assert_eq!(p.hours(), 8760);
@@ -912,40 +916,33 @@ mod tests {
 
     #[test]
     fn from_csv_errors_name_file_line_and_column() {
-        let e = csv_error("hour,gco2\n0,1\n");
+        let e = csv_error("gco2\n1\n");
         assert!(
-            e.starts_with("z/X.csv:1:1: the header is 'hour,gco2'; it must be 'hour,g_per_kwh'"),
+            e.starts_with("z/X.csv:1:1: the header is 'gco2'; it must be 'g_per_kwh'"),
             "{e}"
         );
-        let e = csv_error("hour,g_per_kwh\n0,1\n2,1\n");
-        assert!(e.starts_with("z/X.csv:3:1: hour is '2'; expected 1"), "{e}");
-        let e = csv_error("hour,g_per_kwh\n0,1\n1,2500\n");
+        let e = csv_error("g_per_kwh\n1\n2500\n");
         assert!(
-            e.starts_with("z/X.csv:3:3: g_per_kwh is '2500'; it must be"),
+            e.starts_with("z/X.csv:3:1: g_per_kwh is '2500'; it must be"),
             "{e}"
         );
-        let e = csv_error("hour,g_per_kwh\n0,NaN\n");
-        assert!(e.starts_with("z/X.csv:2:3: g_per_kwh is 'NaN'"), "{e}");
-        let e = csv_error("hour,g_per_kwh\n0,-1\n");
-        assert!(e.starts_with("z/X.csv:2:3: g_per_kwh is '-1'"), "{e}");
-        let e = csv_error("hour,g_per_kwh\n0,1,2\n");
+        let e = csv_error("g_per_kwh\nNaN\n");
+        assert!(e.starts_with("z/X.csv:2:1: g_per_kwh is 'NaN'"), "{e}");
+        let e = csv_error("g_per_kwh\n-1\n");
+        assert!(e.starts_with("z/X.csv:2:1: g_per_kwh is '-1'"), "{e}");
+        let e = csv_error("g_per_kwh\n0,1\n");
         assert!(
-            e.starts_with("z/X.csv:2:4: this row has more than two fields"),
+            e.starts_with("z/X.csv:2:2: this row has more than one field"),
             "{e}"
         );
-        let e = csv_error("hour,g_per_kwh\n0\n");
-        assert!(e.starts_with("z/X.csv:2:2: this row has one field"), "{e}");
         let e = csv_error("");
         assert!(e.starts_with("z/X.csv:1:1: the file is empty"), "{e}");
-        let e = csv_error("hour,g_per_kwh\n0,1\n1,1\n");
+        let e = csv_error("g_per_kwh\n1\n1\n");
         assert!(
             e.starts_with("z/X.csv:4:1: the file ends after 2 hourly rows; 2023 needs 8760"),
             "{e}"
         );
-        let mut long = String::from("hour,g_per_kwh\n");
-        for h in 0..=8760 {
-            long.push_str(&format!("{h},1\n"));
-        }
+        let long = format!("g_per_kwh\n{}", "1\n".repeat(8761));
         let e = csv_error(&long);
         assert!(
             e.starts_with("z/X.csv:8762:1: too many rows: 2023 has 8760 hours"),
@@ -954,64 +951,84 @@ mod tests {
     }
 
     #[test]
-    fn every_bundled_zone_loads_with_its_published_mean() {
-        // Direct means from PROVENANCE.md of the Electricity Maps 2023 files.
-        let published = [
-            ("AU-NSW", 502.1),
-            ("CA-ON", 46.9),
-            ("DE-LU", 307.7),
-            ("GB", 128.6),
-            ("SG", 369.2),
-            ("US-CAL-CISO", 194.0),
-            ("US-MIDA-PJM", 321.8),
-            ("US-TEX-ERCO", 316.7),
-        ];
-        assert_eq!(zones(None), published.map(|(z, _)| z.to_string()));
-        for (zone, mean) in published {
-            let p = load(zone, None).unwrap();
-            assert_eq!((p.zone.as_str(), p.year, p.hours()), (zone, 2023, 8760));
-            let m = p.mean(0.0, 8760.0);
-            assert!((m - mean).abs() <= 0.1, "{zone}: {m} vs {mean}");
+    fn every_bundled_profile_loads_with_its_published_lca_mean() {
+        // Life-cycle means from PROVENANCE.md of the 2021-2024 files, and GB
+        // 2023 (187.5, issue #12); whole-gram rounding moves a mean < 0.5 g.
+        for (zone, year, mean) in [
+            ("GB", 2023, 187.5),
+            ("KR", 2021, 489.6),
+            ("ZA", 2024, 713.1),
+            ("US-NY-NYIS", 2022, 281.2),
+            ("BR-CS", 2023, 90.3),
+            ("CL-SEN", 2024, 238.1),
+            ("AU-VIC", 2022, 541.4),
+        ] {
+            let p = load(zone, year, None).unwrap();
+            assert_eq!((p.zone.as_str(), p.year), (zone, year));
+            assert_eq!(p.hours(), hours_in_year(year));
+            let m = p.mean(0.0, p.hours() as f64);
+            assert!((m - mean).abs() <= 0.5, "{zone} {year}: {m} vs {mean}");
         }
+        assert_eq!(zones(None).len(), 14);
+        assert_eq!(BUNDLED.len(), 32);
+    }
+
+    #[test]
+    fn a_year_without_a_profile_takes_the_nearest() {
+        // GB has only 2023; KR has 2021-2024: 2025 → 2024, 2019 → 2021.
+        assert_eq!(load("GB", 2021, None).unwrap().year, 2023);
+        assert_eq!(load("KR", 2025, None).unwrap().year, 2024);
+        assert_eq!(load("KR", 2019, None).unwrap().year, 2021);
+    }
+
+    #[test]
+    fn scaling_brings_the_year_to_the_annual_figure() {
+        // GB 2023: hourly LCA mean 187.5, Electricity Maps' yearly 200 g/kWh:
+        // factor 200 / 187.5 ≈ 1.067; the scaled year's mean is 200.
+        let p = load("GB", 2023, None).unwrap().scale_to(200.0, 2023);
+        let s = p.scaling.unwrap();
+        assert!((s.factor - 200.0 / s.hourly_mean).abs() < 1e-12);
+        assert!((s.hourly_mean - 187.5).abs() <= 0.5, "{}", s.hourly_mean);
+        assert!((p.mean(0.0, 8760.0) - 200.0).abs() < 1e-9);
+        assert!(
+            s.describe("GB", 2023).contains("scaled ×1.06"),
+            "{}",
+            s.describe("GB", 2023)
+        );
     }
 
     #[test]
     fn load_is_case_insensitive_and_suggests_zones() {
-        assert_eq!(load("us-tex-erco", None).unwrap().zone, "US-TEX-ERCO");
-        let e = load("GBR", None).unwrap_err();
+        assert_eq!(load("us-tex-erco", 2023, None).unwrap().zone, "US-TEX-ERCO");
+        let e = load("GBR", 2023, None).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         let e = e.to_string();
         assert!(e.contains("grid zone 'GBR'; did you mean 'GB'?"), "{e}");
-        assert!(e.contains("'AU-NSW', 'CA-ON'"), "{e}");
-        assert!(e.contains("or 'US-TEX-ERCO'"), "{e}");
+        assert!(e.contains("'AU-NSW', 'AU-VIC'"), "{e}");
+        assert!(e.contains("or 'ZA'"), "{e}");
     }
 
     #[test]
     fn data_dir_adds_and_replaces_zones() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("hourly")).unwrap();
-        let flat: String = (0..8760).map(|h| format!("{h},50\n")).collect();
-        std::fs::write(
-            dir.path().join("hourly/gb.csv"),
-            format!("{HEADER}\n{flat}"),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("hourly/FR.csv"),
-            format!("{HEADER}\n{flat}"),
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("hourly/NO.csv"), "hour,g_per_kwh\n0,-3\n").unwrap();
+        let flat = format!("{HEADER}\n{}", "50\n".repeat(8760));
+        std::fs::write(dir.path().join("hourly/gb_2023.csv"), &flat).unwrap();
+        std::fs::write(dir.path().join("hourly/FR_2023.csv"), &flat).unwrap();
+        std::fs::write(dir.path().join("hourly/NO_2023.csv"), "g_per_kwh\n-3\n").unwrap();
         let z = zones(Some(dir.path()));
-        assert_eq!(z.len(), 10);
+        assert_eq!(z.len(), 16);
         assert!(z.contains(&"FR".to_string()) && z.contains(&"GB".to_string()));
-        assert_eq!(load("GB", Some(dir.path())).unwrap().mean(0.0, 24.0), 50.0);
-        assert_eq!(load("fr", Some(dir.path())).unwrap().zone, "FR");
-        assert_eq!(load("SG", Some(dir.path())).unwrap().hours(), 8760);
-        let e = load("NO", Some(dir.path())).unwrap_err().to_string();
-        assert!(e.contains("NO.csv:2:3: g_per_kwh is '-3'"), "{e}");
-        let e = load("NL", Some(dir.path())).unwrap_err().to_string();
-        assert!(e.contains("'FR', 'GB', 'NO'"), "{e}");
+        assert_eq!(
+            load("GB", 2023, Some(dir.path())).unwrap().mean(0.0, 24.0),
+            50.0
+        );
+        assert_eq!(load("fr", 2023, Some(dir.path())).unwrap().zone, "FR");
+        assert_eq!(load("SG", 2023, Some(dir.path())).unwrap().hours(), 8760);
+        let e = load("NO", 2023, Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("NO_2023.csv:2:1: g_per_kwh is '-3'"), "{e}");
+        let e = load("NL", 2023, Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("'FR', 'GB'"), "{e}");
     }
 
     #[test]

@@ -412,9 +412,7 @@ impl Checker<'_> {
         // Profiles are parsed in parallel; the map keeps a fixed order.
         let loaded: Vec<Result<(String, Profile)>> = zones
             .into_par_iter()
-            .map(|zone| {
-                hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p))
-            })
+            .map(|zone| hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p)))
             .collect();
         let mut profiles = std::collections::BTreeMap::new();
         for item in loaded {
@@ -1350,7 +1348,10 @@ max_concurrent_devices = 64
             Path::new("s.toml"),
             &text,
             &Catalog::bundled().unwrap(),
-            Options { allow_large: true },
+            Options {
+                allow_large: true,
+                ..Options::default()
+            },
         );
         assert!(s.is_ok());
     }

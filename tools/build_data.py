@@ -57,7 +57,14 @@ DESK = ("default: 150 kg per GPU (Luccioni et al. 2023); host = CCF base server 
         "(workstation)")
 CPU_EMB = ("default: Cloud Carbon Footprint coefficients: 1,000 kg per base rack server, +100 kg per CPU; "
            "dual-socket server assumed")
-EMB = {"sxm": (150, 2500, 8, BLOOM), "pcie": (150, 1000, 4, PCIE), "desk": (150, 1000, 2, DESK)}
+TPU_EMB = ("default: 150 kg per chip and a 2,500 kg host (Luccioni et al. 2023's accelerator and server figures); "
+           "a Cloud TPU host holds 4 chips (Google Cloud TPU system architecture, v2-v4)")
+EMB = {"sxm": (150, 2500, 8, BLOOM), "pcie": (150, 1000, 4, PCIE), "desk": (150, 1000, 2, DESK),
+       "tpu": (150, 2500, 4, TPU_EMB)}
+
+# Every device's default power has one meaning: the most one device may draw, i.e. the vendor's TDP (board
+# power for cards) where one is published, else the vendor's measured maximum (TPU v3, v4). Printed by
+# `estimate` with the source (src/catalog.rs POWER_DEFINITION).
 
 ACC = os.path.join("accelerators", "accelerators.csv")
 MLCO2 = "ML Emissions Calculator gpus.csv (mlco2/impact)"
@@ -173,11 +180,12 @@ ACCELERATORS = [
      "accelerators.csv (AMD MI200 table: 560 W, FP32 47.9, BF16 383)"),
     ("MI300X", "AMD Instinct MI300X", "AMD", "gpu", 750, 163.4, 1307.4, "bf16", 192, 2023, "sxm",
      "accelerators.csv (AMD MI300X: 750 W, FP32 163.4, BF16 dense 1307.4)"),
-    ("TPU v2", "TPUv2;TPU2;TPUv2 Chip", "Google", "tpu", 280, None, 45, "bf16", 16, 2017, "sxm",
-     "Green Algorithms TDP_gpu.csv (280 W, from Patterson et al. 2021); BF16 45 per chip (Google); mlco2's 221 W is an average"),
-    ("TPU v3", "TPUv3;TPU3;TPUv3 Chip", "Google", "tpu", 262, None, 123, "bf16", 32, 2018, "sxm",
+    ("TPU v2", "TPUv2;TPU2;TPUv2 Chip", "Google", "tpu", 280, None, 45, "bf16", 16, 2017,"tpu",
+     "TDP 280 W (Jouppi et al. 2020, via Green Algorithms TDP_gpu.csv); BF16 45 per chip (Google); mlco2's 221 W is "
+     "a measured figure, not the TDP"),
+    ("TPU v3", "TPUv3;TPU3;TPUv3 Chip", "Google", "tpu", 262, None, 123, "bf16", 32, 2018,"tpu",
      "accelerators.csv: no TDP published, 262 W = Google's measured maximum chip power; BF16 123 per chip"),
-    ("TPU v4", "TPUv4", "Google", "tpu", 192, None, 275, "bf16", 32, 2021, "sxm",
+    ("TPU v4", "TPUv4", "Google", "tpu", 192, None, 275, "bf16", 32, 2021,"tpu",
      "accelerators.csv: no TDP published, 192 W = Google's measured maximum chip power; BF16 275 per chip"),
 ]
 # Left out: TPU v5e and v5p (Google publishes no power figure for them; accelerators/SOURCES.md).
@@ -220,7 +228,20 @@ def cpu_rows():
     return rows
 
 
-# Release years of the CPUs Green Algorithms leaves blank, from the vendors' product pages.
+# CPU rows Green Algorithms gets wrong: (TDP W, release year), each from the vendor's product page
+# (Intel ARK, AMD product pages). Rows for SKUs that do not exist are dropped.
+CPU_FIXES = {
+    "Intel Core i3-10300": (65, 2020, "Intel ARK: 65 W, launched Q2 2020"),
+    "Intel Core i3-10320": (65, 2020, "Intel ARK: 65 W, launched Q2 2020"),
+    "Intel Core i5-10600K": (125, 2020, "Intel ARK: 125 W, launched Q2 2020"),
+    "Intel Core i7-6700K": (91, 2015, "Intel ARK: 91 W, launched Q3 2015"),
+    "Intel Core i9-10900KF": (125, 2020, "Intel ARK: 125 W, launched Q2 2020"),
+    "Ryzen 9 3900X": (105, 2019, "AMD product page: 105 W, launched July 2019"),
+}
+CPU_DROPPED = {"Intel Core i9-10900XE", "Intel Core i9-10920XE"}  # no such SKUs (the real ones end in X)
+
+# Release years of the CPUs Green Algorithms leaves blank, ESTIMATED from the model family's first launch
+# (not sourced per SKU; the row's source says so).
 CPU_YEARS = {
     "xeon e5-26": 2014, "xeon e5-46": 2014, "xeon e7": 2014, "xeon gold 61": 2017, "xeon gold 62": 2019,
     "xeon gold 63": 2021, "xeon platinum 81": 2017, "xeon platinum 82": 2019, "xeon platinum 83": 2021,
@@ -241,7 +262,7 @@ def fill_cpu_year(r):
     for key, year in CPU_YEARS.items():
         if key in low:
             r["release_year"] = year
-            r["source"] += "; release year from the vendor's product page"
+            r["source"] += "; release year estimated from the model family (not sourced)"
             return True
     return False
 
@@ -256,7 +277,15 @@ def hardware():
             "release_year": year, "source": source, "embodied_device_kg": dev, "embodied_server_kg": srv,
             "devices_per_server": per, "embodied_source": esrc,
         })
-    cpus = [r for r in cpu_rows() if fill_cpu_year(r)]
+    cpus = []
+    for r in cpu_rows():
+        if r["name"] in CPU_DROPPED:
+            continue
+        if r["name"] in CPU_FIXES:
+            tdp, year, why = CPU_FIXES[r["name"]]
+            r.update(tdp_watts=float(tdp), release_year=year, source=why + "; corrects Green Algorithms TDP_cpu.csv")
+        if fill_cpu_year(r):
+            cpus.append(r)
     rows.extend(sorted(cpus, key=lambda r: r["name"].lower()))
     return rows
 

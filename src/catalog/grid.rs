@@ -140,7 +140,11 @@ mod tests {
         let c = catalog();
         for r in &c.regions {
             let zone = r.grid_zone.as_deref().unwrap_or("");
-            assert!(c.annual(zone, c.year).is_some(), "{}: zone '{zone}'", r.key());
+            assert!(
+                c.annual(zone, c.year).is_some(),
+                "{}: zone '{zone}'",
+                r.key()
+            );
             assert!(!r.zone_source.is_empty(), "{}", r.key());
         }
     }
@@ -153,8 +157,16 @@ mod tests {
         assert_eq!(c.year, 2025);
         for (year, qc, fr) in [(2025, 41.0, 31.0), (2023, 31.0, 49.0)] {
             let c = c.for_year(year).unwrap();
-            for key in ["aws:ca-central-1", "gcp:northamerica-northeast1", "azure:canadaeast"] {
-                assert_eq!(c.region(key).unwrap().intensity_g_per_kwh, qc, "{key} {year}");
+            for key in [
+                "aws:ca-central-1",
+                "gcp:northamerica-northeast1",
+                "azure:canadaeast",
+            ] {
+                assert_eq!(
+                    c.region(key).unwrap().intensity_g_per_kwh,
+                    qc,
+                    "{key} {year}"
+                );
             }
             let french: Vec<&crate::catalog::Region> =
                 c.regions.iter().filter(|r| r.country == "FR").collect();
