@@ -79,13 +79,17 @@ fn run_estimate(
         None => None,
         Some(start) => {
             let start = Instant::parse(start)?;
-            let zone = args.grid_zone.clone().or_else(|| match &site {
+            let site_zone = match &site {
                 Site::Region(r) => r.grid_zone.clone(),
                 Site::Country(c) => c.grid_zone.clone(),
                 Site::Intensity(_) => None,
-            });
-            let zone = zone
-                .filter(|z| hourly::has_profile(z, data_dir))
+            };
+            // A zone given with --grid-zone is loaded as asked (an unknown one
+            // is an error naming the zones); the site's own only if profiled.
+            let zone = args
+                .grid_zone
+                .clone()
+                .or_else(|| site_zone.filter(|z| hourly::has_profile(z, data_dir)))
                 .ok_or_else(|| {
                     Error::input(format!(
                         "--start needs a site whose grid zone has an hourly profile, or --grid-zone \

@@ -184,7 +184,12 @@ pub struct EstimateArgs {
     pub hours: Option<f64>,
 
     /// Number of devices.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
     pub count: u32,
 
     /// Device-hours as published (e.g. GPT-3's 3,552,000 V100-hours), instead of --hours × --count.
@@ -308,7 +313,7 @@ pub struct EstimateArgs {
 
     /// Electricity Maps grid zone, e.g. GB or US-CAL-CISO: the site on its own (private
     /// infrastructure), or the hourly profile of a region [default: the site's zone].
-    #[arg(long, value_name = "ZONE", conflicts_with_all = ["country", "intensity"])]
+    #[arg(long, value_name = "ZONE")]
     pub grid_zone: Option<String>,
 
     /// Also find the cleanest start within this many hours after --start.
