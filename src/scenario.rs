@@ -1281,6 +1281,35 @@ max_concurrent_devices = 64
     }
 
     #[test]
+    fn regions_year_and_private_pue_match_estimate() {
+        // country:FR gets the private-site PUE of `estimate --country` (1.56)
+        // and France's 2025 figure (31 g/kWh); with `year = 2023`, 49 g/kWh
+        // (Electricity Maps yearly_2023.json), as gcp:europe-west9 (Paris).
+        let fr = |s: &Scenario| {
+            s.sites
+                .iter()
+                .find(|r| r.provider == "country")
+                .unwrap()
+                .clone()
+        };
+        let s = check(EXAMPLE).unwrap();
+        assert_eq!((fr(&s).pue, fr(&s).intensity_g_per_kwh), (1.56, 31.0));
+        let text = EXAMPLE.replace(
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]",
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]\nyear = 2023",
+        );
+        let s = check(&text).unwrap();
+        assert_eq!(
+            (fr(&s).intensity_g_per_kwh, fr(&s).intensity_year),
+            (49.0, 2023)
+        );
+        let paris = s.sites.iter().find(|r| r.region == "europe-west9").unwrap();
+        assert_eq!(paris.intensity_g_per_kwh, 49.0);
+        let e = error(&text.replace("year = 2023", "year = 2019"));
+        assert!(e.contains("no grid data for 2019"), "{e}");
+    }
+
+    #[test]
     fn the_issue_example_parses() {
         let s = check(EXAMPLE).unwrap();
         assert_eq!(s.name, "ResNet-50 on ImageNet");
