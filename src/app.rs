@@ -138,7 +138,11 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
 }
 
 fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
-    scenario::load(path, catalog, scenario::Options { allow_large })
+    let s = scenario::load(path, catalog, scenario::Options { allow_large })?;
+    for w in &s.warnings {
+        eprintln!("warning: {}: {w}", s.path.display());
+    }
+    Ok(s)
 }
 
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
@@ -159,7 +163,13 @@ fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result
             report::thousands(t.trials as f64),
             report::thousands(t.configurations as f64),
             report::num(t.device_work * multiplier),
-            report::pct(t.quality * 100.0),
+            report::summary::quality_text(
+                t.quality,
+                t.quality_low,
+                t.quality_high,
+                t.quality_model,
+                t.below_target,
+            ),
         ]);
     }
     let text = format!(
