@@ -10,7 +10,13 @@ use co2sweep::sweep;
 fn resnet(edit: impl Fn(String) -> String) -> Scenario {
     let path = Path::new("scenarios/resnet50-imagenet.toml");
     let text = edit(std::fs::read_to_string(path).unwrap());
-    scenario::parse(path, &text, &Catalog::bundled().unwrap(), Default::default()).unwrap()
+    scenario::parse(
+        path,
+        &text,
+        &Catalog::bundled().unwrap(),
+        Default::default(),
+    )
+    .unwrap()
 }
 
 fn totals(s: &Scenario, name: &str) -> sweep::StrategyTotals {
@@ -64,7 +70,11 @@ fn nothing_below_target_is_marked_and_marks_ignore_input_order() {
     // Reversing hardware and regions changes no mark.
     let name = |p: &Plan, i: usize| {
         let e = &p.options[i].eval;
-        (e.strategy, p.scenario.hardware[e.hardware].name.clone(), p.scenario.sites[e.site].key())
+        (
+            e.strategy,
+            p.scenario.hardware[e.hardware].name.clone(),
+            p.scenario.sites[e.site].key(),
+        )
     };
     let reversed = Plan::build(
         resnet(|t| {
@@ -80,6 +90,12 @@ fn nothing_below_target_is_marked_and_marks_ignore_input_order() {
         Metric::Operational,
     )
     .unwrap();
-    assert_eq!(name(&plan, plan.overall.lowest), name(&reversed, reversed.overall.lowest));
-    assert_eq!(name(&plan, plan.overall.fastest), name(&reversed, reversed.overall.fastest));
+    assert_eq!(
+        name(&plan, plan.overall.lowest),
+        name(&reversed, reversed.overall.lowest)
+    );
+    assert_eq!(
+        name(&plan, plan.overall.fastest),
+        name(&reversed, reversed.overall.fastest)
+    );
 }
