@@ -101,6 +101,9 @@ impl Model {
     }
 }
 
+/// `continuous` and `role` of one parameter, as written.
+pub(super) type RoleKeys = (Option<Spanned<bool>>, Option<Spanned<String>>);
+
 /// `[strategies.asha]` as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -226,11 +229,7 @@ impl Checker<'_> {
     }
 
     /// Roles of the parameters: `continuous = true`, `role = "seed"`.
-    pub(super) fn roles(
-        &self,
-        raw: &[(Option<Spanned<bool>>, Option<Spanned<String>>)],
-        params: &[Param],
-    ) -> Result<Roles> {
+    pub(super) fn roles(&self, raw: &[RoleKeys], params: &[Param]) -> Result<Roles> {
         let mut roles = Roles::plain(params.len());
         for (i, ((continuous, role), param)) in raw.iter().zip(params).enumerate() {
             let name = &param.name;

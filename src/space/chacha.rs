@@ -54,7 +54,9 @@ impl Key {
     }
 
     /// The first `out.len()` 64-bit words of `stream`, as
-    /// `ChaCha8Rng::next_u64` returns them (low 32-bit word first).
+    /// `ChaCha8Rng::next_u64` returns them (low 32-bit word first); only
+    /// the tests against rand_chacha use it.
+    #[cfg(test)]
     pub fn words(&self, stream: u64, out: &mut [u64]) {
         for (counter, chunk) in out.chunks_mut(8).enumerate() {
             let block = self.block(stream, counter as u64);

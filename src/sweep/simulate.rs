@@ -137,6 +137,12 @@ pub fn run(setup: &Setup, promote: Promote, seed: u64, sim: u64) -> Outcome {
     out
 }
 
+/// Completed jobs of one rung waiting for promotion, best first.
+type Waiting = BTreeSet<(Reverse<i64>, u64)>;
+
+/// Jobs completed at one rung, and the promoted ones' ranks (sorted).
+type Done = (u64, Vec<(i64, Reverse<u64>)>);
+
 /// The run's bookkeeping.
 struct State<'a> {
     setup: &'a Setup<'a>,
@@ -153,10 +159,10 @@ struct State<'a> {
     /// Per ladder: configurations started (asynchronous).
     started: Vec<u64>,
     /// Per ladder and rung: completed, not promoted, best first.
-    waiting: Vec<Vec<BTreeSet<(Reverse<i64>, u64)>>>,
+    waiting: Vec<Vec<Waiting>>,
     /// Per ladder and rung: jobs completed, and the promoted ones' ranks
     /// (key, then lower configuration first), sorted.
-    done: Vec<Vec<(u64, Vec<(i64, Reverse<u64>)>)>>,
+    done: Vec<Vec<Done>>,
     /// Next ladder to start a configuration in (asynchronous).
     turn: usize,
     /// Next ladder to release (sequential).
