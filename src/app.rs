@@ -171,7 +171,11 @@ fn load_scenario_in(
     allow_large: bool,
     year: Option<u16>,
 ) -> Result<Scenario> {
-    scenario::load(path, catalog, scenario::Options { allow_large, year })
+    let s = scenario::load(path, catalog, scenario::Options { allow_large, year })?;
+    for w in &s.warnings {
+        eprintln!("warning: {}: {w}", s.path.display());
+    }
+    Ok(s)
 }
 
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
@@ -192,7 +196,13 @@ fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result
             report::thousands(t.trials as f64),
             report::thousands(t.configurations as f64),
             report::num(t.device_work * multiplier),
-            report::pct(t.quality * 100.0),
+            report::summary::quality_text(
+                t.quality,
+                t.quality_low,
+                t.quality_high,
+                t.quality_model,
+                t.below_target,
+            ),
         ]);
     }
     let text = format!(

@@ -27,6 +27,10 @@ use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 
+pub mod model;
+
+pub use model::{Brackets, Dispatch, Model};
+
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -90,6 +94,10 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
+    pub model: Model,
+    /// Things worth knowing that are not mistakes, one sentence each.
+    pub warnings: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -129,6 +137,7 @@ struct RawMeta {
     description: Option<String>,
     seed: Option<Spanned<i64>>,
     top_fraction: Option<Spanned<f64>>,
+    quality_target: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +150,8 @@ struct RawParam {
     distribution: Option<Spanned<String>>,
     q: Option<Spanned<f64>>,
     grid_points: Option<Spanned<i64>>,
+    continuous: Option<Spanned<bool>>,
+    role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +165,7 @@ struct RawTrial {
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    replicates: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +184,7 @@ struct RawStrategies {
     sobol: Option<Spanned<RawSampled>>,
     latin_hypercube: Option<Spanned<RawSampled>>,
     hyperband: Option<Spanned<RawHyperband>>,
+    asha: Option<Spanned<model::RawAsha>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +209,8 @@ struct RawHyperband {
     eta: Option<Spanned<i64>>,
     #[serde(default)]
     resume: bool,
+    brackets: Option<Spanned<String>>,
+    fidelity_correlation: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,6 +233,7 @@ struct RawExecution {
     max_concurrent_devices: Option<Spanned<i64>>,
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
+    dispatch: Option<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -257,6 +273,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         path,
         text,
         catalog,
+        warnings: std::cell::RefCell::new(Vec::new()),
     }
     .scenario(raw, options)
 }
@@ -298,6 +315,7 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     catalog: &'a Catalog,
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Checker<'_> {
@@ -319,9 +337,28 @@ impl Checker<'_> {
         };
         let _ = raw.scenario.description;
         let mut params = Vec::with_capacity(raw.space.len());
-        for (name, p) in raw.space {
+        let mut role_keys = Vec::with_capacity(raw.space.len());
+        for (name, mut p) in raw.space {
+            role_keys.push((p.get_mut().continuous.take(), p.get_mut().role.take()));
             params.push(self.param(name, p)?);
         }
+        let roles = self.roles(&role_keys, &params)?;
+        let replicates = match &raw.trial.get_ref().replicates {
+            None => 1,
+            Some(r) if (1..=1_000_000).contains(r.get_ref()) => *r.get_ref() as u64,
+            Some(r) => {
+                return Err(self.err(r.span().start, "replicates must be between 1 and 1,000,000"))
+            }
+        };
+        let model = self.model(
+            (
+                &raw.scenario.quality_target,
+                raw.strategies.as_ref(),
+                &raw.execution,
+            ),
+            roles,
+            replicates,
+        )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let hardware = self.hardware(raw.hardware, &cost)?;
@@ -370,6 +407,8 @@ impl Checker<'_> {
             sites,
             max_concurrent_devices,
             work_at,
+            model,
+            warnings: self.warnings.take(),
         })
     }
 
@@ -974,7 +1013,9 @@ impl Checker<'_> {
             out.push(Strategy::Random(self.sampled(r, "random")?));
         }
         if let Some(r) = &s.sobol {
-            out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+            let count = self.sampled(r, "sobol")?;
+            self.check_sobol(&count);
+            out.push(Strategy::Sobol(count));
         }
         if let Some(r) = &s.latin_hypercube {
             out.push(Strategy::LatinHypercube(
@@ -983,24 +1024,7 @@ impl Checker<'_> {
         }
         if let Some(h) = &s.hyperband {
             let h = h.get_ref();
-            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-            let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
-                let hint = suggest::closest(h.resource.get_ref(), names.iter().copied())
-                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!("hyperband resource '{}' is not a parameter of the space{hint}; the parameters are {}", h.resource.get_ref(), names.join(", ")),
-                ));
-            };
-            if !params[resource].is_numeric() {
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!(
-                        "hyperband resource '{}' must be numeric",
-                        h.resource.get_ref()
-                    ),
-                ));
-            }
+            let resource = self.resource_param(&h.resource, params, "hyperband")?;
             let eta = match &h.eta {
                 None => 3,
                 Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
@@ -1018,6 +1042,7 @@ impl Checker<'_> {
                     "hyperband max_resource must be at least 1",
                 ));
             }
+            self.check_max_resource(resource, max_resource, params, "hyperband");
             out.push(Strategy::Hyperband {
                 resource,
                 max_resource,
@@ -1025,10 +1050,13 @@ impl Checker<'_> {
                 resume: h.resume,
             });
         }
+        if let Some(a) = &s.asha {
+            out.push(self.asha(a, params)?);
+        }
         if out.is_empty() {
             return Err(self.err(
                 at,
-                "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
+                "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
         for strategy in out.iter().filter(|s| **s != Strategy::Grid) {

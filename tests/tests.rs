@@ -11,3 +11,4 @@ mod golden;
 mod plan;
 mod scenario;
 mod snapshot;
+mod strategies;

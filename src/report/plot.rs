@@ -1543,6 +1543,7 @@ mod tests {
             start: String::new(),
             wait_hours: 0.0,
             meets_deadline: true,
+            ..OptionRow::default()
         }
     }
 
