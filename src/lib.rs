@@ -28,15 +28,17 @@
 //!     device: catalog.device("V100 PCIe 16GB")?,
 //!     count: 1,
 //!     hours: Hours(100.0),
+//!     device_hours: None,
+//!     extra_kwh: 0.0,
 //!     site: Site::Intensity(GPerKwh(429.0)),
-//!     pue: None,
+//!     pue: Some(1.0),
 //!     power: Some(Watts(250.0)),
 //!     utilization: 1.0,
 //!     offset_pct: None,
 //!     embodied: None,
 //!     timing: None,
 //! };
-//! // 250 W × 100 h = 25 kWh; × 429 g/kWh = 10.725 kg CO2eq.
+//! // 250 W × 100 h × PUE 1 = 25 kWh; × 429 g/kWh = 10.725 kg CO2eq.
 //! let e = estimate(&catalog, &req)?;
 //! assert!((e.energy_kwh - 25.0).abs() < 1e-12);
 //! assert!((e.emissions_kg - 10.725).abs() < 1e-12);

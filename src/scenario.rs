@@ -27,6 +27,10 @@ use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 
+pub mod model;
+
+pub use model::{Brackets, Dispatch, Model};
+
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -34,9 +38,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest grid expanded without `--allow-large`.
 pub const GRID_LIMIT: u64 = 10_000_000;
 
-/// Default PUE of private infrastructure (`country:CODE` sites): the 2023
-/// industry average of the Uptime Institute survey, as used by carbontracker.
-pub const PRIVATE_PUE: f64 = 1.58;
+/// Default PUE of private infrastructure (`country:CODE` sites): the same
+/// as `estimate --country` ([`crate::estimate::PRIVATE_PUE`]).
+pub const PRIVATE_PUE: f64 = crate::estimate::PRIVATE_PUE;
 
 /// Largest `[execution] max_concurrent_devices`: schedules keep one entry
 /// per device.
@@ -50,6 +54,8 @@ pub const TOP_FRACTION: f64 = 0.05;
 pub struct Options {
     /// Accept grids above [`GRID_LIMIT`] trials.
     pub allow_large: bool,
+    /// Grid year from the command line; overrides `[regions] year`.
+    pub year: Option<u16>,
 }
 
 /// `[execution] start` and `deadline_hours`: when the sweep may run.
@@ -92,6 +98,10 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
+    pub model: Model,
+    /// Things worth knowing that are not mistakes, one sentence each.
+    pub warnings: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -130,6 +140,7 @@ struct RawMeta {
     description: Option<String>,
     seed: Option<Spanned<i64>>,
     top_fraction: Option<Spanned<f64>>,
+    quality_target: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +153,8 @@ struct RawParam {
     distribution: Option<Spanned<String>>,
     q: Option<Spanned<f64>>,
     grid_points: Option<Spanned<i64>>,
+    continuous: Option<Spanned<bool>>,
+    role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,6 +168,7 @@ struct RawTrial {
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    replicates: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,6 +187,7 @@ struct RawStrategies {
     sobol: Option<Spanned<RawSampled>>,
     latin_hypercube: Option<Spanned<RawSampled>>,
     hyperband: Option<Spanned<RawHyperband>>,
+    asha: Option<Spanned<model::RawAsha>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,6 +212,8 @@ struct RawHyperband {
     eta: Option<Spanned<i64>>,
     #[serde(default)]
     resume: bool,
+    brackets: Option<Spanned<String>>,
+    fidelity_correlation: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,6 +227,7 @@ struct RawCandidates {
 struct RawRegions {
     candidates: Spanned<Vec<Spanned<String>>>,
     private_pue: Option<Spanned<f64>>,
+    year: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -218,6 +236,7 @@ struct RawExecution {
     max_concurrent_devices: Option<Spanned<i64>>,
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
+    dispatch: Option<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -235,6 +254,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         path,
         text,
         catalog,
+        warnings: std::cell::RefCell::new(Vec::new()),
     }
     .scenario(raw, options)
 }
@@ -317,6 +337,7 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     catalog: &'a Catalog,
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Checker<'_> {
@@ -338,13 +359,33 @@ impl Checker<'_> {
         };
         let _ = raw.scenario.description;
         let mut params = Vec::with_capacity(raw.space.len());
-        for (name, p) in raw.space {
+        let mut role_keys = Vec::with_capacity(raw.space.len());
+        for (name, mut p) in raw.space {
+            role_keys.push((p.get_mut().continuous.take(), p.get_mut().role.take()));
             params.push(self.param(name, p)?);
         }
+        let roles = self.roles(&role_keys, &params)?;
+        let replicates = match &raw.trial.get_ref().replicates {
+            None => 1,
+            Some(r) if (1..=1_000_000).contains(r.get_ref()) => *r.get_ref() as u64,
+            Some(r) => {
+                return Err(self.err(r.span().start, "replicates must be between 1 and 1,000,000"))
+            }
+        };
+        let model = self.model(
+            (
+                &raw.scenario.quality_target,
+                raw.strategies.as_ref().map(|s| s.get_ref()),
+                &raw.execution,
+            ),
+            roles,
+            replicates,
+        )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let hardware = self.hardware(raw.hardware, &cost)?;
-        let sites = self.sites(raw.regions)?;
+        let catalog = self.year_catalog(&raw.regions, options)?;
+        let sites = self.sites(raw.regions, &catalog)?;
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
@@ -363,7 +404,7 @@ impl Checker<'_> {
                 v as u32
             }
         };
-        let window = self.window(&raw.execution, &sites)?;
+        let window = self.window(&raw.execution, &sites, &catalog)?;
         let (embodied_at, e) = match raw.embodied {
             Some(e) => (e.span().start, e.into_inner()),
             None => (0, RawEmbodied::default()),
@@ -397,10 +438,17 @@ impl Checker<'_> {
             sites,
             max_concurrent_devices,
             work_at,
+            model,
+            warnings: self.warnings.take(),
         })
     }
 
-    fn window(&self, e: &RawExecution, sites: &[Region]) -> Result<Option<Window>> {
+    fn window(
+        &self,
+        e: &RawExecution,
+        sites: &[Region],
+        catalog: &Catalog,
+    ) -> Result<Option<Window>> {
         let (start, deadline) =
             match (&e.start, &e.deadline_hours) {
                 (None, None) => return Ok(None),
@@ -425,14 +473,16 @@ impl Checker<'_> {
                 "deadline_hours must be a positive number of hours",
             ));
         }
-        let zones: std::collections::BTreeSet<&String> =
-            sites.iter().filter_map(|r| r.grid_zone.as_ref()).collect();
+        let data_dir = catalog.data_dir.as_deref();
+        let zones: std::collections::BTreeSet<&String> = sites
+            .iter()
+            .filter_map(|r| r.grid_zone.as_ref())
+            .filter(|z| hourly::has_profile(z, data_dir))
+            .collect();
         // Profiles are parsed in parallel; the map keeps a fixed order.
         let loaded: Vec<Result<(String, Profile)>> = zones
             .into_par_iter()
-            .map(|zone| {
-                hourly::load(zone, self.catalog.data_dir.as_deref()).map(|p| (zone.clone(), p))
-            })
+            .map(|zone| hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p)))
             .collect();
         let mut profiles = std::collections::BTreeMap::new();
         for item in loaded {
@@ -1075,7 +1125,9 @@ impl Checker<'_> {
             spans.push(r.span().start);
         }
         if let Some(r) = &s.sobol {
-            out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+            let count = self.sampled(r, "sobol")?;
+            self.check_sobol(&count);
+            out.push(Strategy::Sobol(count));
             spans.push(r.span().start);
         }
         if let Some(r) = &s.latin_hypercube {
@@ -1087,24 +1139,7 @@ impl Checker<'_> {
         if let Some(h) = &s.hyperband {
             spans.push(h.span().start);
             let h = h.get_ref();
-            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-            let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
-                let hint = suggest::closest(h.resource.get_ref(), names.iter().copied())
-                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!("hyperband resource '{}' is not a parameter of the space{hint}; the parameters are {}", h.resource.get_ref(), names.join(", ")),
-                ));
-            };
-            if !params[resource].is_numeric() {
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!(
-                        "hyperband resource '{}' must be numeric",
-                        h.resource.get_ref()
-                    ),
-                ));
-            }
+            let resource = self.resource_param(&h.resource, params, "hyperband")?;
             let eta = match &h.eta {
                 None => 3,
                 Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
@@ -1133,6 +1168,7 @@ impl Checker<'_> {
                     },
                 ));
             }
+            self.check_max_resource(resource, max_resource, params, "hyperband");
             out.push(Strategy::Hyperband {
                 resource,
                 max_resource,
@@ -1140,10 +1176,13 @@ impl Checker<'_> {
                 resume: h.resume,
             });
         }
+        if let Some(a) = &s.asha {
+            out.push(self.asha(a, params)?);
+        }
         if out.is_empty() {
             return Err(self.err(
                 at,
-                "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
+                "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
         for (strategy, &at) in out
@@ -1253,7 +1292,25 @@ impl Checker<'_> {
         Ok(out)
     }
 
-    fn sites(&self, raw: Spanned<RawRegions>) -> Result<Vec<Region>> {
+    /// The catalog for the grid year: `Options::year` (the command line),
+    /// else `[regions] year`, else the catalog's own.
+    fn year_catalog(&self, raw: &Spanned<RawRegions>, options: Options) -> Result<Catalog> {
+        let raw = raw.get_ref();
+        match (options.year, &raw.year) {
+            (Some(y), _) => self.catalog.for_year(y),
+            (None, Some(y)) => {
+                let at = y.span().start;
+                let year = u16::try_from(*y.get_ref())
+                    .map_err(|_| self.err(at, "year must be a calendar year, e.g. 2024"))?;
+                self.catalog
+                    .for_year(year)
+                    .map_err(|e| self.err(at, e.to_string()))
+            }
+            (None, None) => Ok(self.catalog.clone()),
+        }
+    }
+
+    fn sites(&self, raw: Spanned<RawRegions>, catalog: &Catalog) -> Result<Vec<Region>> {
         let raw = raw.into_inner();
         let private_pue = match &raw.private_pue {
             None => PRIVATE_PUE,
@@ -1279,10 +1336,9 @@ impl Checker<'_> {
             }
             let at = item.span().start;
             let picked: Vec<Region> = if pattern == "*" {
-                self.catalog.regions.clone()
+                catalog.regions.clone()
             } else if let Some(code) = pattern.strip_prefix("country:") {
-                let c = self
-                    .catalog
+                let c = catalog
                     .country(code)
                     .map_err(|e| self.err(at, e.to_string()))?;
                 vec![Region {
@@ -1298,22 +1354,25 @@ impl Checker<'_> {
                     pue_source: if raw.private_pue.is_some() {
                         "[regions] private_pue".into()
                     } else {
-                        "default for private infrastructure: Uptime Institute 2023 average (1.58)"
-                            .into()
+                        crate::estimate::PRIVATE_PUE_SOURCE.into()
                     },
                     offset_pct: 0.0,
-                    grid_zone: None,
+                    grid_zone: c.grid_zone.clone(),
+                    zone_source: format!("the grid of {}", c.code),
+                    provider_intensity_g_per_kwh: None,
+                    provider_intensity_year: None,
+                    provider_intensity_basis: None,
+                    provider_cfe_pct: None,
                 }]
             } else if let Some(provider) = pattern.strip_suffix(":*") {
-                let regions: Vec<Region> = self
-                    .catalog
+                let regions: Vec<Region> = catalog
                     .regions
                     .iter()
                     .filter(|r| r.provider.eq_ignore_ascii_case(provider))
                     .cloned()
                     .collect();
                 if regions.is_empty() {
-                    let providers = self.catalog.providers();
+                    let providers = catalog.providers();
                     let hint = suggest::closest(provider, providers.iter().copied())
                         .map_or(String::new(), |s| format!(" (did you mean '{s}:*'?)"));
                     return Err(self.err(
@@ -1326,8 +1385,7 @@ impl Checker<'_> {
                 }
                 regions
             } else {
-                vec![self
-                    .catalog
+                vec![catalog
                     .region(pattern)
                     .map_err(|e| self.err(at, e.to_string()))?
                     .clone()]
@@ -1407,6 +1465,35 @@ max_concurrent_devices = 64
     }
 
     #[test]
+    fn regions_year_and_private_pue_match_estimate() {
+        // country:FR gets the private-site PUE of `estimate --country` (1.56)
+        // and France's 2025 figure (31 g/kWh); with `year = 2023`, 49 g/kWh
+        // (Electricity Maps yearly_2023.json), as gcp:europe-west9 (Paris).
+        let fr = |s: &Scenario| {
+            s.sites
+                .iter()
+                .find(|r| r.provider == "country")
+                .unwrap()
+                .clone()
+        };
+        let s = check(EXAMPLE).unwrap();
+        assert_eq!((fr(&s).pue, fr(&s).intensity_g_per_kwh), (1.56, 31.0));
+        let text = EXAMPLE.replace(
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]",
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]\nyear = 2023",
+        );
+        let s = check(&text).unwrap();
+        assert_eq!(
+            (fr(&s).intensity_g_per_kwh, fr(&s).intensity_year),
+            (49.0, 2023)
+        );
+        let paris = s.sites.iter().find(|r| r.region == "europe-west9").unwrap();
+        assert_eq!(paris.intensity_g_per_kwh, 49.0);
+        let e = error(&text.replace("year = 2023", "year = 2019"));
+        assert!(e.contains("no grid data for 2019"), "{e}");
+    }
+
+    #[test]
     fn the_issue_example_parses() {
         let s = check(EXAMPLE).unwrap();
         assert_eq!(s.name, "ResNet-50 on ImageNet");
@@ -1474,7 +1561,10 @@ max_concurrent_devices = 64
             Path::new("s.toml"),
             &text,
             &Catalog::bundled().unwrap(),
-            Options { allow_large: true },
+            Options {
+                allow_large: true,
+                ..Options::default()
+            },
         );
         assert!(s.is_ok());
     }

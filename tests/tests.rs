@@ -13,3 +13,4 @@ mod messages;
 mod plan;
 mod scenario;
 mod snapshot;
+mod strategies;

@@ -98,15 +98,18 @@ pub fn report(s: &Summary) -> String {
     for f in &s.findings {
         let _ = writeln!(out, "- {f}");
     }
-    let k = &s.overall.knee;
+    let k = s.overall.chosen();
     let _ = writeln!(out, "\n## Paragraph for the paper\n");
     let _ = writeln!(
         out,
-        "We plan a hyperparameter search of {} trials by {} search, run on {} in {}, where the grid emits {} kg CO2eq/kWh (data-centre PUE {}). \
-         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices, drawing {} kWh and emitting {} kg CO2eq{}. \
+        "We plan a hyperparameter search of {} trials by {} search, which finds a configuration in the best {} of the space with probability {} ({}), run on {} in {}, where the grid emits {} kg CO2eq/kWh (data-centre PUE {}). \
+         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices ({}), drawing {} kWh and emitting {} kg CO2eq{}. \
          Estimates were made with co2sweep, following the method of the Machine Learning Emissions Calculator {}.\n",
         thousands(k.trials as f64),
         k.strategy,
+        crate::report::pct(s.top_fraction * 100.0),
+        crate::report::summary::quality_text(k.quality, k.quality_low, k.quality_high, &k.quality_model, k.below_target),
+        k.quality_model,
         k.hardware,
         where_(k),
         num(k.intensity_g_per_kwh / 1000.0),
@@ -114,6 +117,7 @@ pub fn report(s: &Summary) -> String {
         num(k.device_hours),
         num(k.wall_hours),
         s.max_concurrent_devices,
+        k.schedule_model,
         num(k.energy_kwh),
         num(k.emissions_kg),
         if k.offset_kg > 0.0 {

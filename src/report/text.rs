@@ -71,10 +71,17 @@ pub fn plan(s: &Summary) -> String {
 
     let _ = writeln!(out, "\nBest options");
     for (what, r) in [
-        ("lowest emissions", &s.overall.lowest_emissions),
-        ("fastest", &s.overall.fastest),
-        ("balanced (knee)", &s.overall.knee),
+        ("lowest emissions", Some(&s.overall.lowest_emissions)),
+        ("fastest", Some(&s.overall.fastest)),
+        ("balanced (knee)", s.overall.knee.as_ref()),
     ] {
+        let Some(r) = r else {
+            let _ = writeln!(
+                out,
+                "  {what:<17} none: the front has fewer than three points"
+            );
+            continue;
+        };
         let _ = writeln!(
             out,
             "  {what:<17} {} search on {}: {} h, {} kWh, {} kg CO2eq",
