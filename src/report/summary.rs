@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
-use crate::report::{num, pct, thousands};
+use crate::report::{num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
@@ -67,6 +67,38 @@ pub struct OptionRow {
     pub wait_hours: f64,
     /// Whether the sweep ends by `[execution] deadline_hours`.
     pub meets_deadline: bool,
+    /// 5th percentile of `emissions_kg` over the uncertainty draws (empty in
+    /// files written before ranges existed; equal to the figure with 0 draws).
+    #[serde(default)]
+    pub emissions_kg_p5: Option<f64>,
+    /// Median of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p50: Option<f64>,
+    /// 95th percentile of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p95: Option<f64>,
+    /// 5th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p5: Option<f64>,
+    /// Median of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p50: Option<f64>,
+    /// 95th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p95: Option<f64>,
+    /// 5th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p5: Option<f64>,
+    /// Median of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p50: Option<f64>,
+    /// 95th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p95: Option<f64>,
+    /// Share of draws in which this option has the lowest emissions of all
+    /// options (on the ranking metric).
+    #[serde(default)]
+    pub p_lowest: Option<f64>,
 }
 
 impl OptionRow {
@@ -91,6 +123,7 @@ impl OptionRow {
         };
         mark(&plan.overall, "");
         mark(&plan.per_strategy[e.strategy], "strategy-");
+        let r = &plan.uncertainty.ranges[i];
         OptionRow {
             strategy: t.strategy.name().to_string(),
             hardware: device.name.clone(),
@@ -120,6 +153,16 @@ impl OptionRow {
             }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
+            emissions_kg_p5: Some(r.emissions_kg.p5),
+            emissions_kg_p50: Some(r.emissions_kg.p50),
+            emissions_kg_p95: Some(r.emissions_kg.p95),
+            energy_kwh_p5: Some(r.energy_kwh.p5),
+            energy_kwh_p50: Some(r.energy_kwh.p50),
+            energy_kwh_p95: Some(r.energy_kwh.p95),
+            wall_hours_p5: Some(r.wall_hours.p5),
+            wall_hours_p50: Some(r.wall_hours.p50),
+            wall_hours_p95: Some(r.wall_hours.p95),
+            p_lowest: Some(r.p_lowest),
         }
     }
 
@@ -187,7 +230,7 @@ impl StrategySummary {
             b.label(),
             num(b.wall_hours),
             num(b.energy_kwh),
-            num(b.emissions_kg),
+            ranges::cell(b.emissions_kg, b.emissions_kg_p5, b.emissions_kg_p95),
             num(b.embodied_kg),
         ]
     }
@@ -239,6 +282,56 @@ pub struct Summary {
     pub sources: String,
     /// The method's citation.
     pub citation: String,
+    /// The uncertainty run: draws, and what drives the lowest option's range.
+    pub uncertainty: UncertaintySummary,
+}
+
+/// The uncertainty of a plan, for the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintySummary {
+    /// Monte Carlo draws (0: point figures only).
+    pub draws: usize,
+    /// Seed of the draws (the scenario's).
+    pub seed: u64,
+    /// Per input, the lowest-emission option's compared emissions with only
+    /// that input varying (p5, p50, p95, kg CO2eq), widest first.
+    pub sensitivity: Vec<Sensitivity>,
+    /// The same, as one sentence.
+    pub sensitivity_line: Option<String>,
+}
+
+/// One input's one-at-a-time range.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    /// The input.
+    pub input: String,
+    /// 5th percentile, kg CO2eq.
+    pub p5: f64,
+    /// Median, kg CO2eq.
+    pub p50: f64,
+    /// 95th percentile, kg CO2eq.
+    pub p95: f64,
+}
+
+impl UncertaintySummary {
+    fn of(plan: &Plan) -> UncertaintySummary {
+        UncertaintySummary {
+            draws: plan.uncertainty.draws(),
+            seed: plan.scenario.seed,
+            sensitivity: plan
+                .uncertainty
+                .sensitivity(plan.overall.lowest)
+                .iter()
+                .map(|c| Sensitivity {
+                    input: c.input.name().to_string(),
+                    p5: c.range.p5,
+                    p50: c.range.p50,
+                    p95: c.range.p95,
+                })
+                .collect(),
+            sensitivity_line: ranges::sensitivity(plan),
+        }
+    }
 }
 
 impl Summary {
@@ -284,6 +377,7 @@ impl Summary {
                       region data; country grids: Our World in Data. See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
+            uncertainty: UncertaintySummary::of(plan),
         }
     }
 }
@@ -310,6 +404,7 @@ pub fn method(plan: &Plan) -> Vec<String> {
         ),
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
+    m.extend(ranges::method(plan));
     if let Some(w) = &plan.scenario.window {
         m.push(format!(
             "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
@@ -359,20 +454,23 @@ pub fn findings(plan: &Plan) -> Vec<String> {
     // Strategies, each at its lowest-emission option.
     if plan.totals.len() > 1 {
         let lowest: Vec<OptionRow> = plan.per_strategy.iter().map(|m| row(m.lowest)).collect();
-        let named = |n: &str| lowest.iter().find(|r| r.strategy == n);
-        if let (Some(r), Some(g)) = (named("random"), named("grid")) {
-            let verb = if r.metric_kg() <= g.metric_kg() {
-                "less"
+        let index_of = |n: &str| lowest.iter().position(|r| r.strategy == n);
+        if let (Some(ri), Some(gi)) = (index_of("random"), index_of("grid")) {
+            let (r, g) = (&lowest[ri], &lowest[gi]);
+            let (a, b) = (plan.per_strategy[ri].lowest, plan.per_strategy[gi].lowest);
+            let (verb, p) = if r.metric_kg() <= g.metric_kg() {
+                ("less", ranges::p_less(plan, a, b))
             } else {
-                "more"
+                ("more", ranges::p_less(plan, b, a))
             };
             out.push(format!(
-                "random search ({} trials, {} chance of a top-{q} trial) emits {} {verb} than grid search ({} trials, {} chance).",
+                "random search ({} trials, {} chance of a top-{q} trial) emits {} {verb} than grid search ({} trials, {} chance){}.",
                 thousands(r.trials as f64),
                 pct(r.quality * 100.0),
                 pct(saving(g.metric_kg(), r.metric_kg()).abs()),
                 thousands(g.trials as f64),
                 pct(g.quality * 100.0),
+                likely(plan, verb, p),
             ));
         }
         let best = (0..lowest.len())
@@ -389,7 +487,7 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         if best != worst {
             let (b, w) = (&lowest[best], &lowest[worst]);
             out.push(format!(
-                "{} search ({} trials, {} chance of a top-{q} trial) emits {} less than {} search ({} trials, {} chance), each at its best option.",
+                "{} search ({} trials, {} chance of a top-{q} trial) emits {} less than {} search ({} trials, {} chance), each at its best option{}.",
                 b.strategy,
                 thousands(b.trials as f64),
                 pct(b.quality * 100.0),
@@ -397,6 +495,7 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                 w.strategy,
                 thousands(w.trials as f64),
                 pct(w.quality * 100.0),
+                likely(plan, "less", ranges::p_less(plan, plan.per_strategy[best].lowest, plan.per_strategy[worst].lowest)),
             ));
         }
     }
@@ -419,7 +518,7 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let d = row(dirtiest);
         if dirtiest != best_i && d.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running in {}:{} instead of {}:{} (the highest-emitting candidate) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}).",
+                "Running in {}:{} instead of {}:{} (the highest-emitting candidate) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}){}.",
                 best.provider,
                 best.region,
                 d.provider,
@@ -428,7 +527,8 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                 num(best.intensity_g_per_kwh),
                 num(d.intensity_g_per_kwh),
                 num(best.pue),
-                num(d.pue)
+                num(d.pue),
+                likely(plan, "less", ranges::p_less(plan, best_i, dirtiest)),
             ));
         }
     }
@@ -441,14 +541,24 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} in the same region, and takes {} h instead of {} h of wall-clock time.",
+                "Running on {} emits {} less than on {} in the same region{}, and takes {} h instead of {} h of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
+                likely(plan, "less", ranges::p_less(plan, best_i, worst)),
                 num(best.wall_hours),
                 num(w.wall_hours)
             ));
         }
+    }
+    if let Some(p) = best.p_lowest.filter(|_| plan.uncertainty.draws() > 0) {
+        out.push(format!(
+            "{} search on {} ({}) is the lowest-emission option{}.",
+            best.strategy,
+            best.label(),
+            ranges::mass(best.metric_kg(), Some(plan.uncertainty.ranges[best_i].compared_kg.p5), Some(plan.uncertainty.ranges[best_i].compared_kg.p95)),
+            ranges::in_draws(plan, p)
+        ));
     }
     let knee = row(plan.overall.knee);
     let fastest = row(plan.overall.fastest);
@@ -474,6 +584,16 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         ));
     }
     out
+}
+
+/// "; it emits less in 97 % of 10,000 draws" (empty without draws).
+fn likely(plan: &Plan, verb: &str, p: f64) -> String {
+    let n = ranges::in_draws(plan, p);
+    if n.is_empty() {
+        n
+    } else {
+        format!("; it emits {verb}{n}")
+    }
 }
 
 fn saving(from: f64, to: f64) -> f64 {
