@@ -179,7 +179,10 @@ mod tests {
         let (points, f) = two_sites(true, 10_000);
         let r = quantiles::ranges(&points, &f, Compare::Operational);
         let e = r[0].emissions_kg;
-        assert!((e.p5 - 0.5).abs() < 0.03 && (e.p50 - 1.0).abs() < 0.04 && (e.p95 - 2.0).abs() < 0.12, "{e:?}");
+        assert!(
+            (e.p5 - 0.5).abs() < 0.03 && (e.p50 - 1.0).abs() < 0.04 && (e.p95 - 2.0).abs() < 0.12,
+            "{e:?}"
+        );
         assert_eq!(r[0].energy_kwh, quantiles::Range::point(10.0));
         assert_eq!(r[0].wall_hours, quantiles::Range::point(5.0));
         // Option B's range is twice A's, draw for draw.
@@ -201,7 +204,9 @@ mod tests {
         let s = sensitivity::contributions(&points[0], &f, Compare::Operational);
         assert_eq!(s[0].input, sensitivity::Input::Intensity);
         // Every other input leaves the 1 kg figure alone.
-        assert!(s[1..].iter().all(|c| c.range == quantiles::Range::point(1.0)));
+        assert!(s[1..]
+            .iter()
+            .all(|c| c.range == quantiles::Range::point(1.0)));
     }
 
     #[test]
@@ -215,7 +220,10 @@ mod tests {
             })
             .collect();
         let run = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             pool.install(|| {
                 let (_, f) = two_sites(false, 3_000);
                 quantiles::ranges(&many, &f, Compare::Operational)

@@ -7,3 +7,4 @@ mod catalog;
 mod estimate;
 mod plan;
 mod scenario;
+mod uncertainty;

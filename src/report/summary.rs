@@ -13,7 +13,7 @@ use crate::report::{num, pct, ranges, thousands};
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
 /// the rows back, so every chart can be redrawn from `options.csv` alone.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct OptionRow {
     /// Strategy name.
     pub strategy: String,
@@ -171,6 +171,24 @@ impl OptionRow {
         match self.metric {
             Metric::Operational => self.emissions_kg,
             Metric::Total => self.total_kg,
+        }
+    }
+
+    /// The 90 % interval (p5, p95) of the ranked figure, where the row has
+    /// one that is not a single point (operational metric only: the columns
+    /// hold operational emissions).
+    pub fn metric_interval(&self) -> Option<(f64, f64)> {
+        match (self.metric, self.emissions_kg_p5, self.emissions_kg_p95) {
+            (Metric::Operational, Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
+    /// The 90 % interval (p5, p95) of wall-clock hours, where not a single point.
+    pub fn wall_interval(&self) -> Option<(f64, f64)> {
+        match (self.wall_hours_p5, self.wall_hours_p95) {
+            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
         }
     }
 
@@ -556,7 +574,11 @@ pub fn findings(plan: &Plan) -> Vec<String> {
             "{} search on {} ({}) is the lowest-emission option{}.",
             best.strategy,
             best.label(),
-            ranges::mass(best.metric_kg(), Some(plan.uncertainty.ranges[best_i].compared_kg.p5), Some(plan.uncertainty.ranges[best_i].compared_kg.p95)),
+            ranges::mass(
+                best.metric_kg(),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p5),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p95)
+            ),
             ranges::in_draws(plan, p)
         ));
     }

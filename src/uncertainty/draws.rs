@@ -84,7 +84,12 @@ impl Factors {
             .collect());
         let power = per(devices
             .iter()
-            .map(|d| (format!("power:{}", d.key), Law::Uniform(d.power.0, d.power.1)))
+            .map(|d| {
+                (
+                    format!("power:{}", d.key),
+                    Law::Uniform(d.power.0, d.power.1),
+                )
+            })
             .collect());
         let embodied_raw = per(devices
             .iter()
@@ -101,10 +106,19 @@ impl Factors {
             .map(|s| (s.key.clone(), Law::Pue(s.pue, s.pue_sigma)))
             .collect());
         let site_zone: Vec<usize> = model.sites.iter().map(|s| s.zone).collect();
-        let product = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).collect::<Vec<_>>();
+        let product =
+            |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).collect::<Vec<_>>();
         let time: Vec<Vec<f64>> = speedup.iter().map(|s| product(&trial, s)).collect();
-        let energy = time.iter().zip(&power).map(|(t, u)| product(t, u)).collect();
-        let embodied = time.iter().zip(&embodied_raw).map(|(t, e)| product(t, e)).collect();
+        let energy = time
+            .iter()
+            .zip(&power)
+            .map(|(t, u)| product(t, u))
+            .collect();
+        let embodied = time
+            .iter()
+            .zip(&embodied_raw)
+            .map(|(t, e)| product(t, e))
+            .collect();
         let carbon = pue
             .iter()
             .zip(&site_zone)
@@ -182,9 +196,15 @@ mod tests {
 
     #[test]
     fn zero_spread_is_exactly_one() {
-        assert!(series(7, "x", Law::LogNormal(0.0), 5).iter().all(|&x| x == 1.0));
-        assert!(series(7, "x", Law::Uniform(1.0, 1.0), 5).iter().all(|&x| x == 1.0));
-        assert!(series(7, "x", Law::Pue(1.58, 0.0), 5).iter().all(|&x| x == 1.0));
+        assert!(series(7, "x", Law::LogNormal(0.0), 5)
+            .iter()
+            .all(|&x| x == 1.0));
+        assert!(series(7, "x", Law::Uniform(1.0, 1.0), 5)
+            .iter()
+            .all(|&x| x == 1.0));
+        assert!(series(7, "x", Law::Pue(1.58, 0.0), 5)
+            .iter()
+            .all(|&x| x == 1.0));
     }
 
     #[test]
@@ -199,7 +219,12 @@ mod tests {
     #[test]
     fn log_normal_has_the_stated_90_percent_interval() {
         // σ = ln 2 / 1.645: 5 % of draws below 1/2, 5 % above 2, median 1.
-        let mut x = series(1, "t", Law::LogNormal(2f64.ln() / super::super::spread::Z95), 100_000);
+        let mut x = series(
+            1,
+            "t",
+            Law::LogNormal(2f64.ln() / super::super::spread::Z95),
+            100_000,
+        );
         x.sort_by(f64::total_cmp);
         assert!((x[5_000] - 0.5).abs() < 0.01, "{}", x[5_000]);
         assert!((x[50_000] - 1.0).abs() < 0.01, "{}", x[50_000]);

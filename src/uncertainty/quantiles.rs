@@ -65,7 +65,10 @@ pub type Ranges = Vec<OptionRanges>;
 type Best = (f64, f64, usize);
 
 fn better(a: Best, b: Best) -> Best {
-    let order = a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2));
+    let order =
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.cmp(&b.2));
     if order.is_le() {
         a
     } else {
@@ -223,11 +226,22 @@ mod tests {
     fn percentiles_are_numpy_type_7() {
         // 0..=100 shuffled: positions 5, 50, 95 fall on the values themselves.
         let mut x: Vec<f64> = (0..=100).map(|i| f64::from((i * 37) % 101)).collect();
-        assert_eq!(percentiles(&mut x), Range { p5: 5.0, p50: 50.0, p95: 95.0 });
+        assert_eq!(
+            percentiles(&mut x),
+            Range {
+                p5: 5.0,
+                p50: 50.0,
+                p95: 95.0
+            }
+        );
         // [1, 2, 3, 4]: h = 3q → p5 at 0.15: 1.15; p50 at 1.5: 2.5; p95 at 2.85: 3.85
         // (numpy.percentile([1, 2, 3, 4], [5, 50, 95]) = 1.15, 2.5, 3.85).
         let r = percentiles(&mut [4.0, 2.0, 1.0, 3.0]);
-        assert!((r.p5 - 1.15).abs() < 1e-12 && (r.p50 - 2.5).abs() < 1e-12 && (r.p95 - 3.85).abs() < 1e-12);
+        assert!(
+            (r.p5 - 1.15).abs() < 1e-12
+                && (r.p50 - 2.5).abs() < 1e-12
+                && (r.p95 - 3.85).abs() < 1e-12
+        );
         assert_eq!(percentiles(&mut [7.0]), Range::point(7.0));
     }
 }

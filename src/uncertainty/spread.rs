@@ -144,7 +144,8 @@ pub struct Raw {
 impl Raw {
     /// Check the table; an error carries the byte offset of the bad value.
     pub fn check(self) -> Result<Spreads, (usize, String)> {
-        let relative = |v: Option<toml::Spanned<f64>>, key: &str| match v {
+        let relative = |v: Option<toml::Spanned<f64>>, key: &str| {
+            match v {
             None => Ok(None),
             Some(s) if s.get_ref().is_finite() && (0.0..=100.0).contains(s.get_ref()) => {
                 Ok(Some(*s.get_ref()))
@@ -153,6 +154,7 @@ impl Raw {
                 s.span().start,
                 format!("[uncertainty] {key} is a relative spread from 0 to 100 (0.2: 90 % of draws within ×/÷ 1.2)"),
             )),
+        }
         };
         let draws = match self.draws {
             None => DRAWS,
@@ -275,9 +277,11 @@ impl Model {
             Some(_) => (1.0, 1.0),
             None => default_power(scenario.cost.utilization),
         });
-        let trial = s
-            .trial_hours
-            .unwrap_or(if calibrated.is_some() { 0.0 } else { TRIAL_HOURS });
+        let trial = s.trial_hours.unwrap_or(if calibrated.is_some() {
+            0.0
+        } else {
+            TRIAL_HOURS
+        });
         let devices = scenario
             .hardware
             .iter()
@@ -304,7 +308,10 @@ impl Model {
                     Intensity::Relative(x) => sigma(x),
                 };
                 let zone = zones.iter().position(|z| z.key == key).unwrap_or_else(|| {
-                    zones.push(ZoneSpread { key, sigma: zone_sigma });
+                    zones.push(ZoneSpread {
+                        key,
+                        sigma: zone_sigma,
+                    });
                     zones.len() - 1
                 });
                 SiteSpread {
