@@ -77,21 +77,64 @@ fn better(a: Best, b: Best) -> Best {
 }
 
 /// Percentiles of every option, and how often each is lowest.
+///
+/// Percentiles commute with multiplication by a positive constant and with
+/// increasing affine maps, so they are computed once per distinct factor
+/// product and scaled per option (up to rounding): emissions and energy
+/// per (device, site) pair, hours and cost per device. Only the compared
+/// total (operational plus embodied) needs a pass per option.
 pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
     if factors.draws == 0 || points.is_empty() {
         return point_ranges(points, compare);
     }
     let n = factors.draws;
+    let time: Vec<Range> = factors
+        .time
+        .par_iter()
+        .map(|t| percentiles(&mut t.clone()))
+        .collect();
+    let mut pairs: Vec<(usize, usize)> = points.iter().map(|p| (p.hardware, p.site)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let unit: Vec<(Range, Range)> = pairs
+        .par_iter()
+        .map_init(
+            || vec![0.0; n],
+            |buf, &(h, r)| {
+                let (energy, pue, carbon) =
+                    (&factors.energy[h], &factors.pue[r], &factors.carbon[r]);
+                buf.iter_mut()
+                    .enumerate()
+                    .for_each(|(d, x)| *x = energy[d] * carbon[d]);
+                let emissions = percentiles(buf);
+                buf.iter_mut()
+                    .enumerate()
+                    .for_each(|(d, x)| *x = energy[d] * pue[d]);
+                (emissions, percentiles(buf))
+            },
+        )
+        .collect();
     let chunks: Vec<(Vec<OptionRanges>, Vec<Best>)> = points
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut bufs = vec![vec![0.0; n]; 5];
+            let mut buf = vec![0.0; n];
             let mut best = vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
             let out = chunk
                 .iter()
                 .enumerate()
-                .map(|(k, p)| option(p, c * CHUNK + k, factors, compare, &mut bufs, &mut best))
+                .map(|(k, p)| {
+                    let pair = pairs.binary_search(&(p.hardware, p.site)).unwrap_or(0);
+                    let scaled = (unit[pair], time[p.hardware]);
+                    option(
+                        p,
+                        c * CHUNK + k,
+                        factors,
+                        compare,
+                        scaled,
+                        (&mut buf, &mut best),
+                    )
+                })
                 .collect();
             (out, best)
         })
@@ -114,46 +157,43 @@ pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
     out
 }
 
-/// One option's draws into `bufs` (emissions, energy, wall, cost,
-/// compared), its percentiles, and its bid for each draw's lowest.
+/// One option's ranges from the unit ranges of its (device, site) pair
+/// and its device's hours, and its bid for each draw's lowest.
 fn option(
     p: &Point,
     index: usize,
     f: &Factors,
     compare: Compare,
-    bufs: &mut [Vec<f64>],
-    best: &mut [Best],
+    ((emissions, energy), time): ((Range, Range), Range),
+    (buf, best): (&mut [f64], &mut [Best]),
 ) -> OptionRanges {
-    let (h, r) = (p.hardware, p.site);
-    let (time, energy, embodied) = (&f.time[h], &f.energy[h], &f.embodied[h]);
-    let (pue, carbon) = (&f.pue[r], &f.carbon[r]);
-    let cost = p.cost_usd.unwrap_or(0.0);
-    let [em, en, wall, money, compared] = bufs else {
-        unreachable!("five buffers")
+    let scale = |r: Range, k: f64| Range {
+        p5: k * r.p5,
+        p50: k * r.p50,
+        p95: k * r.p95,
     };
+    let hours = |t: f64| p.wall_hours + p.run_hours * (t - 1.0);
+    let emissions_kg = scale(emissions, p.emissions_kg);
     for d in 0..f.draws {
-        let e = p.emissions_kg * energy[d] * carbon[d];
-        let w = p.wall_hours + p.run_hours * (time[d] - 1.0);
-        let m = match compare {
-            Compare::Operational => e,
-            Compare::Total => e + p.embodied_kg * embodied[d],
-        };
-        em[d] = e;
-        en[d] = p.energy_kwh * energy[d] * pue[d];
-        wall[d] = w;
-        money[d] = cost * time[d];
-        compared[d] = m;
-        best[d] = better(best[d], (m, w, index));
+        let (m, _) = p.draw(f, d, compare);
+        buf[d] = m;
+        // Wall hours only break ties, so they are computed only then.
+        if m <= best[d].0 {
+            best[d] = better(best[d], (m, p.draw(f, d, compare).1, index));
+        }
     }
-    let emissions_kg = percentiles(em);
     OptionRanges {
         emissions_kg,
-        energy_kwh: percentiles(en),
-        wall_hours: percentiles(wall),
-        cost_usd: p.cost_usd.map(|_| percentiles(money)),
+        energy_kwh: scale(energy, p.energy_kwh),
+        wall_hours: Range {
+            p5: hours(time.p5),
+            p50: hours(time.p50),
+            p95: hours(time.p95),
+        },
+        cost_usd: p.cost_usd.map(|c| scale(time, c)),
         compared_kg: match compare {
             Compare::Operational => emissions_kg,
-            Compare::Total => percentiles(compared),
+            Compare::Total => percentiles(buf),
         },
         p_lowest: 0.0,
     }
