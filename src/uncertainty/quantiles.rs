@@ -174,12 +174,12 @@ fn option(
     };
     let hours = |t: f64| p.wall_hours + p.run_hours * (t - 1.0);
     let emissions_kg = scale(emissions, p.emissions_kg);
-    for d in 0..f.draws {
+    for (d, (x, b)) in buf.iter_mut().zip(best.iter_mut()).enumerate() {
         let (m, _) = p.draw(f, d, compare);
-        buf[d] = m;
+        *x = m;
         // Wall hours only break ties, so they are computed only then.
-        if m <= best[d].0 {
-            best[d] = better(best[d], (m, p.draw(f, d, compare).1, index));
+        if m <= b.0 {
+            *b = better(*b, (m, p.draw(f, d, compare).1, index));
         }
     }
     OptionRanges {
