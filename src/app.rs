@@ -270,7 +270,10 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
     }
-    let s = load_scenario_in(catalog, &args.scenario, args.allow_large, args.year)?;
+    let mut s = load_scenario_in(catalog, &args.scenario, args.allow_large, args.year)?;
+    if let Some(n) = args.draws {
+        s.uncertainty.draws = n;
+    }
     let metric = match args.metric {
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,

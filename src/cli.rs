@@ -146,6 +146,11 @@ pub struct PlanArgs {
     /// original calculator) or operational plus embodied emissions.
     #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
     pub metric: MetricArg,
+
+    /// Monte Carlo draws for the ranges and the probability of each finding (default: the
+    /// scenario's [uncertainty] draws, else 10,000); 0 gives point figures only.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub draws: Option<u32>,
 }
 
 /// `--metric` values.

@@ -15,6 +15,8 @@
 //!   strategy × hardware × region option, Pareto ranks, the knee;
 //! - [`expand`]: streaming a job set for a launcher;
 //! - [`report`]: text, CSV, JSON, Markdown and paper-ready paragraphs;
+//! - [`uncertainty`]: spreads of the inputs, Monte Carlo ranges and the
+//!   probability that a ranking holds;
 //! - [`units`]: the physical quantities, as types.
 //!
 //! ```
@@ -60,6 +62,7 @@ pub mod scenario;
 pub mod space;
 pub mod suggest;
 pub mod sweep;
+pub mod uncertainty;
 pub mod units;
 
 pub use error::{Error, Result};

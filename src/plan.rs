@@ -12,6 +12,7 @@ use crate::pareto::{self, Point};
 use crate::scenario::Scenario;
 use crate::space::Strategy;
 use crate::sweep::{self, Evaluated, StrategyTotals};
+use crate::uncertainty::Analysis;
 
 /// What the ranking minimises besides time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -63,6 +64,8 @@ pub struct Plan {
     pub overall: Marks,
     /// Marks within each strategy, in the scenario's order.
     pub per_strategy: Vec<Marks>,
+    /// Ranges of every option's figures and the probability of each ranking.
+    pub uncertainty: Analysis,
 }
 
 impl Plan {
@@ -104,6 +107,7 @@ impl Plan {
         }
         let all: Vec<usize> = (0..evaluated.len()).filter(|&i| eligible[i]).collect();
         let overall = marks(&points, &names, &all, &overall_ranks);
+        let uncertainty = Analysis::new(&scenario, &evaluated, metric);
         let options = evaluated
             .into_iter()
             .zip(overall_ranks)
@@ -121,6 +125,7 @@ impl Plan {
             options,
             overall,
             per_strategy,
+            uncertainty,
         })
     }
 

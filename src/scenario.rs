@@ -98,6 +98,8 @@ pub struct Scenario {
     pub model: Model,
     /// Things worth knowing that are not mistakes, one sentence each.
     pub warnings: Vec<String>,
+    /// `[uncertainty]`: the spreads of the inputs and the number of draws.
+    pub uncertainty: crate::uncertainty::Spreads,
 }
 
 // ---------------------------------------------------------------------------
@@ -117,6 +119,8 @@ struct RawFile {
     execution: RawExecution,
     #[serde(default)]
     embodied: RawEmbodied,
+    #[serde(default)]
+    uncertainty: crate::uncertainty::spread::Raw,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -393,9 +397,14 @@ impl Checker<'_> {
                 )
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
+        let uncertainty = raw
+            .uncertainty
+            .check()
+            .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
             window,
             embodied,
+            uncertainty,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
             seed,

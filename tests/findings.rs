@@ -18,6 +18,12 @@ use co2sweep::scenario::{parse, Options};
 /// 20 trials and covers the space exhaustively: quality 100%), grid and
 /// random search with `random_trials`, on `hardware` in `regions`.
 fn plan(random_trials: u32, hardware: &str, regions: &str) -> Plan {
+    plan_with_draws(random_trials, hardware, regions, 0)
+}
+
+/// The same, with `draws` Monte Carlo draws (0: point figures, and
+/// findings without likelihoods).
+fn plan_with_draws(random_trials: u32, hardware: &str, regions: &str, draws: u32) -> Plan {
     let text = format!(
         r#"
 [scenario]
@@ -43,6 +49,9 @@ candidates = {regions}
 
 [execution]
 max_concurrent_devices = 1
+
+[uncertainty]
+draws = {draws}
 "#
     );
     let catalog = Catalog::bundled().unwrap();
@@ -89,4 +98,24 @@ fn random_that_emits_more_says_more_and_one_site_says_nothing_of_sites() {
     // Grid is the only strategy meeting the target: no comparison. One
     // device and one region: no region or device sentence; no knee.
     assert!(findings(&p).is_empty(), "{:?}", findings(&p));
+}
+
+#[test]
+fn findings_say_in_how_many_draws_they_hold() {
+    let p = plan_with_draws(10, r#"["A100 PCIe 40GB"]"#, r#"["country:FR"]"#, 1_000);
+    // One device, one site: random and grid share every factor in every
+    // draw (common random numbers), so random's 10 trials emit half of
+    // grid's 20 in all 1,000 draws, and random is always the lowest option.
+    let f = findings(&p);
+    assert_eq!(
+        f[0],
+        "random search (10 trials, 40% chance of a top-5% trial) emits 50% less than grid search (20 trials, 100% chance); it emits less in 100% of 1,000 draws."
+    );
+    assert!(
+        f.iter().any(
+            |l| l.starts_with("random search on A100 PCIe 40GB @ country:FR (")
+                && l.ends_with("is the lowest-emission option in 100% of 1,000 draws.")
+        ),
+        "{f:?}"
+    );
 }

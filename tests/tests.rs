@@ -12,3 +12,4 @@ mod plan;
 mod scenario;
 mod snapshot;
 mod strategies;
+mod uncertainty;
