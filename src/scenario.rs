@@ -27,6 +27,9 @@ use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 
+mod imports;
+mod tables;
+
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -88,6 +91,8 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// The W&B or Hydra file of `[import]`, as read (for export).
+    pub import: Option<crate::import::Imported>,
 }
 
 // ---------------------------------------------------------------------------
@@ -107,6 +112,7 @@ struct RawFile {
     execution: RawExecution,
     #[serde(default)]
     embodied: RawEmbodied,
+    import: Option<Spanned<imports::RawImport>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,6 +158,8 @@ struct RawTrial {
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    #[serde(default)]
+    tables: tables::RawTables,
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,6 +262,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         path,
         text,
         catalog,
+        tables: raw.trial.get_ref().tables.clone(),
     }
     .scenario(raw, options)
 }
@@ -295,6 +304,8 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     catalog: &'a Catalog,
+    /// `[trial.tables]`, callable in formulas.
+    tables: tables::RawTables,
 }
 
 impl Checker<'_> {
@@ -315,12 +326,36 @@ impl Checker<'_> {
             None => TOP_FRACTION,
         };
         let _ = raw.scenario.description;
+        let mut import = raw.import.as_ref().map(|i| self.import(i)).transpose()?;
         let mut params = Vec::with_capacity(raw.space.len());
-        for (name, p) in raw.space {
-            params.push(self.param(name, p)?);
+        match &mut import {
+            Some(imported) => params = self.merge_space(imported, raw.space)?,
+            None => {
+                for (name, p) in raw.space {
+                    params.push(self.param(name, p)?);
+                }
+            }
         }
         let (cost, work_at) = self.trial(raw.trial, &params)?;
-        let strategies = self.strategies(raw.strategies, &params, options)?;
+        let mut strategies = match (&import, &raw.import) {
+            (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
+            _ => Vec::new(),
+        };
+        if import.is_none() || raw.strategies.is_some() {
+            let at = self.text.find("[strategies").unwrap_or(0);
+            for s in self.strategies(raw.strategies, &params, options)? {
+                if strategies.iter().any(|t| t.name() == s.name()) {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "strategy '{}' is already given by the imported file",
+                            s.name()
+                        ),
+                    ));
+                }
+                strategies.push(s);
+            }
+        }
         let hardware = self.hardware(raw.hardware, &cost)?;
         let sites = self.sites(raw.regions)?;
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
@@ -353,6 +388,7 @@ impl Checker<'_> {
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
         Ok(Scenario {
+            import,
             window,
             embodied,
             path: self.path.to_path_buf(),
@@ -499,7 +535,7 @@ impl Checker<'_> {
             toml::Value::Integer(i) => Ok(Level::Num(*i as f64)),
             toml::Value::Float(f) if f.is_finite() => Ok(Level::Num(*f)),
             toml::Value::String(s) => Ok(Level::Text(s.clone())),
-            toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
+            toml::Value::Boolean(b) => Ok(Level::Bool(*b)),
             other => Err(self.err(
                 at,
                 format!(
@@ -653,14 +689,17 @@ impl Checker<'_> {
                 ))
             }
         };
-        let formula = Formula::parse(&source, &names)
+        let tables: Vec<&str> = self.tables.keys().map(String::as_str).collect();
+        let mut formula = Formula::parse_with_tables(&source, &names, &tables)
             .map_err(|e| self.formula_error(&e, base, key, &numeric))?;
-        for &slot in formula.variables_used() {
+        let lookups = self.lookups(&formula, key, base, params)?;
+        formula.bind_tables(lookups);
+        for &slot in formula.variables_loaded() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
                     base,
                     format!(
-                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
+                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({}), or a category through a [trial.tables.NAME] lookup, NAME({0})",
                         params[slot].name,
                         numeric.join(", ")
                     ),

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::estimate;
 use crate::hourly;
 use crate::scenario::Scenario;
-use crate::space::{self, JobSet, Level, Strategy};
+use crate::space::{self, JobSet, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
 
 /// A chunk's costs with their trial indices, or its first failing trial.
@@ -105,10 +105,7 @@ fn trial_error(
         .params
         .iter()
         .zip(&slots)
-        .map(|(p, &v)| match p.label(v) {
-            Level::Num(x) => format!("{} = {x}", p.name),
-            Level::Text(t) => format!("{} = \"{t}\"", p.name),
-        })
+        .map(|(p, &v)| format!("{} = {}", p.name, p.label(v).json()))
         .collect();
     // A factored grid's sub-trial: find its index in the full grid.
     let index = match strategy {
