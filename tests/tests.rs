@@ -5,5 +5,6 @@ mod util;
 mod bad;
 mod catalog;
 mod estimate;
+mod imports;
 mod plan;
 mod scenario;

@@ -220,12 +220,14 @@ fn distribution_of<'a>(doc: &Doc, name: &str, spec: &'a Node) -> Result<(String,
         (None, Some(_), _, _) => "constant",
         (None, None, Some(lo), Some(hi)) if is_int(lo) && is_int(hi) => "int_uniform",
         (None, None, Some(_), Some(_)) => "uniform",
-        _ => return Err(doc.err(
-            spec,
-            format!(
+        _ => {
+            return Err(doc.err(
+                spec,
+                format!(
                 "parameter '{name}' needs `values`, `value`, `min` and `max`, or a `distribution`"
             ),
-        )),
+            ))
+        }
     };
     Ok((inferred.to_string(), spec))
 }
