@@ -217,7 +217,7 @@ fn interval(
     int: bool,
     log: bool,
 ) -> Result<Domain> {
-    if !(lo < hi) {
+    if lo >= hi || lo.is_nan() || hi.is_nan() {
         return Err(doc.err(
             at,
             format!("'{name}': the lower bound {lo} must be below the upper bound {hi}"),
@@ -269,7 +269,7 @@ fn stepped(
     } else {
         (span - eps).ceil()
     };
-    if !(n >= 1.0) {
+    if n.is_nan() || n < 1.0 {
         return Err(doc.err(
             at,
             format!("'{name}': range({start}, {stop}, {step}) is empty"),

@@ -18,6 +18,9 @@
 //! Grid search (with `grid_points = n`) takes the quantiles at
 //! (k + ½) / n, k = 0 … n − 1.
 
+// AS 241's coefficients are kept digit for digit as published.
+#![allow(clippy::excessive_precision)]
+
 /// The shape of an unbounded distribution.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
