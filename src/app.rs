@@ -26,6 +26,8 @@ use crate::cli::{
     EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
+mod export;
+
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let catalog = Catalog::load(cli.data.as_deref())?;
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
+        Command::Export(args) => export::run(&catalog, &args, &mut out),
         Command::Chart(args) => run_chart(&args, &mut out),
     }?;
     out.flush()

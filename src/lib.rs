@@ -49,12 +49,15 @@
 pub mod calibrate;
 pub mod catalog;
 pub mod cost;
+pub mod early_stop;
 pub mod embodied;
 pub mod error;
 pub mod estimate;
 pub mod expand;
+pub mod export;
 pub mod formula;
 pub mod hourly;
+pub mod import;
 pub mod pareto;
 pub mod plan;
 pub mod report;

@@ -30,6 +30,8 @@ use crate::suggest;
 pub mod model;
 
 pub use model::{Brackets, Dispatch, Model};
+mod imports;
+mod tables;
 
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
@@ -100,6 +102,8 @@ pub struct Scenario {
     pub warnings: Vec<String>,
     /// `[uncertainty]`: the spreads of the inputs and the number of draws.
     pub uncertainty: crate::uncertainty::Spreads,
+    /// The W&B or Hydra file of `[import]`, as read (for export).
+    pub import: Option<crate::import::Imported>,
 }
 
 // ---------------------------------------------------------------------------
@@ -121,6 +125,7 @@ struct RawFile {
     embodied: RawEmbodied,
     #[serde(default)]
     uncertainty: crate::uncertainty::spread::Raw,
+    import: Option<Spanned<imports::RawImport>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,6 +175,8 @@ struct RawTrial {
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
     replicates: Option<Spanned<i64>>,
+    #[serde(default)]
+    tables: tables::RawTables,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +285,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         text,
         catalog,
         warnings: std::cell::RefCell::new(Vec::new()),
+        tables: raw.trial.get_ref().tables.clone(),
     }
     .scenario(raw, options)
 }
@@ -320,6 +328,8 @@ struct Checker<'a> {
     text: &'a str,
     catalog: &'a Catalog,
     warnings: std::cell::RefCell<Vec<String>>,
+    /// `[trial.tables]`, callable in formulas.
+    tables: tables::RawTables,
 }
 
 impl Checker<'_> {
@@ -340,12 +350,28 @@ impl Checker<'_> {
             None => TOP_FRACTION,
         };
         let _ = raw.scenario.description;
+        let mut import = raw.import.as_ref().map(|i| self.import(i)).transpose()?;
         let mut params = Vec::with_capacity(raw.space.len());
-        let mut role_keys = Vec::with_capacity(raw.space.len());
-        for (name, mut p) in raw.space {
-            role_keys.push((p.get_mut().continuous.take(), p.get_mut().role.take()));
-            params.push(self.param(name, p)?);
+        let mut space = raw.space;
+        let mut role_by_name: std::collections::HashMap<String, model::RoleKeys> = space
+            .iter_mut()
+            .map(|(name, p)| {
+                let p = p.get_mut();
+                (name.clone(), (p.continuous.take(), p.role.take()))
+            })
+            .collect();
+        match &mut import {
+            Some(imported) => params = self.merge_space(imported, space)?,
+            None => {
+                for (name, p) in space {
+                    params.push(self.param(name, p)?);
+                }
+            }
         }
+        let role_keys: Vec<model::RoleKeys> = params
+            .iter()
+            .map(|p| role_by_name.remove(&p.name).unwrap_or_default())
+            .collect();
         let roles = self.roles(&role_keys, &params)?;
         let replicates = match &raw.trial.get_ref().replicates {
             None => 1,
@@ -364,7 +390,25 @@ impl Checker<'_> {
             replicates,
         )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
-        let strategies = self.strategies(raw.strategies, &params, options)?;
+        let mut strategies = match (&import, &raw.import) {
+            (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
+            _ => Vec::new(),
+        };
+        if import.is_none() || raw.strategies.is_some() {
+            let at = self.text.find("[strategies").unwrap_or(0);
+            for s in self.strategies(raw.strategies, &params, options)? {
+                if strategies.iter().any(|t| t.name() == s.name()) {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "strategy '{}' is already given by the imported file",
+                            s.name()
+                        ),
+                    ));
+                }
+                strategies.push(s);
+            }
+        }
         let hardware = self.hardware(raw.hardware, &cost)?;
         let catalog = self.year_catalog(&raw.regions, options)?;
         let sites = self.sites(raw.regions, &catalog)?;
@@ -402,6 +446,7 @@ impl Checker<'_> {
             .check()
             .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
+            import,
             window,
             embodied,
             uncertainty,
@@ -558,7 +603,7 @@ impl Checker<'_> {
             toml::Value::Integer(i) => Ok(Level::Num(*i as f64)),
             toml::Value::Float(f) if f.is_finite() => Ok(Level::Num(*f)),
             toml::Value::String(s) => Ok(Level::Text(s.clone())),
-            toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
+            toml::Value::Boolean(b) => Ok(Level::Bool(*b)),
             other => Err(self.err(
                 at,
                 format!(
@@ -712,14 +757,17 @@ impl Checker<'_> {
                 ))
             }
         };
-        let formula = Formula::parse(&source, &names)
+        let tables: Vec<&str> = self.tables.keys().map(String::as_str).collect();
+        let mut formula = Formula::parse_with_tables(&source, &names, &tables)
             .map_err(|e| self.formula_error(&e, base, key, &numeric))?;
-        for &slot in formula.variables_used() {
+        let lookups = self.lookups(&formula, key, base, params)?;
+        formula.bind_tables(lookups);
+        for &slot in formula.variables_loaded() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
                     base,
                     format!(
-                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
+                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({}), or a category through a [trial.tables.NAME] lookup, NAME({0})",
                         params[slot].name,
                         numeric.join(", ")
                     ),

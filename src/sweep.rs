@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::estimate;
 use crate::hourly;
 use crate::scenario::{self, Scenario};
-use crate::space::{self, JobSet, Level, Strategy};
+use crate::space::{self, JobSet, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
 
 pub mod adaptive;
@@ -134,10 +134,7 @@ fn trial_error(
         .params
         .iter()
         .zip(&slots)
-        .map(|(p, &v)| match p.label(v) {
-            Level::Num(x) => format!("{} = {x}", p.name),
-            Level::Text(t) => format!("{} = \"{t}\"", p.name),
-        })
+        .map(|(p, &v)| format!("{} = {}", p.name, p.label(v).json()))
         .collect();
     // A factored grid's sub-trial: find its index in the full grid.
     let index = match strategy {

@@ -8,6 +8,7 @@ mod estimate;
 mod findings;
 mod formula_oracle;
 mod golden;
+mod imports;
 mod plan;
 mod scenario;
 mod snapshot;

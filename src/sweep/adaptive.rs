@@ -71,6 +71,7 @@ fn cost_table(
                         bracket_rung: Some((r.bracket, r.rung)),
                         config: *config,
                         resumed_from: (resume && r.rung > 0).then_some(r.previous_resource),
+                        stopped: None,
                     };
                     let c = scenario.cost.evaluate(&mut slots, &info, Some(resource)).map_err(|e| {
                         Error::input(format!(
