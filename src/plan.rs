@@ -107,7 +107,7 @@ impl Plan {
         }
         let all: Vec<usize> = (0..evaluated.len()).filter(|&i| eligible[i]).collect();
         let overall = marks(&points, &names, &all, &overall_ranks);
-        let uncertainty = Analysis::new(&scenario, &evaluated, metric);
+        let uncertainty = Analysis::among(&scenario, &evaluated, metric, &eligible);
         let options = evaluated
             .into_iter()
             .zip(overall_ranks)

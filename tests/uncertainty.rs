@@ -105,7 +105,9 @@ fn reports_give_ranges_and_likelihoods() {
         "0",
     ]));
     assert!(
-        !point.contains("draws") && !point.contains("interval"),
+        !point.contains("10,000 draws")
+            && !point.contains("percentile over")
+            && !point.contains("90 % interval"),
         "{point}"
     );
     let json: serde_json::Value = serde_json::from_slice(

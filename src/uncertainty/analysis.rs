@@ -25,6 +25,16 @@ pub struct Analysis {
 impl Analysis {
     /// Draw a scenario's spreads over its evaluated options.
     pub fn new(scenario: &Scenario, options: &[Evaluated], metric: Metric) -> Analysis {
+        Analysis::among(scenario, options, metric, &vec![true; options.len()])
+    }
+
+    /// [`Analysis::new`] with `p_lowest` taken among the `eligible` options.
+    pub fn among(
+        scenario: &Scenario,
+        options: &[Evaluated],
+        metric: Metric,
+        eligible: &[bool],
+    ) -> Analysis {
         let model = Model::new(scenario);
         let factors = Factors::draw(&model);
         let compare = match metric {
@@ -32,7 +42,7 @@ impl Analysis {
             Metric::Total => Compare::Total,
         };
         let points: Vec<Point> = options.iter().map(point).collect();
-        let ranges = super::quantiles::ranges(&points, &factors, compare);
+        let ranges = super::quantiles::ranges_among(&points, &factors, compare, eligible);
         Analysis {
             model,
             factors,

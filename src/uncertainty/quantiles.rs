@@ -84,8 +84,19 @@ fn better(a: Best, b: Best) -> Best {
 /// per (device, site) pair, hours and cost per device. Only the compared
 /// total (operational plus embodied) needs a pass per option.
 pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
+    ranges_among(points, factors, compare, &vec![true; points.len()])
+}
+
+/// [`ranges`], with `p_lowest` taken among the `eligible` options only (the
+/// plan's marks skip strategies below the quality target; so does this).
+pub fn ranges_among(
+    points: &[Point],
+    factors: &Factors,
+    compare: Compare,
+    eligible: &[bool],
+) -> Ranges {
     if factors.draws == 0 || points.is_empty() {
-        return point_ranges(points, compare);
+        return point_ranges(points, compare, eligible);
     }
     let n = factors.draws;
     let time: Vec<Range> = factors
@@ -128,7 +139,7 @@ pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
                     let scaled = (unit[pair], time[p.hardware]);
                     option(
                         p,
-                        c * CHUNK + k,
+                        (c * CHUNK + k, eligible[c * CHUNK + k]),
                         factors,
                         compare,
                         scaled,
@@ -148,7 +159,7 @@ pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
         out.extend(ranges);
     }
     let mut wins = vec![0u64; points.len()];
-    for b in best {
+    for b in best.iter().filter(|b| b.2 < points.len()) {
         wins[b.2] += 1;
     }
     for (o, w) in out.iter_mut().zip(wins) {
@@ -161,7 +172,7 @@ pub fn ranges(points: &[Point], factors: &Factors, compare: Compare) -> Ranges {
 /// and its device's hours, and its bid for each draw's lowest.
 fn option(
     p: &Point,
-    index: usize,
+    (index, bids): (usize, bool),
     f: &Factors,
     compare: Compare,
     ((emissions, energy), time): ((Range, Range), Range),
@@ -178,7 +189,7 @@ fn option(
         let (m, _) = p.draw(f, d, compare);
         *x = m;
         // Wall hours only break ties, so they are computed only then.
-        if m <= b.0 {
+        if bids && m <= b.0 {
             *b = better(*b, (m, p.draw(f, d, compare).1, index));
         }
     }
@@ -201,7 +212,7 @@ fn option(
 
 /// Without draws: every percentile is the point figure, and the lowest
 /// option (by the same ties) has `p_lowest` 1.
-fn point_ranges(points: &[Point], compare: Compare) -> Ranges {
+fn point_ranges(points: &[Point], compare: Compare, eligible: &[bool]) -> Ranges {
     let compared = |p: &Point| match compare {
         Compare::Operational => p.emissions_kg,
         Compare::Total => p.emissions_kg + p.embodied_kg,
@@ -209,6 +220,7 @@ fn point_ranges(points: &[Point], compare: Compare) -> Ranges {
     let lowest = points
         .iter()
         .enumerate()
+        .filter(|&(i, _)| eligible[i])
         .map(|(i, p)| (compared(p), p.wall_hours, i))
         .reduce(better)
         .map(|b| b.2);
