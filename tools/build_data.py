@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+import device_extras  # noqa: E402  (issue #11 columns, tools/device_extras.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "reference")
 OUT = os.environ.get("CO2SWEEP_DATA_OUT", os.path.join(ROOT, "data"))
@@ -569,10 +571,10 @@ EQUIVALENTS = [
 def main():
     os.makedirs(OUT, exist_ok=True)
     iso3_to_2, name_to_2 = iso_tables()
-    hw = hardware()
+    hw = device_extras.apply(hardware())
     write_csv("hardware.csv", ["name", "aliases", "vendor", "kind", "tdp_watts", "fp32_tflops", "tensor16_tflops",
                                "tensor16_format", "memory_gb", "cores", "release_year", "source", "embodied_device_kg",
-                               "embodied_server_kg", "devices_per_server", "embodied_source"], hw)
+                               "embodied_server_kg", "devices_per_server", "embodied_source"] + device_extras.COLUMNS, hw)
     cs = countries(iso3_to_2)
     write_csv("countries.csv", ["code", "name", "kind", "intensity_g_per_kwh", "year", "source"], cs)
     country_ci = {c["code"]: c for c in cs}
