@@ -138,7 +138,11 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
 }
 
 fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
-    scenario::load(path, catalog, scenario::Options { allow_large })
+    let options = scenario::Options {
+        allow_large,
+        any_hardware: false,
+    };
+    scenario::load(path, catalog, options)
 }
 
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
@@ -227,12 +231,17 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
     }
-    let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let objectives = co2sweep_front(&args.front)?;
+    let options = scenario::Options {
+        allow_large: args.allow_large,
+        any_hardware: args.any_hardware,
+    };
+    let s = scenario::load(&args.scenario, catalog, options)?;
     let metric = match args.metric {
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,
     };
-    let plan = Plan::build(s, metric)?;
+    let plan = Plan::build_with(s, metric, &objectives)?;
     let summary = Summary::of(&plan, catalog);
     let json = || -> Result<Vec<u8>> {
         let mut v = serde_json::to_vec_pretty(&summary)
@@ -343,4 +352,9 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
             args.out.display()
         ),
     )
+}
+
+/// `--front`: two or three of time, emissions, cost, quality.
+fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
+    co2sweep::front::parse(text).map_err(|m| Error::input(format!("--front: {m}")))
 }

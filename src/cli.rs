@@ -142,6 +142,14 @@ pub struct PlanArgs {
     /// original calculator) or operational plus embodied emissions.
     #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
     pub metric: MetricArg,
+
+    /// Objectives of the Pareto ranking: two or three of time, emissions, cost, quality.
+    #[arg(long, value_name = "LIST", default_value = "time,emissions")]
+    pub front: String,
+
+    /// Pair every device with every region, even where the region does not offer it.
+    #[arg(long)]
+    pub any_hardware: bool,
 }
 
 /// `--metric` values.

@@ -13,6 +13,8 @@ use crate::scenario::Scenario;
 use crate::space::Strategy;
 use crate::sweep::{self, Evaluated, StrategyTotals};
 
+mod objectives;
+
 /// What the ranking minimises besides time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,11 +63,23 @@ pub struct Plan {
     pub overall: Marks,
     /// Marks within each strategy, in the scenario's order.
     pub per_strategy: Vec<Marks>,
+    /// The objectives of the Pareto ranks (default time and emissions).
+    pub objectives: Vec<crate::front::Objective>,
 }
 
 impl Plan {
     /// Evaluate and rank every option of a scenario.
     pub fn build(scenario: Scenario, metric: Metric) -> Result<Plan> {
+        Plan::build_with(scenario, metric, &crate::front::DEFAULT)
+    }
+
+    /// [`Plan::build`] with the Pareto ranks taken over `objectives`
+    /// (marks stay on time and the metric's emissions).
+    pub fn build_with(
+        scenario: Scenario,
+        metric: Metric,
+        objectives: &[crate::front::Objective],
+    ) -> Result<Plan> {
         let totals = scenario
             .strategies
             .iter()
@@ -73,15 +87,16 @@ impl Plan {
             .collect::<Result<Vec<_>>>()?;
         let evaluated = sweep::options(&scenario, &totals)?;
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
-        let overall_ranks = pareto::ranks(&points);
+        let coords = crate::plan::objectives::coordinates(&evaluated, &totals, metric, objectives);
+        let overall_ranks = crate::front::ranks(&coords);
         let mut strategy_ranks = vec![0u32; evaluated.len()];
         let mut per_strategy = Vec::with_capacity(totals.len());
         for s in 0..totals.len() {
             let members: Vec<usize> = (0..evaluated.len())
                 .filter(|&i| evaluated[i].strategy == s)
                 .collect();
-            let sub: Vec<Point> = members.iter().map(|&i| points[i]).collect();
-            for (&i, r) in members.iter().zip(pareto::ranks(&sub)) {
+            let sub: Vec<Vec<f64>> = members.iter().map(|&i| coords[i].clone()).collect();
+            for (&i, r) in members.iter().zip(crate::front::ranks(&sub)) {
                 strategy_ranks[i] = r;
             }
             per_strategy.push(marks(&points, &members, &strategy_ranks));
@@ -105,6 +120,7 @@ impl Plan {
             options,
             overall,
             per_strategy,
+            objectives: objectives.to_vec(),
         })
     }
 

@@ -109,6 +109,14 @@ def coverage():
         rows.append({"provider": "gcp", "region": r["NAME"], "kind": "gpu",
                      "source": "every GPU type `gcloud compute accelerator-types list` gives for the region "
                                "(Cyclenerd tools/acceleratortyperegion.csv, 2026-07-26)"})
+    # Catalog regions gcloud does not list (us-central2 holds TPUs only): no GPU type at all.
+    listed = {r["region"] for r in rows}
+    with open(os.path.join(OUT, "regions.csv"), newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["provider"] == "gcp" and r["region"] not in listed:
+                rows.append({"provider": "gcp", "region": r["region"], "kind": "gpu",
+                             "source": "not among the regions gcloud lists GPU types for (Cyclenerd "
+                                       "tools/acceleratortyperegion.csv, 2026-07-26): no GPU offered"})
     return rows
 
 
