@@ -1543,6 +1543,9 @@ mod tests {
             start: String::new(),
             wait_hours: 0.0,
             meets_deadline: true,
+            availability: String::new(),
+            cost_usd: None,
+            speed_basis: String::new(),
         }
     }
 

@@ -67,6 +67,15 @@ pub struct OptionRow {
     pub wait_hours: f64,
     /// Whether the sweep ends by `[execution] deadline_hours`.
     pub meets_deadline: bool,
+    /// Whether the region offers the device: `offered` or `unknown`.
+    #[serde(default)]
+    pub availability: String,
+    /// Device-hours × on-demand USD per device-hour; empty where unknown.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+    /// `measured` or `modelled` speed-up relative to the reference.
+    #[serde(default)]
+    pub speed_basis: String,
 }
 
 impl OptionRow {
@@ -120,6 +129,9 @@ impl OptionRow {
             }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
+            availability: e.availability.name().to_string(),
+            cost_usd: e.cost_usd,
+            speed_basis: e.speed_basis.name().to_string(),
         }
     }
 
@@ -239,6 +251,14 @@ pub struct Summary {
     pub sources: String,
     /// The method's citation.
     pub citation: String,
+    /// Devices the precision excludes, with the reason.
+    pub excluded: Vec<crate::scenario::Exclusion>,
+    /// (device, region) pairs left out because the region does not offer the device.
+    pub left_out_pairs: usize,
+    /// Objectives of the Pareto ranks.
+    pub objectives: Vec<crate::front::Objective>,
+    /// What the trials train, and the speed model's fitted bytes per FLOP.
+    pub workload: String,
 }
 
 impl Summary {
@@ -284,6 +304,10 @@ impl Summary {
                       region data; country grids: Our World in Data. See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
+            excluded: plan.scenario.excluded.clone(),
+            left_out_pairs: plan.scenario.left_out.len(),
+            objectives: plan.objectives.clone(),
+            workload: plan.scenario.cost.workload.name().to_string(),
         }
     }
 }

@@ -85,6 +85,7 @@ pub fn plan(s: &Summary) -> String {
             num(r.emissions_kg)
         );
     }
+    out.push_str(&crate::report::devices::text(s));
     let _ = writeln!(out, "\nFindings");
     for f in &s.findings {
         let _ = writeln!(out, "  • {f}");

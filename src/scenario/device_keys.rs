@@ -32,12 +32,14 @@ impl Checker<'_> {
             "fp16" => Precision::Fp16,
             "bf16" => Precision::Bf16,
             "fp8" => Precision::Fp8,
-            other => return Err(self.err(
-                p.span().start,
-                format!(
+            other => {
+                return Err(self.err(
+                    p.span().start,
+                    format!(
                     "unknown precision '{other}'; choose 'fp32', 'tf32', 'fp16', 'bf16' or 'fp8'"
                 ),
-            )),
+                ))
+            }
         })
     }
 
