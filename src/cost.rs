@@ -346,9 +346,10 @@ mod tests {
         let a100 = catalog.device("A100 SXM4 40GB").unwrap();
         assert_eq!(cost.multiplier(v100).unwrap(), 1.0);
         // Nothing is measured at fp32 for `generic`: the roofline
-        // (1/19.5 + rho/1.555) / (1/15.7 + rho/0.900), TFLOPS and TB/s.
+        // (1/19.5 + 2 rho/1.555) / (1/15.7 + 2 rho/0.900), TFLOPS and TB/s,
+        // fp32 elements being twice 16-bit ones.
         let rho = cost.speed.rho;
-        let expected = (1.0 / 19.5 + rho / 1.555) / (1.0 / 15.7 + rho / 0.9);
+        let expected = (1.0 / 19.5 + 2.0 * rho / 1.555) / (1.0 / 15.7 + 2.0 * rho / 0.9);
         let (m, basis) = cost.scale(a100).unwrap();
         assert!((m - expected).abs() < 1e-12, "{m} {expected}");
         assert_eq!(basis, SpeedBasis::Modelled);

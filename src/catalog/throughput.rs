@@ -83,15 +83,19 @@ pub struct Measurement {
     pub mfu: Option<f64>,
 }
 
-/// Two devices measured in one group: throughput(a) / throughput(b).
+/// Two (device, precision) measurements in one group: throughput(a) /
+/// throughput(b). The devices, the precisions or both differ (DLE measures
+/// one device at fp32 and at fp16, for instance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
-    /// Faster-or-equal device's name (the first in file order).
+    /// The first device's name (file order).
     pub a: String,
+    /// Its precision (`mixed` for MLPerf).
+    pub precision_a: String,
     /// The other device.
     pub b: String,
-    /// The precision measured (`mixed` for MLPerf).
-    pub precision: String,
+    /// Its precision.
+    pub precision_b: String,
     /// throughput(a) / throughput(b).
     pub ratio: f64,
 }
@@ -107,7 +111,7 @@ pub fn precision_key(p: Precision) -> &'static str {
     }
 }
 
-/// Every pair of devices measured in the same group, for a workload
+/// Every pair of measurements in the same group, for a workload
 /// (`Generic`: every workload), in file order.
 pub fn pairs(rows: &[Measurement], workload: Workload) -> Vec<Pair> {
     let keep = |m: &&Measurement| workload == Workload::Generic || m.workload == workload.name();
@@ -115,11 +119,12 @@ pub fn pairs(rows: &[Measurement], workload: Workload) -> Vec<Pair> {
     let mut out = Vec::new();
     for (i, a) in rows.iter().enumerate() {
         for b in &rows[i + 1..] {
-            if a.group == b.group && a.precision == b.precision && a.device != b.device {
+            if a.group == b.group && (a.precision != b.precision || a.device != b.device) {
                 out.push(Pair {
                     a: a.device.clone(),
+                    precision_a: a.precision.clone(),
                     b: b.device.clone(),
-                    precision: a.precision.clone(),
+                    precision_b: b.precision.clone(),
                     ratio: a.throughput / b.throughput,
                 });
             }
