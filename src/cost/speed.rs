@@ -94,7 +94,12 @@ impl Speed {
         if let Some(r) = m {
             return Some((r, SpeedBasis::Measured));
         }
-        let t = |d: &Device| time(d, self.precision, self.rho);
+        // Without a bandwidth for either (a `--data` table of older columns),
+        // the plain ratio of peaks.
+        let both =
+            reference.memory_bandwidth_gbs.is_some() && device.memory_bandwidth_gbs.is_some();
+        let rho = if both { self.rho } else { 0.0 };
+        let t = |d: &Device| time(d, self.precision, rho);
         Some((t(device)? / t(reference)?, SpeedBasis::Modelled))
     }
 
@@ -140,6 +145,9 @@ fn usable<'a>(catalog: &'a Catalog, pairs: &[Pair]) -> Vec<Known<'a>> {
 /// (4-byte tensors), 1 for fp16 and bf16, 0.5 for fp8.
 fn time(d: &Device, precision: Precision, rho: f64) -> Option<f64> {
     let peak = d.peak_tflops(precision)?;
+    if rho == 0.0 {
+        return Some(1.0 / peak);
+    }
     let bandwidth = d.memory_bandwidth_gbs? / 1000.0;
     let size = match precision {
         Precision::Fp32 | Precision::Tf32 => 2.0,
