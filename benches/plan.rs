@@ -20,7 +20,15 @@ fn load(name: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(name);
-    scenario::load(&path, &catalog, Options { allow_large: true }).expect("bundled scenario")
+    scenario::load(
+        &path,
+        &catalog,
+        Options {
+            allow_large: true,
+            ..Options::default()
+        },
+    )
+    .expect("bundled scenario")
 }
 
 /// Writing 100,000 trials of a scenario's first strategy into slots.

@@ -37,9 +37,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest grid expanded without `--allow-large`.
 pub const GRID_LIMIT: u64 = 10_000_000;
 
-/// Default PUE of private infrastructure (`country:CODE` sites): the 2023
-/// industry average of the Uptime Institute survey, as used by carbontracker.
-pub const PRIVATE_PUE: f64 = 1.58;
+/// Default PUE of private infrastructure (`country:CODE` sites): the same
+/// as `estimate --country` ([`crate::estimate::PRIVATE_PUE`]).
+pub const PRIVATE_PUE: f64 = crate::estimate::PRIVATE_PUE;
 
 /// Default fraction of the space counted as "good" by the quality measure.
 pub const TOP_FRACTION: f64 = 0.05;
@@ -51,6 +51,8 @@ pub struct Options {
     pub allow_large: bool,
     /// Pair every device with every region, offered there or not.
     pub any_hardware: bool,
+    /// Grid year from the command line; overrides `[regions] year`.
+    pub year: Option<u16>,
 }
 
 /// `[execution] start` and `deadline_hours`: when the sweep may run.
@@ -220,6 +222,7 @@ struct RawCandidates {
 struct RawRegions {
     candidates: Spanned<Vec<Spanned<String>>>,
     private_pue: Option<Spanned<f64>>,
+    year: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -335,7 +338,8 @@ impl Checker<'_> {
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let (hardware, excluded) = self.hardware(raw.hardware, &cost)?;
-        let sites = self.sites(raw.regions)?;
+        let catalog = self.year_catalog(&raw.regions, options)?;
+        let sites = self.sites(raw.regions, &catalog)?;
         let (pairs, left_out) =
             crate::offer::pairs(self.catalog, &hardware, &sites, options.any_hardware)
                 .map_err(|m| self.err(0, m))?;
@@ -351,7 +355,7 @@ impl Checker<'_> {
                 v as u32
             }
         };
-        let window = self.window(&raw.execution, &sites)?;
+        let window = self.window(&raw.execution, &sites, &catalog)?;
         let e = raw.embodied;
         let embodied = Overrides {
             device_kg: e.device_kg,
@@ -388,7 +392,12 @@ impl Checker<'_> {
         })
     }
 
-    fn window(&self, e: &RawExecution, sites: &[Region]) -> Result<Option<Window>> {
+    fn window(
+        &self,
+        e: &RawExecution,
+        sites: &[Region],
+        catalog: &Catalog,
+    ) -> Result<Option<Window>> {
         let (start, deadline) =
             match (&e.start, &e.deadline_hours) {
                 (None, None) => return Ok(None),
@@ -413,14 +422,16 @@ impl Checker<'_> {
                 "deadline_hours must be a positive number of hours",
             ));
         }
-        let zones: std::collections::BTreeSet<&String> =
-            sites.iter().filter_map(|r| r.grid_zone.as_ref()).collect();
+        let data_dir = catalog.data_dir.as_deref();
+        let zones: std::collections::BTreeSet<&String> = sites
+            .iter()
+            .filter_map(|r| r.grid_zone.as_ref())
+            .filter(|z| hourly::has_profile(z, data_dir))
+            .collect();
         // Profiles are parsed in parallel; the map keeps a fixed order.
         let loaded: Vec<Result<(String, Profile)>> = zones
             .into_par_iter()
-            .map(|zone| {
-                hourly::load(zone, self.catalog.data_dir.as_deref()).map(|p| (zone.clone(), p))
-            })
+            .map(|zone| hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p)))
             .collect();
         let mut profiles = std::collections::BTreeMap::new();
         for item in loaded {
@@ -1137,7 +1148,25 @@ impl Checker<'_> {
         Ok((out, excluded))
     }
 
-    fn sites(&self, raw: Spanned<RawRegions>) -> Result<Vec<Region>> {
+    /// The catalog for the grid year: `Options::year` (the command line),
+    /// else `[regions] year`, else the catalog's own.
+    fn year_catalog(&self, raw: &Spanned<RawRegions>, options: Options) -> Result<Catalog> {
+        let raw = raw.get_ref();
+        match (options.year, &raw.year) {
+            (Some(y), _) => self.catalog.for_year(y),
+            (None, Some(y)) => {
+                let at = y.span().start;
+                let year = u16::try_from(*y.get_ref())
+                    .map_err(|_| self.err(at, "year must be a calendar year, e.g. 2024"))?;
+                self.catalog
+                    .for_year(year)
+                    .map_err(|e| self.err(at, e.to_string()))
+            }
+            (None, None) => Ok(self.catalog.clone()),
+        }
+    }
+
+    fn sites(&self, raw: Spanned<RawRegions>, catalog: &Catalog) -> Result<Vec<Region>> {
         let raw = raw.into_inner();
         let private_pue = match &raw.private_pue {
             None => PRIVATE_PUE,
@@ -1158,10 +1187,9 @@ impl Checker<'_> {
             let pattern = item.get_ref().trim();
             let at = item.span().start;
             let picked: Vec<Region> = if pattern == "*" {
-                self.catalog.regions.clone()
+                catalog.regions.clone()
             } else if let Some(code) = pattern.strip_prefix("country:") {
-                let c = self
-                    .catalog
+                let c = catalog
                     .country(code)
                     .map_err(|e| self.err(at, e.to_string()))?;
                 vec![Region {
@@ -1177,22 +1205,25 @@ impl Checker<'_> {
                     pue_source: if raw.private_pue.is_some() {
                         "[regions] private_pue".into()
                     } else {
-                        "default for private infrastructure: Uptime Institute 2023 average (1.58)"
-                            .into()
+                        crate::estimate::PRIVATE_PUE_SOURCE.into()
                     },
                     offset_pct: 0.0,
-                    grid_zone: None,
+                    grid_zone: c.grid_zone.clone(),
+                    zone_source: format!("the grid of {}", c.code),
+                    provider_intensity_g_per_kwh: None,
+                    provider_intensity_year: None,
+                    provider_intensity_basis: None,
+                    provider_cfe_pct: None,
                 }]
             } else if let Some(provider) = pattern.strip_suffix(":*") {
-                let regions: Vec<Region> = self
-                    .catalog
+                let regions: Vec<Region> = catalog
                     .regions
                     .iter()
                     .filter(|r| r.provider.eq_ignore_ascii_case(provider))
                     .cloned()
                     .collect();
                 if regions.is_empty() {
-                    let providers = self.catalog.providers();
+                    let providers = catalog.providers();
                     let hint = suggest::closest(provider, providers.iter().copied())
                         .map_or(String::new(), |s| format!(" (did you mean '{s}:*'?)"));
                     return Err(self.err(
@@ -1205,8 +1236,7 @@ impl Checker<'_> {
                 }
                 regions
             } else {
-                vec![self
-                    .catalog
+                vec![catalog
                     .region(pattern)
                     .map_err(|e| self.err(at, e.to_string()))?
                     .clone()]
@@ -1289,6 +1319,35 @@ max_concurrent_devices = 64
     }
 
     #[test]
+    fn regions_year_and_private_pue_match_estimate() {
+        // country:FR gets the private-site PUE of `estimate --country` (1.56)
+        // and France's 2025 figure (31 g/kWh); with `year = 2023`, 49 g/kWh
+        // (Electricity Maps yearly_2023.json), as gcp:europe-west9 (Paris).
+        let fr = |s: &Scenario| {
+            s.sites
+                .iter()
+                .find(|r| r.provider == "country")
+                .unwrap()
+                .clone()
+        };
+        let s = check(EXAMPLE).unwrap();
+        assert_eq!((fr(&s).pue, fr(&s).intensity_g_per_kwh), (1.56, 31.0));
+        let text = EXAMPLE.replace(
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]",
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]\nyear = 2023",
+        );
+        let s = check(&text).unwrap();
+        assert_eq!(
+            (fr(&s).intensity_g_per_kwh, fr(&s).intensity_year),
+            (49.0, 2023)
+        );
+        let paris = s.sites.iter().find(|r| r.region == "europe-west9").unwrap();
+        assert_eq!(paris.intensity_g_per_kwh, 49.0);
+        let e = error(&text.replace("year = 2023", "year = 2019"));
+        assert!(e.contains("no grid data for 2019"), "{e}");
+    }
+
+    #[test]
     fn the_issue_example_parses() {
         let s = check(EXAMPLE).unwrap();
         assert_eq!(s.name, "ResNet-50 on ImageNet");
@@ -1359,6 +1418,7 @@ max_concurrent_devices = 64
             Options {
                 allow_large: true,
                 any_hardware: false,
+                ..Options::default()
             },
         );
         assert!(s.is_ok());

@@ -17,6 +17,7 @@ fn scenario(trial: &str, hardware: &str, regions: &str, any_hardware: bool) -> S
     );
     let options = Options {
         allow_large: false,
+        year: None,
         any_hardware,
     };
     scenario::parse(

@@ -3,8 +3,8 @@
 //!
 //! Catalog figures used (data/hardware.csv, data/countries.csv):
 //! V100 PCIe 16GB 250 W, FP32 14 TFLOPS; A100 PCIe 40GB 250 W, FP32
-//! 19.5 TFLOPS; France 56.039 g/kWh, Poland 661.926 g/kWh; country sites
-//! use PUE 1.58. One trial takes 1 h on the V100, so 14 / 19.5 = 0.71795 h
+//! 19.5 TFLOPS; France 31 g/kWh, Poland 565 g/kWh (Electricity Maps
+//! life-cycle means, 2025); country sites use PUE 1.56. One trial takes 1 h on the V100, so 14 / 19.5 = 0.71795 h
 //! on the A100; one device runs at a time.
 
 use std::path::Path;
@@ -67,8 +67,8 @@ fn random_beats_grid_and_the_clean_region_and_fast_device_are_named() {
     // trials, exhaustive → 100%. Same device and region at their best, so
     // random emits 10/20 of grid: 50% less.
     // Lowest overall: random on the A100 in France. Against Poland:
-    // (661.926 − 56.039) / 661.926 = 91.5% → "92%"; intensities shown as
-    // "56" and "662". Against the V100 in France, the roofline (nothing is
+    // (565 − 31) / 565 = 94.5% → "95%"; intensities shown as "31" and "565".
+    // Against the V100 in France, the roofline (nothing is
     // measured for `generic`; fitted rho = 10^(−33/20) = 0.02239, fp32 size 2):
     // (1/19.5 + 2 × 0.02239/1.555) / (1/14 + 2 × 0.02239/0.9) = 0.08008 / 0.12119
     // = 0.6608, both 250 W: 1 − 0.6608 = 33.9% → "34%", and 10 × 0.6608 =
@@ -80,7 +80,7 @@ fn random_beats_grid_and_the_clean_region_and_fast_device_are_named() {
         vec![
             "random search (10 trials, 40% chance of a top-5% trial) emits 50% less than grid search (20 trials, 100% chance).",
             "random search (10 trials, 40% chance of a top-5% trial) emits 50% less than grid search (20 trials, 100% chance), each at its best option.",
-            "Running in country:FR instead of country:PL (the highest-emitting candidate) cuts emissions by a further 92% (56 vs 662 g CO2eq/kWh, PUE 1.58 vs 1.58).",
+            "Running in country:FR instead of country:PL (the highest-emitting candidate) cuts emissions by a further 95% (31 vs 565 g CO2eq/kWh, PUE 1.56 vs 1.56).",
             "Running on A100 PCIe 40GB emits 34% less than on V100 PCIe 16GB in the same region, and takes 6.61 h instead of 10 h of wall-clock time.",
         ]
     );

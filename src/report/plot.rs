@@ -116,7 +116,7 @@ const SMALL: f64 = 17.0;
 const FOOTER: f64 = 14.0;
 
 /// Credits for the data behind every chart.
-const ATTRIBUTION: &str = "Data: ML Emissions Calculator (Lacoste et al. 2019), Cloud Carbon Footprint, Green Algorithms, Google 2023, Our World in Data; chart: co2sweep";
+const ATTRIBUTION: &str = "Data: Electricity Maps (ODbL), Ember, Cloud Carbon Footprint, ML Emissions Calculator, Green Algorithms; chart: co2sweep";
 
 /// Emissions against wall-clock time: every option faint, each strategy's
 /// own front as a staircase, the overall knee and extremes labelled.

@@ -299,9 +299,11 @@ impl Summary {
                 .iter()
                 .map(|(f, o)| DataSource { file: f.to_string(), origin: o.clone() })
                 .collect(),
-            sources: "Device figures: vendor datasheets; cloud-region intensity and PUE: the ML Emissions \
-                      Calculator (mlco2/impact), Cloud Carbon Footprint, Green Algorithms and Google's 2023 \
-                      region data; country grids: Our World in Data. See data/SOURCES.md."
+            sources: "Device figures: vendor datasheets; grid intensity of every region and country: \
+                      Electricity Maps annual life-cycle means (ODbL, via CO2.js; Ember, CC BY-SA 4.0, where \
+                      Electricity Maps has none), regions placed on zones with Cloud Carbon Footprint's map; \
+                      PUE: the ML Emissions Calculator, Cloud Carbon Footprint, Green Algorithms, Google. \
+                      See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
             excluded: plan.scenario.excluded.clone(),
@@ -339,7 +341,8 @@ pub fn method(plan: &Plan) -> Vec<String> {
             "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
              intensity profile starts at the whole hour that minimises the mean intensity over its run (power \
              taken as constant); its wall-clock time is then time to result, waiting included. Profiled regions \
-             use Electricity Maps' 2023 direct intensities ({}); starts in other years map to the same week of 2023.",
+             use Electricity Maps' hourly life-cycle intensities of the start's year ({}), the hourly shape scaled \
+             to the zone's annual figure; a year without a profile maps to the same week of the nearest profile year.",
             w.start,
             num(w.deadline_hours),
             crate::hourly::ATTRIBUTION
