@@ -26,6 +26,8 @@ use crate::cli::{
     EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
+mod export;
+
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let catalog = Catalog::load(cli.data.as_deref())?;
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
+        Command::Export(args) => export::run(&catalog, &args, &mut out),
         Command::Chart(args) => run_chart(&args, &mut out),
     }?;
     out.flush()
@@ -177,7 +180,11 @@ fn load_scenario_in(
         year,
         any_hardware,
     };
-    scenario::load(path, catalog, options)
+    let s = scenario::load(path, catalog, options)?;
+    for w in &s.warnings {
+        eprintln!("warning: {}: {w}", s.path.display());
+    }
+    Ok(s)
 }
 
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
@@ -198,7 +205,13 @@ fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result
             report::thousands(t.trials as f64),
             report::thousands(t.configurations as f64),
             report::num(t.device_work * multiplier),
-            report::pct(t.quality * 100.0),
+            report::summary::quality_text(
+                t.quality,
+                t.quality_low,
+                t.quality_high,
+                t.quality_model,
+                t.below_target,
+            ),
         ]);
     }
     let text = format!(
@@ -267,13 +280,16 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         files::check_targets(dir, &all_files, args.force)?;
     }
     let objectives = co2sweep_front(&args.front)?;
-    let s = load_scenario_in(
+    let mut s = load_scenario_in(
         catalog,
         &args.scenario,
         args.allow_large,
         args.year,
         args.any_hardware,
     )?;
+    if let Some(n) = args.draws {
+        s.uncertainty.draws = n;
+    }
     let metric = match args.metric {
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,

@@ -175,6 +175,9 @@ impl TrialCost {
                 ..e
             })?;
         }
+        if let Some((share, _)) = info.stopped {
+            work *= share;
+        }
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }

@@ -30,6 +30,12 @@ use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 pub use device_keys::Exclusion;
 
+pub mod model;
+
+pub use model::{Brackets, Dispatch, Model};
+mod imports;
+mod tables;
+
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -101,6 +107,14 @@ pub struct Scenario {
     pub pairs: Vec<crate::offer::SitePair>,
     /// Pairs left out because the region does not offer the device.
     pub left_out: Vec<Exclusion>,
+    /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
+    pub model: Model,
+    /// Things worth knowing that are not mistakes, one sentence each.
+    pub warnings: Vec<String>,
+    /// `[uncertainty]`: the spreads of the inputs and the number of draws.
+    pub uncertainty: crate::uncertainty::Spreads,
+    /// The W&B or Hydra file of `[import]`, as read (for export).
+    pub import: Option<crate::import::Imported>,
 }
 
 // ---------------------------------------------------------------------------
@@ -120,6 +134,9 @@ struct RawFile {
     execution: RawExecution,
     #[serde(default)]
     embodied: RawEmbodied,
+    #[serde(default)]
+    uncertainty: crate::uncertainty::spread::Raw,
+    import: Option<Spanned<imports::RawImport>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,6 +157,7 @@ struct RawMeta {
     description: Option<String>,
     seed: Option<Spanned<i64>>,
     top_fraction: Option<Spanned<f64>>,
+    quality_target: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +170,8 @@ struct RawParam {
     distribution: Option<Spanned<String>>,
     q: Option<Spanned<f64>>,
     grid_points: Option<Spanned<i64>>,
+    continuous: Option<Spanned<bool>>,
+    role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +187,9 @@ struct RawTrial {
     pilot: Option<Spanned<RawPilot>>,
     workload: Option<Spanned<String>>,
     threads: Option<Spanned<i64>>,
+    replicates: Option<Spanned<i64>>,
+    #[serde(default)]
+    tables: tables::RawTables,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +208,7 @@ struct RawStrategies {
     sobol: Option<Spanned<RawSampled>>,
     latin_hypercube: Option<Spanned<RawSampled>>,
     hyperband: Option<Spanned<RawHyperband>>,
+    asha: Option<Spanned<model::RawAsha>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +233,8 @@ struct RawHyperband {
     eta: Option<Spanned<i64>>,
     #[serde(default)]
     resume: bool,
+    brackets: Option<Spanned<String>>,
+    fidelity_correlation: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +257,7 @@ struct RawExecution {
     max_concurrent_devices: Option<Spanned<i64>>,
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
+    dispatch: Option<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -270,6 +297,8 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         path,
         text,
         catalog,
+        warnings: std::cell::RefCell::new(Vec::new()),
+        tables: raw.trial.get_ref().tables.clone(),
     }
     .scenario(raw, options)
 }
@@ -311,6 +340,9 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     catalog: &'a Catalog,
+    warnings: std::cell::RefCell<Vec<String>>,
+    /// `[trial.tables]`, callable in formulas.
+    tables: tables::RawTables,
 }
 
 impl Checker<'_> {
@@ -331,12 +363,65 @@ impl Checker<'_> {
             None => TOP_FRACTION,
         };
         let _ = raw.scenario.description;
+        let mut import = raw.import.as_ref().map(|i| self.import(i)).transpose()?;
         let mut params = Vec::with_capacity(raw.space.len());
-        for (name, p) in raw.space {
-            params.push(self.param(name, p)?);
+        let mut space = raw.space;
+        let mut role_by_name: std::collections::HashMap<String, model::RoleKeys> = space
+            .iter_mut()
+            .map(|(name, p)| {
+                let p = p.get_mut();
+                (name.clone(), (p.continuous.take(), p.role.take()))
+            })
+            .collect();
+        match &mut import {
+            Some(imported) => params = self.merge_space(imported, space)?,
+            None => {
+                for (name, p) in space {
+                    params.push(self.param(name, p)?);
+                }
+            }
         }
+        let role_keys: Vec<model::RoleKeys> = params
+            .iter()
+            .map(|p| role_by_name.remove(&p.name).unwrap_or_default())
+            .collect();
+        let roles = self.roles(&role_keys, &params)?;
+        let replicates = match &raw.trial.get_ref().replicates {
+            None => 1,
+            Some(r) if (1..=1_000_000).contains(r.get_ref()) => *r.get_ref() as u64,
+            Some(r) => {
+                return Err(self.err(r.span().start, "replicates must be between 1 and 1,000,000"))
+            }
+        };
+        let model = self.model(
+            (
+                &raw.scenario.quality_target,
+                raw.strategies.as_ref(),
+                &raw.execution,
+            ),
+            roles,
+            replicates,
+        )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
-        let strategies = self.strategies(raw.strategies, &params, options)?;
+        let mut strategies = match (&import, &raw.import) {
+            (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
+            _ => Vec::new(),
+        };
+        if import.is_none() || raw.strategies.is_some() {
+            let at = self.text.find("[strategies").unwrap_or(0);
+            for s in self.strategies(raw.strategies, &params, options)? {
+                if strategies.iter().any(|t| t.name() == s.name()) {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "strategy '{}' is already given by the imported file",
+                            s.name()
+                        ),
+                    ));
+                }
+                strategies.push(s);
+            }
+        }
         let (hardware, excluded) = self.hardware(raw.hardware, &cost)?;
         let catalog = self.year_catalog(&raw.regions, options)?;
         let sites = self.sites(raw.regions, &catalog)?;
@@ -372,9 +457,15 @@ impl Checker<'_> {
                 )
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
+        let uncertainty = raw
+            .uncertainty
+            .check()
+            .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
+            import,
             window,
             embodied,
+            uncertainty,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
             seed,
@@ -389,6 +480,8 @@ impl Checker<'_> {
             excluded,
             pairs,
             left_out,
+            model,
+            warnings: self.warnings.take(),
         })
     }
 
@@ -529,7 +622,7 @@ impl Checker<'_> {
             toml::Value::Integer(i) => Ok(Level::Num(*i as f64)),
             toml::Value::Float(f) if f.is_finite() => Ok(Level::Num(*f)),
             toml::Value::String(s) => Ok(Level::Text(s.clone())),
-            toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
+            toml::Value::Boolean(b) => Ok(Level::Bool(*b)),
             other => Err(self.err(
                 at,
                 format!(
@@ -683,14 +776,17 @@ impl Checker<'_> {
                 ))
             }
         };
-        let formula = Formula::parse(&source, &names)
+        let tables: Vec<&str> = self.tables.keys().map(String::as_str).collect();
+        let mut formula = Formula::parse_with_tables(&source, &names, &tables)
             .map_err(|e| self.formula_error(&e, base, key, &numeric))?;
-        for &slot in formula.variables_used() {
+        let lookups = self.lookups(&formula, key, base, params)?;
+        formula.bind_tables(lookups);
+        for &slot in formula.variables_loaded() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
                     base,
                     format!(
-                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
+                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({}), or a category through a [trial.tables.NAME] lookup, NAME({0})",
                         params[slot].name,
                         numeric.join(", ")
                     ),
@@ -980,7 +1076,9 @@ impl Checker<'_> {
             out.push(Strategy::Random(self.sampled(r, "random")?));
         }
         if let Some(r) = &s.sobol {
-            out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+            let count = self.sampled(r, "sobol")?;
+            self.check_sobol(&count);
+            out.push(Strategy::Sobol(count));
         }
         if let Some(r) = &s.latin_hypercube {
             out.push(Strategy::LatinHypercube(
@@ -989,24 +1087,7 @@ impl Checker<'_> {
         }
         if let Some(h) = &s.hyperband {
             let h = h.get_ref();
-            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-            let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
-                let hint = suggest::closest(h.resource.get_ref(), names.iter().copied())
-                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!("hyperband resource '{}' is not a parameter of the space{hint}; the parameters are {}", h.resource.get_ref(), names.join(", ")),
-                ));
-            };
-            if !params[resource].is_numeric() {
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!(
-                        "hyperband resource '{}' must be numeric",
-                        h.resource.get_ref()
-                    ),
-                ));
-            }
+            let resource = self.resource_param(&h.resource, params, "hyperband")?;
             let eta = match &h.eta {
                 None => 3,
                 Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
@@ -1024,6 +1105,7 @@ impl Checker<'_> {
                     "hyperband max_resource must be at least 1",
                 ));
             }
+            self.check_max_resource(resource, max_resource, params, "hyperband");
             out.push(Strategy::Hyperband {
                 resource,
                 max_resource,
@@ -1031,10 +1113,13 @@ impl Checker<'_> {
                 resume: h.resume,
             });
         }
+        if let Some(a) = &s.asha {
+            out.push(self.asha(a, params)?);
+        }
         if out.is_empty() {
             return Err(self.err(
                 at,
-                "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
+                "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
         for strategy in out.iter().filter(|s| **s != Strategy::Grid) {

@@ -13,15 +13,51 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
+pub mod asha;
+pub mod dist;
+
+use crate::early_stop::{Halving, Survival};
 mod chacha;
+pub mod quality;
+
+pub use asha::Asha;
 
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Level {
     /// A number.
     Num(f64),
-    /// A category (strings and booleans).
+    /// A category: a string.
     Text(String),
+    /// A category: a boolean.
+    Bool(bool),
+    /// A category: null (None in Python).
+    Null,
+    /// A category: a list or mapping, as compact JSON text.
+    Raw(String),
+}
+
+impl Level {
+    /// The level as JSON text: numbers, strings, booleans and null keep
+    /// their types; lists and mappings are written as they were read.
+    pub fn json(&self) -> String {
+        match self {
+            Level::Num(x) if x.is_finite() => x.to_string(),
+            Level::Num(_) | Level::Null => "null".into(),
+            Level::Text(t) => serde_json::to_string(t).unwrap_or_default(),
+            Level::Bool(b) => b.to_string(),
+            Level::Raw(r) => r.clone(),
+        }
+    }
+
+    /// The level as plain text (a CSV cell): strings unquoted, null empty.
+    pub fn text(&self) -> String {
+        match self {
+            Level::Text(t) => t.clone(),
+            Level::Null => String::new(),
+            other => other.json(),
+        }
+    }
 }
 
 /// How a `min`/`max` parameter is distributed (Weights & Biases names).
@@ -37,6 +73,10 @@ pub enum Distribution {
     LogUniform,
     /// `q_log_uniform_values`: log-uniform, rounded to a multiple of q.
     QLogUniform(f64),
+    /// `normal`, `log_normal`, `beta` and their `q_` variants (see [`dist`]);
+    /// `min` and `max` of such a range are its 0.1% and 99.9% quantiles,
+    /// for display only.
+    Shaped(dist::Shaped),
 }
 
 /// The values a parameter may take.
@@ -82,18 +122,18 @@ impl Param {
     fn slot(levels: &[Level], index: usize) -> f64 {
         match &levels[index] {
             Level::Num(x) => *x,
-            Level::Text(_) => index as f64,
+            _ => index as f64,
         }
     }
 
     /// The text of a slot value, for `expand` output.
     pub fn label(&self, slot: f64) -> Level {
         let pick = |levels: &[Level]| match levels.get(slot as usize) {
-            Some(Level::Text(t)) => Level::Text(t.clone()),
-            _ => Level::Num(slot),
+            Some(Level::Num(_)) | None => Level::Num(slot),
+            Some(other) => other.clone(),
         };
         match &self.domain {
-            Domain::Constant(Level::Text(t)) => Level::Text(t.clone()),
+            Domain::Constant(l) => l.clone(),
             Domain::Values(v) if !self.is_numeric() => pick(v),
             _ => Level::Num(slot),
         }
@@ -127,7 +167,10 @@ impl Param {
         match &self.domain {
             Domain::Range {
                 distribution:
-                    Distribution::QUniform(_) | Distribution::QLogUniform(_) | Distribution::IntUniform,
+                    Distribution::QUniform(_)
+                    | Distribution::QLogUniform(_)
+                    | Distribution::IntUniform
+                    | Distribution::Shaped(_),
                 grid_points: Some(_),
                 ..
             } => Ok(self.grid_levels().len() as u64),
@@ -162,6 +205,7 @@ impl Param {
                             .map(|k| (lo + k as f64) * q)
                             .collect()
                     }
+                    (Distribution::Shaped(d), Some(n)) => d.grid(*n),
                     (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
                         let levels =
                             spaced(min.ln(), max.ln(), n).map(|l| round_significant(l.exp(), 12));
@@ -214,6 +258,7 @@ impl Param {
                     Distribution::QLogUniform(q) => {
                         round_to((min.ln() + u * (max.ln() - min.ln())).exp(), q)
                     }
+                    Distribution::Shaped(d) => d.ppf(u),
                 }
             }
         }
@@ -304,6 +349,15 @@ pub enum Strategy {
     Sobol(Count),
     /// A Latin hypercube: each parameter's range cut in N strata, one draw per stratum.
     LatinHypercube(Count),
+    /// W&B's `bayes`: planned as its N trials, drawn as random search draws
+    /// them (a Bayesian optimiser's proposals depend on results unknown
+    /// before the run).
+    Bayes(Count),
+    /// A grid cut to its first `cap` trials (W&B's `run_cap` on a grid).
+    CappedGrid(u64),
+    /// Another strategy whose runs are stopped early by W&B's Hyperband
+    /// rule (see [`crate::early_stop`]); named `<strategy>+hyperband`.
+    EarlyStop(Box<Strategy>, Halving),
     /// Hyperband (Li et al. 2017) over a resource parameter.
     Hyperband {
         /// Slot of the resource parameter.
@@ -315,6 +369,8 @@ pub enum Strategy {
         /// Charge a promoted configuration only its extra budget.
         resume: bool,
     },
+    /// Asynchronous successive halving (Li et al. 2020), see [`asha`].
+    Asha(Asha),
 }
 
 impl Strategy {
@@ -326,6 +382,24 @@ impl Strategy {
             Strategy::Sobol(_) => "sobol",
             Strategy::LatinHypercube(_) => "latin_hypercube",
             Strategy::Hyperband { .. } => "hyperband",
+            Strategy::Bayes(_) => "bayes",
+            Strategy::CappedGrid(_) => "grid",
+            Strategy::EarlyStop(base, _) => match base.name() {
+                "grid" => "grid+hyperband",
+                "random" => "random+hyperband",
+                "bayes" => "bayes+hyperband",
+                _ => "early-stopped",
+            },
+            Strategy::Asha(_) => "asha",
+        }
+    }
+
+    /// Slot of the resource parameter of an adaptive strategy.
+    pub fn resource(&self) -> Option<usize> {
+        match self {
+            Strategy::Hyperband { resource, .. } => Some(*resource),
+            Strategy::Asha(a) => Some(a.resource),
+            _ => None,
         }
     }
 }
@@ -336,18 +410,29 @@ pub fn random_trials_for(top_fraction: f64, confidence: f64) -> u64 {
     ceil_exact((1.0 - confidence).ln() / (1.0 - top_fraction).ln())
 }
 
-/// Latin hypercube trials for a target: N = ceil(2 / q) (40 for q = 0.05),
-/// so that, with one stratum per trial, the good fraction of the range of
-/// the parameter that matters is covered twice over.
-pub fn lhs_trials_for(top_fraction: f64) -> u64 {
-    ceil_exact(2.0 / top_fraction)
+/// Latin hypercube trials for a target: the random-search count, since the
+/// quality displayed (and ranked) for quasi-random designs is the i.i.d.
+/// lower bound (see [`quality`]): 59 for q = 0.05, p = 0.95.
+pub fn lhs_trials_for(top_fraction: f64, confidence: f64) -> u64 {
+    random_trials_for(top_fraction, confidence)
 }
 
-/// Sobol trials for a target: the power of two at or above the Latin
-/// hypercube count, since Sobol points are balanced in blocks of 2^k
-/// (64 for q = 0.05).
-pub fn sobol_trials_for(top_fraction: f64) -> u64 {
-    lhs_trials_for(top_fraction).next_power_of_two()
+/// Sobol trials for a target: the power of two at or above the
+/// random-search count, since Sobol points are balanced in blocks of 2^k
+/// (64 for q = 0.05, p = 0.95; 256 for p = 0.999).
+pub fn sobol_trials_for(top_fraction: f64, confidence: f64) -> u64 {
+    random_trials_for(top_fraction, confidence).next_power_of_two()
+}
+
+/// Rungs and full budget of an adaptive strategy (Hyperband, ASHA).
+pub fn adaptive_rungs(_params: &[Param], strategy: &Strategy) -> Option<(Vec<Rung>, f64)> {
+    match strategy {
+        Strategy::Hyperband {
+            max_resource, eta, ..
+        } => Some((hyperband_rungs(*max_resource, *eta), *max_resource)),
+        Strategy::Asha(a) => Some((a.rungs(), a.max_resource)),
+        _ => None,
+    }
 }
 
 /// Ceiling that forgives floating-point noise (40.000000000000007 → 40).
@@ -440,6 +525,9 @@ pub struct TrialInfo {
     /// Resource already spent by this configuration in earlier rungs, to be
     /// subtracted from the cost when resuming (Hyperband with `resume`).
     pub resumed_from: Option<f64>,
+    /// Share of its full work the trial runs before it is stopped early,
+    /// and the iterations it runs (W&B's Hyperband early termination).
+    pub stopped: Option<(f64, u64)>,
 }
 
 /// A strategy applied to a space: a random-access list of trials.
@@ -453,6 +541,8 @@ pub struct JobSet<'a> {
     key: chacha::Key,
     plan: Plan,
     len: u64,
+    /// Early termination: which trials stop where.
+    survival: Option<Survival>,
 }
 
 #[derive(Debug, Clone)]
@@ -488,15 +578,13 @@ pub fn count(params: &[Param], strategy: &Strategy) -> Result<u64, String> {
                 "the grid has more than 18,446,744,073,709,551,615 trials".to_string()
             })
         }),
-        Strategy::Random(c) => Ok(sampled(*c, random_trials_for)),
-        Strategy::LatinHypercube(c) => Ok(sampled(*c, |q, _| lhs_trials_for(q))),
-        Strategy::Sobol(c) => Ok(sampled(*c, |q, _| sobol_trials_for(q))),
-        Strategy::Hyperband {
-            max_resource, eta, ..
-        } => Ok(hyperband_rungs(*max_resource, *eta)
-            .iter()
-            .map(|r| r.configs)
-            .sum()),
+        Strategy::Random(c) | Strategy::Bayes(c) => Ok(sampled(*c, random_trials_for)),
+        Strategy::CappedGrid(cap) => Ok(count(params, &Strategy::Grid)?.min(*cap)),
+        Strategy::EarlyStop(base, _) => count(params, base),
+        Strategy::LatinHypercube(c) => Ok(sampled(*c, lhs_trials_for)),
+        Strategy::Sobol(c) => Ok(sampled(*c, sobol_trials_for)),
+        Strategy::Hyperband { .. } | Strategy::Asha(_) => Ok(adaptive_rungs(params, strategy)
+            .map_or(0, |(rungs, _)| rungs.iter().map(|r| r.configs).sum())),
     }
 }
 
@@ -522,8 +610,15 @@ impl<'a> JobSet<'a> {
             ));
         }
         let plan = match strategy {
-            Strategy::Grid => Plan::Grid(params.iter().map(Param::grid_levels).collect()),
-            Strategy::Random(_) => Plan::Random,
+            Strategy::Grid | Strategy::CappedGrid(_) => {
+                Plan::Grid(params.iter().map(Param::grid_levels).collect())
+            }
+            Strategy::Random(_) | Strategy::Bayes(_) => Plan::Random,
+            Strategy::EarlyStop(base, halving) => {
+                let mut set = JobSet::new(params, base, seed)?;
+                set.survival = Some(halving.survival(set.len));
+                return Ok(set);
+            }
             Strategy::Sobol(_) => {
                 if params.len() > sobol_burley::NUM_DIMENSIONS as usize {
                     return Err(format!(
@@ -554,6 +649,11 @@ impl<'a> JobSet<'a> {
                 resource: *resource,
                 resume: *resume,
             },
+            Strategy::Asha(a) => Plan::Hyperband {
+                rungs: a.rungs(),
+                resource: a.resource,
+                resume: true,
+            },
         };
         Ok(JobSet {
             params,
@@ -562,6 +662,7 @@ impl<'a> JobSet<'a> {
             key: chacha::Key::from_seed(seed),
             plan,
             len,
+            survival: None,
         })
     }
 
@@ -602,6 +703,7 @@ impl<'a> JobSet<'a> {
                 key: chacha::Key::from_seed(0),
                 plan: Plan::Grid(levels),
                 len,
+                survival: None,
             },
             multiplicity,
         ))
@@ -634,6 +736,7 @@ impl<'a> JobSet<'a> {
     pub fn trial(&self, index: u64, slots: &mut [f64]) -> TrialInfo {
         let mut info = TrialInfo {
             config: index,
+            stopped: self.survival.as_ref().map(|s| s.stop(index)),
             ..TrialInfo::default()
         };
         match &self.plan {
@@ -753,40 +856,18 @@ fn lhs_strata(dims: usize, n: u64, seed: u64) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// The quality measure of a strategy: the probability that at least one of
-/// its trials lies in the best `top_fraction` q of the space.
-///
-/// - random, Sobol, Latin hypercube with n trials: 1 − (1 − q)^n (for the
-///   quasi-random designs this is the independent-draw value; their even
-///   coverage does at least as well);
-/// - grid: Bergstra & Bengio (2012) observe that few parameters matter for
-///   a given task. If one parameter decides quality, a grid tries only L_p
-///   distinct values of it, whatever its size. A parameter whose every
-///   possible value is tried (a `values` list, enumerated integers) is
-///   covered for certain; a continuous one sampled at L_p grid points counts
-///   as L_p draws. Not knowing which matters, we take the worst case:
-///   min over continuous parameters of 1 − (1 − q)^(L_p), or 1 if none;
-/// - Hyperband: 1 − (1 − q)^C over its C sampled configurations, assuming
-///   the early rungs rank configurations correctly (an upper bound).
+/// The ranked quality of a strategy with plain roles and no fidelity
+/// model (see [`quality::of`] for the interval and its labels).
 pub fn quality(params: &[Param], strategy: &Strategy, trials: u64, top_fraction: f64) -> f64 {
-    match strategy {
-        Strategy::Grid => params
-            .iter()
-            .filter(|p| !p.grid_is_exhaustive())
-            .map(|p| hit_probability(top_fraction, p.grid_len().unwrap_or(0) as f64))
-            .fold(1.0, f64::min),
-        Strategy::Hyperband {
-            max_resource, eta, ..
-        } => {
-            let configs: u64 = hyperband_rungs(*max_resource, *eta)
-                .iter()
-                .filter(|r| r.rung == 0)
-                .map(|r| r.configs)
-                .sum();
-            hit_probability(top_fraction, configs as f64)
-        }
-        _ => hit_probability(top_fraction, trials as f64),
-    }
+    quality::of(
+        params,
+        &quality::Roles::plain(params.len()),
+        strategy,
+        trials,
+        top_fraction,
+        None,
+    )
+    .ranked
 }
 
 #[cfg(test)]
@@ -823,10 +904,13 @@ mod tests {
     fn target_counts_match_the_issue() {
         // ln(0.05) / ln(0.95) = −2.9957 / −0.05129 = 58.4 → 59.
         assert_eq!(random_trials_for(0.05, 0.95), 59);
-        // 2 / 0.05 = 40.
-        assert_eq!(lhs_trials_for(0.05), 40);
-        // Next power of two at or above 40 is 64.
-        assert_eq!(sobol_trials_for(0.05), 64);
+        // Latin hypercube is sized like random search: 59.
+        assert_eq!(lhs_trials_for(0.05, 0.95), 59);
+        // Next power of two at or above 59 is 64.
+        assert_eq!(sobol_trials_for(0.05, 0.95), 64);
+        // p = 0.999: ln 0.001 / ln 0.95 = 134.7 → 135, and 256 for Sobol.
+        assert_eq!(lhs_trials_for(0.05, 0.999), 135);
+        assert_eq!(sobol_trials_for(0.05, 0.999), 256);
     }
 
     #[test]
@@ -986,9 +1070,9 @@ mod tests {
             range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4)),
             values("b", &[1.0, 2.0, 3.0]),
         ];
-        // Only lr is continuous, with 4 levels: 1 − 0.95^4 = 0.18549375.
+        // Only lr is continuous, with 4 levels: min(1, 3 × 0.05) = 0.15.
         let q = quality(&params, &Strategy::Grid, 12, 0.05);
-        assert!((q - 0.18549375).abs() < 1e-12);
+        assert!((q - 0.15).abs() < 1e-12);
         // 59 random trials: 1 − 0.95^59 = 0.9515.
         let r = quality(&params, &Strategy::Random(Count::Trials(59)), 59, 0.05);
         assert!((r - (1.0 - 0.95f64.powi(59))).abs() < 1e-12);

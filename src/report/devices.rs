@@ -17,10 +17,13 @@ pub fn text(s: &Summary) -> String {
         names.join(", ")
     );
     for (what, r) in [
-        ("lowest emissions", &s.overall.lowest_emissions),
-        ("fastest", &s.overall.fastest),
-        ("balanced (knee)", &s.overall.knee),
-    ] {
+        ("lowest emissions", Some(&s.overall.lowest_emissions)),
+        ("fastest", Some(&s.overall.fastest)),
+        ("balanced (knee)", s.overall.knee.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(what, r)| Some((what, r?)))
+    {
         let _ = writeln!(out, "  {what:<17} {}: {}", r.label(), describe(r));
     }
     if s.excluded.is_empty() {

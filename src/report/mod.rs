@@ -13,6 +13,7 @@ pub mod files;
 pub mod markdown;
 pub mod paper;
 pub mod plot;
+pub mod ranges;
 pub mod single;
 pub mod summary;
 pub mod table;
