@@ -185,6 +185,13 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
     pub metric: MetricArg,
 
+    /// Objectives of the Pareto ranking: two or three of time, emissions, cost, quality.
+    #[arg(long, value_name = "LIST", default_value = "time,emissions")]
+    pub front: String,
+
+    /// Pair every device with every region, even where the region does not offer it.
+    #[arg(long)]
+    pub any_hardware: bool,
     /// Monte Carlo draws for the ranges and the probability of each finding (default: the
     /// scenario's [uncertainty] draws, else 10,000); 0 gives point figures only.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]

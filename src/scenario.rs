@@ -18,7 +18,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calibrate;
-use crate::catalog::{Catalog, Device, Kind, Precision, Region};
+
+mod device_keys;
+use crate::catalog::{Catalog, Device, Kind, Region};
 use crate::cost::{precision_name, Calibration, TrialCost, Work};
 use crate::embodied::Overrides;
 use crate::error::{Error, Result};
@@ -26,6 +28,7 @@ use crate::formula::{Formula, FormulaError};
 use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
+pub use device_keys::Exclusion;
 
 pub mod model;
 
@@ -52,6 +55,8 @@ pub const TOP_FRACTION: f64 = 0.05;
 pub struct Options {
     /// Accept grids above [`GRID_LIMIT`] trials.
     pub allow_large: bool,
+    /// Pair every device with every region, offered there or not.
+    pub any_hardware: bool,
     /// Grid year from the command line; overrides `[regions] year`.
     pub year: Option<u16>,
 }
@@ -96,6 +101,12 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Devices the precision excludes, with the reason.
+    pub excluded: Vec<Exclusion>,
+    /// The (hardware, site) pairs evaluated, in hardware then site order.
+    pub pairs: Vec<crate::offer::SitePair>,
+    /// Pairs left out because the region does not offer the device.
+    pub left_out: Vec<Exclusion>,
     /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
     pub model: Model,
     /// Things worth knowing that are not mistakes, one sentence each.
@@ -169,11 +180,13 @@ struct RawTrial {
     reference_hardware: Option<Spanned<String>>,
     hours: Option<Spanned<toml::Value>>,
     flops: Option<Spanned<toml::Value>>,
-    mfu: Option<Spanned<f64>>,
+    mfu: Option<Spanned<toml::Value>>,
     precision: Option<Spanned<String>>,
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    workload: Option<Spanned<String>>,
+    threads: Option<Spanned<i64>>,
     replicates: Option<Spanned<i64>>,
     #[serde(default)]
     tables: tables::RawTables,
@@ -409,9 +422,12 @@ impl Checker<'_> {
                 strategies.push(s);
             }
         }
-        let hardware = self.hardware(raw.hardware, &cost)?;
+        let (hardware, excluded) = self.hardware(raw.hardware, &cost)?;
         let catalog = self.year_catalog(&raw.regions, options)?;
         let sites = self.sites(raw.regions, &catalog)?;
+        let (pairs, left_out) =
+            crate::offer::pairs(self.catalog, &hardware, &sites, options.any_hardware)
+                .map_err(|m| self.err(0, m))?;
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
@@ -461,6 +477,9 @@ impl Checker<'_> {
             sites,
             max_concurrent_devices,
             work_at,
+            excluded,
+            pairs,
+            left_out,
             model,
             warnings: self.warnings.take(),
         })
@@ -803,20 +822,9 @@ impl Checker<'_> {
     ) -> Result<(TrialCost, (usize, usize))> {
         let at = raw.span().start;
         let t = raw.into_inner();
-        let precision = match &t.precision {
-            None => Precision::Fp32,
-            Some(p) => match p.get_ref().as_str() {
-                "fp32" => Precision::Fp32,
-                "bf16" => Precision::Bf16,
-                "fp16" => Precision::Fp16,
-                other => {
-                    return Err(self.err(
-                        p.span().start,
-                        format!("unknown precision '{other}'; choose 'fp32', 'bf16' or 'fp16'"),
-                    ))
-                }
-            },
-        };
+        let precision = self.precision(&t.precision)?;
+        let workload = self.workload(&t.workload)?;
+        let threads = self.threads(&t.threads)?;
         let utilization = match &t.utilization {
             None => 1.0,
             Some(u) if *u.get_ref() > 0.0 && *u.get_ref() <= 1.0 => *u.get_ref(),
@@ -859,12 +867,7 @@ impl Checker<'_> {
                     ));
                 }
                 let mfu = match &t.mfu {
-                    Some(m) if *m.get_ref() > 0.0 && *m.get_ref() <= 1.0 => *m.get_ref(),
-                    Some(m) => {
-                        return Err(
-                            self.err(m.span().start, "mfu is a fraction of peak within (0, 1]")
-                        )
-                    }
+                    Some(m) => self.mfu(m)?,
                     None => return Err(self.err(
                         flops.span().start,
                         "the FLOPs model needs `mfu`, the achieved fraction of peak (e.g. 0.35)",
@@ -902,6 +905,9 @@ impl Checker<'_> {
             utilization,
             precision,
             calibration: None,
+            workload,
+            speed: crate::cost::Speed::new(self.catalog, workload, precision),
+            threads,
         };
         if let Some(pilot) = &t.pilot {
             cost.calibration = Some(self.calibration(pilot, &cost, params)?);
@@ -1141,7 +1147,11 @@ impl Checker<'_> {
         Ok(out)
     }
 
-    fn hardware(&self, raw: Spanned<RawCandidates>, cost: &TrialCost) -> Result<Vec<Device>> {
+    fn hardware(
+        &self,
+        raw: Spanned<RawCandidates>,
+        cost: &TrialCost,
+    ) -> Result<(Vec<Device>, Vec<Exclusion>)> {
         let list = raw.into_inner().candidates;
         if list.get_ref().is_empty() {
             return Err(self.err(
@@ -1150,6 +1160,19 @@ impl Checker<'_> {
             ));
         }
         let mut out: Vec<Device> = Vec::new();
+        let mut excluded: Vec<Exclusion> = Vec::new();
+        let mut exclude = |d: &Device| match crate::catalog::precision::support(d, cost.precision) {
+            Err(reason) if !excluded.iter().any(|e| e.hardware == d.name) => {
+                excluded.push(Exclusion {
+                    hardware: d.name.clone(),
+                    region: None,
+                    reason,
+                });
+                true
+            }
+            Err(_) => true,
+            Ok(()) => false,
+        };
         for item in list.get_ref() {
             let pattern = item.get_ref().trim();
             let at = item.span().start;
@@ -1166,18 +1189,22 @@ impl Checker<'_> {
                     .catalog
                     .hardware
                     .iter()
-                    .filter(|d| k.is_none_or(|k| d.kind == k) && cost.multiplier(d).is_ok())
+                    .filter(|d| k.is_none_or(|k| d.kind == k))
+                    .filter(|d| !exclude(d) && cost.multiplier(d).is_ok())
                     .collect(),
                 None => {
                     let d = self
                         .catalog
                         .device(pattern)
                         .map_err(|e| self.err(at, e.to_string()))?;
+                    if exclude(d) {
+                        continue;
+                    }
                     cost.multiplier(d).map_err(|m| self.err(at, m))?;
                     vec![d]
                 }
             };
-            if picked.is_empty() {
+            if picked.is_empty() && kind.is_some() {
                 return Err(self.err(
                     at,
                     format!(
@@ -1192,7 +1219,18 @@ impl Checker<'_> {
                 }
             }
         }
-        Ok(out)
+        if out.is_empty() {
+            let reasons: Vec<&str> = excluded.iter().map(|e| e.reason.as_str()).collect();
+            return Err(self.err(
+                list.span().start,
+                format!(
+                    "no candidate device can run {}: {}",
+                    precision_name(cost.precision),
+                    reasons.join("; ")
+                ),
+            ));
+        }
+        Ok((out, excluded))
     }
 
     /// The catalog for the grid year: `Options::year` (the command line),
@@ -1464,6 +1502,7 @@ max_concurrent_devices = 64
             &Catalog::bundled().unwrap(),
             Options {
                 allow_large: true,
+                any_hardware: false,
                 ..Options::default()
             },
         );

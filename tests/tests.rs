@@ -4,6 +4,7 @@ mod util;
 
 mod bad;
 mod catalog;
+mod devices;
 mod estimate;
 mod findings;
 mod formula_oracle;

@@ -8,6 +8,7 @@
 //! only for display: computations never round.
 
 pub mod csv;
+pub mod devices;
 pub mod files;
 pub mod markdown;
 pub mod paper;

@@ -132,6 +132,15 @@ pub struct OptionRow {
     /// options (on the ranking metric).
     #[serde(default)]
     pub p_lowest: Option<f64>,
+    /// Whether the region offers the device: `offered` or `unknown`.
+    #[serde(default)]
+    pub availability: String,
+    /// Device-hours × on-demand USD per device-hour; empty where unknown.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+    /// `measured` or `modelled` speed-up relative to the reference.
+    #[serde(default)]
+    pub speed_basis: String,
 }
 
 impl OptionRow {
@@ -209,6 +218,9 @@ impl OptionRow {
             wall_hours_p50: Some(r.wall_hours.p50),
             wall_hours_p95: Some(r.wall_hours.p95),
             p_lowest: Some(r.p_lowest),
+            availability: e.availability.name().to_string(),
+            cost_usd: e.cost_usd,
+            speed_basis: e.speed_basis.name().to_string(),
         }
     }
 
@@ -393,6 +405,14 @@ pub struct Summary {
     pub sources: String,
     /// The method's citation.
     pub citation: String,
+    /// Devices the precision excludes, with the reason.
+    pub excluded: Vec<crate::scenario::Exclusion>,
+    /// (device, region) pairs left out because the region does not offer the device.
+    pub left_out_pairs: usize,
+    /// Objectives of the Pareto ranks.
+    pub objectives: Vec<crate::front::Objective>,
+    /// What the trials train, and the speed model's fitted bytes per FLOP.
+    pub workload: String,
     /// The uncertainty run: draws, and what drives the lowest option's range.
     pub uncertainty: UncertaintySummary,
 }
@@ -496,6 +516,10 @@ impl Summary {
                       See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
+            excluded: plan.scenario.excluded.clone(),
+            left_out_pairs: plan.scenario.left_out.len(),
+            objectives: plan.objectives.clone(),
+            workload: plan.scenario.cost.workload.name().to_string(),
             uncertainty: UncertaintySummary::of(plan),
         }
     }

@@ -92,6 +92,7 @@ pub fn plan(s: &Summary) -> String {
             ranges::mass(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95)
         );
     }
+    out.push_str(&crate::report::devices::text(s));
     if s.uncertainty.draws > 0 {
         let _ = writeln!(
             out,

@@ -180,6 +180,10 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         fidelity.map(|r| (r, scenario.seed)),
     );
     Ok(StrategyTotals {
+        // CPU sockets running several trials are not simulated per slot
+        // count: options fall back to one trial per socket (a longer,
+        // pessimistic wall-clock figure; energy is unaffected).
+        slot_makespans: Vec::new(),
         strategy: strategy.clone(),
         trials: rungs.iter().map(|r| r.configs).sum::<u64>().saturating_mul(scenario.model.runs_per_config(&scenario.params, strategy)),
         configurations,
