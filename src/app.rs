@@ -26,6 +26,8 @@ use crate::cli::{
     EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
 };
 
+mod export;
+
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let catalog = Catalog::load(cli.data.as_deref())?;
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Expand(args) => run_expand(&catalog, &args, &mut out),
         Command::Plan(args) => run_plan(&catalog, &args, &mut out),
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
+        Command::Export(args) => export::run(&catalog, &args, &mut out),
         Command::Chart(args) => run_chart(&args, &mut out),
     }?;
     out.flush()
@@ -162,7 +165,7 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
 }
 
 fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
-    load_scenario_in(catalog, path, allow_large, None)
+    load_scenario_in(catalog, path, allow_large, None, false)
 }
 
 fn load_scenario_in(
@@ -170,8 +173,14 @@ fn load_scenario_in(
     path: &std::path::Path,
     allow_large: bool,
     year: Option<u16>,
+    any_hardware: bool,
 ) -> Result<Scenario> {
-    let s = scenario::load(path, catalog, scenario::Options { allow_large, year })?;
+    let options = scenario::Options {
+        allow_large,
+        year,
+        any_hardware,
+    };
+    let s = scenario::load(path, catalog, options)?;
     for w in &s.warnings {
         eprintln!("warning: {}: {w}", s.path.display());
     }
@@ -270,12 +279,22 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
     }
-    let s = load_scenario_in(catalog, &args.scenario, args.allow_large, args.year)?;
+    let objectives = co2sweep_front(&args.front)?;
+    let mut s = load_scenario_in(
+        catalog,
+        &args.scenario,
+        args.allow_large,
+        args.year,
+        args.any_hardware,
+    )?;
+    if let Some(n) = args.draws {
+        s.uncertainty.draws = n;
+    }
     let metric = match args.metric {
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,
     };
-    let plan = Plan::build(s, metric)?;
+    let plan = Plan::build_with(s, metric, &objectives)?;
     let summary = Summary::of(&plan, catalog);
     let json = || -> Result<Vec<u8>> {
         let mut v = serde_json::to_vec_pretty(&summary)
@@ -386,4 +405,9 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
             args.out.display()
         ),
     )
+}
+
+/// `--front`: two or three of time, emissions, cost, quality.
+fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
+    co2sweep::front::parse(text).map_err(|m| Error::input(format!("--front: {m}")))
 }

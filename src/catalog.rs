@@ -21,6 +21,12 @@ use crate::error::{Error, Result};
 use crate::suggest;
 use crate::units::{GPerKwh, Watts};
 
+pub mod offerings;
+pub mod precision;
+pub mod throughput;
+
+pub use offerings::{Availability, Coverage, Offering};
+pub use throughput::{Measurement, Workload};
 mod grid;
 pub use grid::{GridYear, BASIS};
 
@@ -35,11 +41,14 @@ or the vendor's measured maximum where no TDP is published (TPU v3, v4)";
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The catalog's file names, each also the name of its bundled copy.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 8] = [
     "hardware.csv",
     "regions.csv",
     "countries.csv",
     "equivalents.csv",
+    "throughput.csv",
+    "offerings.csv",
+    "offer_coverage.csv",
     "grid.csv",
 ];
 
@@ -47,6 +56,9 @@ const BUNDLED_HARDWARE: &str = include_str!("../data/hardware.csv");
 const BUNDLED_REGIONS: &str = include_str!("../data/regions.csv");
 const BUNDLED_COUNTRIES: &str = include_str!("../data/countries.csv");
 const BUNDLED_EQUIVALENTS: &str = include_str!("../data/equivalents.csv");
+const BUNDLED_THROUGHPUT: &str = include_str!("../data/throughput.csv");
+const BUNDLED_OFFERINGS: &str = include_str!("../data/offerings.csv");
+const BUNDLED_COVERAGE: &str = include_str!("../data/offer_coverage.csv");
 const BUNDLED_GRID: &str = include_str!("../data/grid.csv");
 
 /// What a device is.
@@ -82,6 +94,10 @@ pub enum Precision {
     Bf16,
     /// IEEE half-precision tensor math.
     Fp16,
+    /// TF32 tensor math (FP32 storage, 10-bit mantissa products): NVIDIA Ampere and later, AMD CDNA3.
+    Tf32,
+    /// 8-bit floating point tensor math: NVIDIA Hopper and Ada, AMD CDNA3.
+    Fp8,
 }
 
 /// One device of `hardware.csv`.
@@ -120,6 +136,21 @@ pub struct Device {
     pub devices_per_server: f64,
     /// Where the embodied figures come from.
     pub embodied_source: String,
+    /// Peak device-memory bandwidth, GB/s (accelerators).
+    #[serde(default)]
+    pub memory_bandwidth_gbs: Option<f64>,
+    /// Peak dense TF32 tensor throughput, TFLOPS, where the device has TF32.
+    #[serde(default)]
+    pub tf32_tflops: Option<f64>,
+    /// Peak dense FP8 tensor throughput, TFLOPS, where the device has FP8.
+    #[serde(default)]
+    pub fp8_tflops: Option<f64>,
+    /// Base clock of one core, GHz (CPUs): the per-core speed figure.
+    #[serde(default)]
+    pub core_ghz: Option<f64>,
+    /// Where the bandwidth, TF32, FP8 and clock figures come from.
+    #[serde(default)]
+    pub extras_source: String,
 }
 
 impl Device {
@@ -135,6 +166,8 @@ impl Device {
         match precision {
             Precision::Fp32 => self.fp32_tflops,
             Precision::Bf16 | Precision::Fp16 => self.tensor16_tflops,
+            Precision::Tf32 => self.tf32_tflops,
+            Precision::Fp8 => self.fp8_tflops,
         }
     }
 }
@@ -260,6 +293,12 @@ pub struct Catalog {
     pub countries: Vec<Country>,
     /// Everyday equivalents, in file order.
     pub equivalents: Vec<Equivalent>,
+    /// Measured training throughput, in file order.
+    pub throughput: Vec<Measurement>,
+    /// What cloud regions offer, in file order.
+    pub offerings: Vec<Offering>,
+    /// Where `offerings` is complete.
+    pub coverage: Vec<Coverage>,
     /// Annual intensity of every grid zone and year, one basis (`grid.csv`).
     pub grid: Vec<GridYear>,
     /// The year the region and country figures describe.
@@ -314,6 +353,12 @@ impl Catalog {
         let countries: Vec<Country> = parse_rows(&path, &text, check_country)?;
         let (text, path) = source("equivalents.csv", BUNDLED_EQUIVALENTS)?;
         let equivalents: Vec<Equivalent> = parse_rows(&path, &text, check_equivalent)?;
+        let (text, path) = source("throughput.csv", BUNDLED_THROUGHPUT)?;
+        let throughput: Vec<Measurement> = parse_rows(&path, &text, throughput::check)?;
+        let (text, path) = source("offerings.csv", BUNDLED_OFFERINGS)?;
+        let offerings: Vec<Offering> = parse_rows(&path, &text, offerings::check)?;
+        let (text, path) = source("offer_coverage.csv", BUNDLED_COVERAGE)?;
+        let coverage: Vec<Coverage> = parse_rows(&path, &text, offerings::check_coverage)?;
         let (text, path) = source("grid.csv", BUNDLED_GRID)?;
         let grid: Vec<GridYear> = parse_rows(&path, &text, grid::check_row)?;
         let device_index = index_devices(&hardware)?;
@@ -324,6 +369,9 @@ impl Catalog {
             regions,
             countries,
             equivalents,
+            throughput,
+            offerings,
+            coverage,
             grid,
             year,
             origins,
@@ -634,6 +682,10 @@ fn check_device(d: &Device) -> Result<(), String> {
     for (value, what) in [
         (d.fp32_tflops, "fp32_tflops"),
         (d.tensor16_tflops, "tensor16_tflops"),
+        (d.memory_bandwidth_gbs, "memory_bandwidth_gbs"),
+        (d.tf32_tflops, "tf32_tflops"),
+        (d.fp8_tflops, "fp8_tflops"),
+        (d.core_ghz, "core_ghz"),
     ] {
         if let Some(v) = value {
             finite_in(v, f64::MIN_POSITIVE, 1e6, what)?;

@@ -41,6 +41,44 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Redraw the charts (pareto, strategies, regions; SVG and PNG) from a saved options.csv.
     Chart(ChartArgs),
+    /// Write a strategy as a W&B sweep configuration or a Slurm job array.
+    Export(ExportArgs),
+}
+
+/// `co2sweep export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+
+    /// The strategy to export (see `co2sweep check`).
+    #[arg(long, value_name = "NAME")]
+    pub strategy: String,
+
+    /// What to write: a W&B sweep YAML, or an sbatch script with its trials file.
+    #[arg(long, value_enum)]
+    pub to: ExportTarget,
+
+    /// Write to FILE instead of stdout (slurm: required; the trials go to STEM.trials.jsonl beside it).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Accept a grid of more than 10,000,000 trials.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// Targets of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// A W&B sweep configuration (`wandb sweep FILE`).
+    Wandb,
+    /// A Slurm job array (`sbatch FILE`) and its trials file.
+    Slurm,
 }
 
 /// `co2sweep chart`.
@@ -146,6 +184,18 @@ pub struct PlanArgs {
     /// original calculator) or operational plus embodied emissions.
     #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
     pub metric: MetricArg,
+
+    /// Objectives of the Pareto ranking: two or three of time, emissions, cost, quality.
+    #[arg(long, value_name = "LIST", default_value = "time,emissions")]
+    pub front: String,
+
+    /// Pair every device with every region, even where the region does not offer it.
+    #[arg(long)]
+    pub any_hardware: bool,
+    /// Monte Carlo draws for the ranges and the probability of each finding (default: the
+    /// scenario's [uncertainty] draws, else 10,000); 0 gives point figures only.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub draws: Option<u32>,
 }
 
 /// `--metric` values.

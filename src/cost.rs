@@ -20,9 +20,20 @@
 //! every schedule and sum over trials is computed once per strategy and
 //! scaled per device: the heart of `plan`'s speed.
 
-use crate::catalog::{Device, Kind, Precision};
+use crate::catalog::{Device, Kind, Precision, Workload};
 use crate::formula::Formula;
 use crate::space::TrialInfo;
+
+pub mod mfu;
+pub mod speed;
+
+pub use mfu::Mfu;
+pub use speed::{Speed, SpeedBasis};
+
+/// Share of its full power a CPU socket draws with every core idle, for
+/// `[trial] threads`: SPECpower_ssj2008 results of 2019–2023 two-socket
+/// servers put active idle at roughly 20–35 % of full load; 0.3 is taken.
+pub const CPU_IDLE_SHARE: f64 = 0.3;
 
 /// What one trial does, independent of the device.
 #[derive(Debug, Clone)]
@@ -38,8 +49,8 @@ pub enum Work {
     Flops {
         /// FLOP of one trial.
         flops: Formula,
-        /// Model FLOPs utilization, in (0, 1].
-        mfu: f64,
+        /// Model FLOPs utilization per device (see [`Mfu`]).
+        mfu: Mfu,
     },
 }
 
@@ -56,6 +67,12 @@ pub struct TrialCost {
     pub precision: Precision,
     /// A measured pilot run the cost model is calibrated to, if any.
     pub calibration: Option<Calibration>,
+    /// What the trials train (`[trial] workload`).
+    pub workload: Workload,
+    /// Speed between devices: measured ratios and the fitted roofline.
+    pub speed: Speed,
+    /// Cores one CPU trial uses (`[trial] threads`); `None`: the whole chip.
+    pub threads: Option<u32>,
 }
 
 /// A cost model calibrated to a measured pilot trial (CodeCarbon).
@@ -158,6 +175,9 @@ impl TrialCost {
                 ..e
             })?;
         }
+        if let Some((share, _)) = info.stopped {
+            work *= share;
+        }
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }
@@ -172,46 +192,100 @@ impl TrialCost {
 
     /// Average power one device draws while a trial runs, W: TDP ×
     /// utilization, or the calibrated measurement scaled by TDP.
+    /// A CPU socket shared by trials of `threads` cores draws its used
+    /// share plus [`CPU_IDLE_SHARE`] of the rest: × (idle + (1 − idle) ×
+    /// min(1, trials × threads / cores)).
     pub fn power_watts(&self, device: &Device) -> f64 {
-        match &self.calibration {
+        let full = match &self.calibration {
             Some(c) => c.watts_per_device * device.tdp_watts / c.device.tdp_watts,
             None => device.tdp_watts * self.utilization,
+        };
+        match (self.threads, device.kind, device.cores) {
+            (Some(n), Kind::Cpu, Some(cores)) if cores > 0 => {
+                let used = f64::from(self.trials_per_device(device) * n) / f64::from(cores);
+                full * (CPU_IDLE_SHARE + (1.0 - CPU_IDLE_SHARE) * used.min(1.0))
+            }
+            _ => full,
+        }
+    }
+
+    /// Trials one device runs at once: floor(cores / threads) on a CPU
+    /// with `threads` (at least 1), else 1.
+    pub fn trials_per_device(&self, device: &Device) -> u32 {
+        match (self.threads, device.kind, device.cores) {
+            (Some(n), Kind::Cpu, Some(cores)) => (cores / n.max(1)).max(1),
+            _ => 1,
         }
     }
 
     /// Hours of one unit of work on `device`, or why the runtime cannot be
     /// scaled to it.
     pub fn multiplier(&self, device: &Device) -> Result<f64, String> {
-        let peak = |d: &Device| {
-            d.peak_tflops(self.precision).ok_or_else(|| {
-                format!(
-                    "'{}' has no published {} peak in the catalog, so its runtime cannot be estimated",
-                    d.name,
-                    precision_name(self.precision)
-                )
-            })
-        };
+        self.scale(device).map(|(m, _)| m)
+    }
+
+    /// [`TrialCost::multiplier`] with whether the speed is measured or modelled.
+    pub fn scale(&self, device: &Device) -> Result<(f64, SpeedBasis), String> {
+        crate::catalog::precision::support(device, self.precision)?;
         match &self.work {
             Work::ReferenceHours {
                 device: reference, ..
             } => {
                 if reference.kind == Kind::Cpu || device.kind == Kind::Cpu {
-                    return match (reference.kind, device.kind, reference.cores, device.cores) {
-                        (Kind::Cpu, Kind::Cpu, Some(a), Some(b)) if a > 0 && b > 0 => Ok(f64::from(a) / f64::from(b)),
-                        (Kind::Cpu, Kind::Cpu, _, _) => Err(format!(
-                            "'{}' or '{}' has no core count in the catalog",
-                            reference.name, device.name
-                        )),
-                        _ => Err(format!(
-                            "cannot scale runtime between a CPU and an accelerator ('{}' and '{}'); \
-                             list CPUs only, or accelerators only",
-                            reference.name, device.name
-                        )),
-                    };
+                    return self.cpu_scale(reference, device);
                 }
-                Ok(peak(reference)? / peak(device)?)
+                crate::catalog::precision::support(reference, self.precision)?;
+                self.speed.relative_time(reference, device).ok_or_else(|| {
+                    format!(
+                        "'{}' or '{}' lacks a {} peak or a memory bandwidth in the catalog, \
+                         so its runtime cannot be estimated",
+                        reference.name,
+                        device.name,
+                        precision_name(self.precision)
+                    )
+                })
             }
-            Work::Flops { mfu, .. } => Ok(1.0 / (peak(device)? * 1e12 * mfu * 3600.0)),
+            Work::Flops { mfu, .. } => {
+                let peak = device.peak_tflops(self.precision).ok_or_else(|| {
+                    format!(
+                        "'{}' has no published {} peak in the catalog, so its runtime cannot be estimated",
+                        device.name,
+                        precision_name(self.precision)
+                    )
+                })?;
+                let (mfu, basis) = mfu.of(device, &self.speed)?;
+                Ok((1.0 / (peak * 1e12 * mfu * 3600.0), basis))
+            }
+        }
+    }
+
+    /// Between CPUs: per-core speed (base clock) × the cores a trial can
+    /// use, min(threads, cores). Without a clock, per-core speeds are taken
+    /// as equal.
+    fn cpu_scale(&self, reference: &Device, device: &Device) -> Result<(f64, SpeedBasis), String> {
+        match (reference.kind, device.kind, reference.cores, device.cores) {
+            (Kind::Cpu, Kind::Cpu, Some(a), Some(b)) if a > 0 && b > 0 => {
+                let used = |c: u32| f64::from(self.threads.map_or(c, |n| n.min(c)));
+                let clock = match (reference.core_ghz, device.core_ghz) {
+                    (Some(r), Some(d)) => r / d,
+                    _ => 1.0,
+                };
+                let basis = if reference.name == device.name {
+                    SpeedBasis::Measured
+                } else {
+                    SpeedBasis::Modelled
+                };
+                Ok((clock * used(a) / used(b), basis))
+            }
+            (Kind::Cpu, Kind::Cpu, _, _) => Err(format!(
+                "'{}' or '{}' has no core count in the catalog",
+                reference.name, device.name
+            )),
+            _ => Err(format!(
+                "cannot scale runtime between a CPU and an accelerator ('{}' and '{}'); \
+                 list CPUs only, or accelerators only",
+                reference.name, device.name
+            )),
         }
     }
 }
@@ -240,6 +314,8 @@ pub fn precision_name(p: Precision) -> &'static str {
         Precision::Fp32 => "fp32",
         Precision::Bf16 => "bf16",
         Precision::Fp16 => "fp16",
+        Precision::Tf32 => "tf32",
+        Precision::Fp8 => "fp8",
     }
 }
 
@@ -259,6 +335,9 @@ mod tests {
             utilization: 1.0,
             precision: Precision::Fp32,
             calibration: None,
+            workload: Workload::Generic,
+            speed: Speed::new(&catalog, Workload::Generic, Precision::Fp32),
+            threads: None,
         }
     }
 
@@ -269,8 +348,14 @@ mod tests {
         let v100 = catalog.device("V100 SXM2 16GB").unwrap();
         let a100 = catalog.device("A100 SXM4 40GB").unwrap();
         assert_eq!(cost.multiplier(v100).unwrap(), 1.0);
-        let expected = v100.fp32_tflops.unwrap() / a100.fp32_tflops.unwrap();
-        assert_eq!(cost.multiplier(a100).unwrap(), expected);
+        // Nothing is measured at fp32 for `generic`: the roofline
+        // (1/19.5 + 2 rho/1.555) / (1/15.7 + 2 rho/0.900), TFLOPS and TB/s,
+        // fp32 elements being twice 16-bit ones.
+        let rho = cost.speed.rho;
+        let expected = (1.0 / 19.5 + 2.0 * rho / 1.555) / (1.0 / 15.7 + 2.0 * rho / 0.9);
+        let (m, basis) = cost.scale(a100).unwrap();
+        assert!((m - expected).abs() < 1e-12, "{m} {expected}");
+        assert_eq!(basis, SpeedBasis::Modelled);
         // 2 × 3 epochs = 6 h on the reference, 8 devices.
         let c = cost
             .evaluate(&mut [3.0], &TrialInfo::default(), None)
@@ -325,12 +410,15 @@ mod tests {
         let cost = TrialCost {
             work: Work::Flops {
                 flops: Formula::parse("3.6e18", &[]).unwrap(),
-                mfu: 0.5,
+                mfu: Mfu::uniform(0.5),
             },
             devices: Formula::parse("2", &[]).unwrap(),
             utilization: 1.0,
             precision: Precision::Bf16,
             calibration: None,
+            workload: Workload::Generic,
+            speed: Speed::new(&catalog, Workload::Generic, Precision::Bf16),
+            threads: None,
         };
         let c = cost.evaluate(&mut [], &TrialInfo::default(), None).unwrap();
         // 3.6e18 FLOP over 2 devices = 1.8e18 each.

@@ -363,7 +363,12 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             t.profile.zone,
             hourly::ATTRIBUTION
         );
-        intensity_year = Some(t.profile.year as u16);
+        // The year of the annual level the shape was scaled to, else the profile's.
+        intensity_year = Some(
+            t.profile
+                .scaling
+                .map_or(t.profile.year as u16, |s| s.annual_year),
+        );
         timed_at = Some((t, at, mapped_to));
     }
     let offset_pct = match (req.offset_pct, req.site) {

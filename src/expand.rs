@@ -1,17 +1,25 @@
 //! Streaming a job set for a launcher: one line per trial, never holding
 //! the whole set in memory.
 //!
-//! Columns: `index`, the parameters in file order, then `bracket`, `rung`
-//! and `config` for Hyperband, then `devices` and `hours` (on the reference
-//! device; in the FLOPs model, on the first candidate device, with `flops`
-//! before them).
+//! Layout (no column or key can collide with a parameter, whatever its name):
+//!
+//! - JSONL: `{"index": 0, "params": {NAME: value, ...}, ...}` with the
+//!   parameters in file order under `params`, each value of its own JSON
+//!   type (numbers, strings, booleans, null, lists and mappings as read),
+//!   then `bracket`, `rung` and `config` for Hyperband, `iterations` for
+//!   early-stopped strategies (`<method>+hyperband`), `flops` in the FLOPs
+//!   model, and `devices` and `hours` (on the reference device; in the
+//!   FLOPs model, on the first candidate device).
+//! - CSV: the same columns, each parameter's header prefixed with
+//!   `param:` (`param:learning_rate`); strings unquoted, booleans as
+//!   `true`/`false`, null as an empty cell, lists and mappings as JSON.
 
 use std::io::Write;
 
 use crate::cost::Work;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
-use crate::space::{JobSet, Level, Strategy};
+use crate::space::{JobSet, Strategy};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,10 +60,14 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         Work::Flops { .. } => hours_multiplier,
     };
     let resource = strategy.resource();
+    let stopped = matches!(strategy, Strategy::EarlyStop(..));
     let mut columns: Vec<String> = vec!["index".into()];
-    columns.extend(s.params.iter().map(|p| p.name.clone()));
+    columns.extend(s.params.iter().map(|p| format!("param:{}", p.name)));
     if hyperband {
         columns.extend(["bracket", "rung", "config"].map(String::from));
+    }
+    if stopped {
+        columns.push("iterations".into());
     }
     if flops {
         columns.push("flops".into());
@@ -63,7 +75,15 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
     columns.extend(["devices", "hours"].map(String::from));
     let json_keys: Vec<String> = columns
         .iter()
-        .map(|c| serde_json::to_string(c).unwrap_or_default())
+        .enumerate()
+        .map(|(k, c)| {
+            let key = if (1..=s.params.len()).contains(&k) {
+                &c["param:".len()..]
+            } else {
+                c
+            };
+            serde_json::to_string(key).unwrap_or_default()
+        })
         .collect();
 
     let mut sink = match format {
@@ -82,10 +102,10 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         cells.clear();
         cells.push(i.to_string());
         for (p, &v) in s.params.iter().zip(&slots) {
-            cells.push(match (p.label(v), format) {
-                (Level::Num(x), _) => x.to_string(),
-                (Level::Text(t), Format::Csv) => t,
-                (Level::Text(t), Format::Jsonl) => serde_json::to_string(&t).unwrap_or_default(),
+            let level = p.label(v);
+            cells.push(match format {
+                Format::Csv => level.text(),
+                Format::Jsonl => level.json(),
             });
         }
         if let Some((bracket, rung)) = info.bracket_rung {
@@ -94,6 +114,9 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
                 rung.to_string(),
                 info.config.to_string(),
             ]);
+        }
+        if let Some((_, iterations)) = info.stopped {
+            cells.push(iterations.to_string());
         }
         let cost = s.cost.evaluate(&mut slots, &info, resource).map_err(|e| {
             Error::input(format!(
@@ -121,20 +144,30 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
             Sink::Json(out) => out,
         };
         line.clear();
-        line.push('{');
-        for (k, (key, cell)) in json_keys.iter().zip(&cells).enumerate() {
-            if k > 0 {
-                line.push(',');
-            }
-            line.push_str(key);
-            line.push(':');
-            line.push_str(cell);
-        }
-        line.push_str("}\n");
+        json_line(&mut line, &json_keys, &cells, s.params.len());
         out.write_all(line.as_bytes()).map_err(io)?;
     }
     if let Sink::Csv(mut w) = sink {
         w.flush().map_err(io)?;
     }
     Ok(())
+}
+
+/// One JSONL line: `index`, then the `params` object of the next `params`
+/// cells, then the remaining columns (there are always some: `hours`).
+fn json_line(line: &mut String, keys: &[String], cells: &[String], params: usize) {
+    line.push('{');
+    for (k, (key, cell)) in keys.iter().zip(cells).enumerate() {
+        match k {
+            0 => {}
+            1 if params == 0 => line.push_str(",\"params\":{},"),
+            1 => line.push_str(",\"params\":{"),
+            _ if k == params + 1 => line.push_str("},"),
+            _ => line.push(','),
+        }
+        line.push_str(key);
+        line.push(':');
+        line.push_str(cell);
+    }
+    line.push_str("}\n");
 }

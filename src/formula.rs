@@ -7,13 +7,20 @@
 //! term    := unary (('*' | '/') unary)*
 //! unary   := ('-' | '+') unary | power
 //! power   := atom (('^' | '**') unary)?        right-associative: 2^3^2 = 2^9
-//! atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
+//! atom    := number | name | name '(' expr (',' expr)* ')' | table '(' name ')' | '(' expr ')'
+//! name    := [A-Za-z_][A-Za-z0-9_]* | '`' any text but '`' '`'
 //! number  := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]  (or '.5')
 //! ```
 //!
 //! `-2^2` is −4 (power binds tighter than unary minus) and `2^-1` is 0.5.
 //! Functions: `min` and `max` (two or more arguments), `log` (base 10),
 //! `ln`, `log2`, `exp`, `sqrt`, `abs`, `ceil`, `floor`, `round`.
+//!
+//! A parameter whose name is not an identifier (`num-epochs`, `model.lr`)
+//! is read in backquotes: `` 0.2 * `num-epochs` ``. A *table* (given to
+//! [`Formula::parse_with_tables`]) maps a parameter's values to numbers and
+//! is called like a function of that parameter, `model_hours(model)`; the
+//! caller binds each call to its lookup with [`Formula::bind_tables`].
 //!
 //! Limits: 10,000 bytes of source and 200 levels of nesting; beyond either,
 //! a clear error, never a stack overflow. Errors carry the byte offset and
@@ -201,6 +208,8 @@ pub fn caret(source: &str, offset: usize, len: usize) -> String {
 enum Op {
     Const(f64),
     Load(usize),
+    /// Look slot `.1` up in the formula's bound table call `.0`.
+    Table(usize, usize),
     Neg,
     Add,
     Sub,
@@ -249,12 +258,61 @@ pub struct Formula {
     program: Vec<Op>,
     stack: usize,
     used: Vec<usize>,
+    loaded: Vec<usize>,
+    calls: Vec<TableCall>,
+    lookups: Vec<Lookup>,
+}
+
+/// One call of a table in a formula: `table(variable)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableCall {
+    /// Index of the table in the list given to the parser.
+    pub table: usize,
+    /// Index of the variable it reads.
+    pub variable: usize,
+    /// Byte offset of the call's name in the source.
+    pub offset: usize,
+    /// Length of the call's name.
+    pub len: usize,
+}
+
+/// What a table call gives for each slot value of its variable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// Slot values are category indices 0, 1, ...: the value at that index.
+    ByIndex(Vec<f64>),
+    /// Slot values are numbers: (slot value, table value) pairs, searched.
+    ByValue(Vec<(f64, f64)>),
+}
+
+impl Lookup {
+    fn get(&self, slot: f64) -> f64 {
+        match self {
+            Lookup::ByIndex(v) if slot >= 0.0 => v.get(slot as usize).copied().unwrap_or(f64::NAN),
+            Lookup::ByIndex(_) => f64::NAN,
+            Lookup::ByValue(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k.to_bits() == slot.to_bits())
+                .map_or(f64::NAN, |(_, v)| *v),
+        }
+    }
 }
 
 impl Formula {
     /// Parse `source`; every name that is not a function must be one of
     /// `variables`, whose index is the slot read at evaluation.
     pub fn parse(source: &str, variables: &[&str]) -> Result<Formula, FormulaError> {
+        Formula::parse_with_tables(source, variables, &[])
+    }
+
+    /// Parse `source` where each name of `tables` may be called on one
+    /// variable, `table(variable)`. Calls evaluate to NaN until
+    /// [`Formula::bind_tables`] gives their lookups.
+    pub fn parse_with_tables(
+        source: &str,
+        variables: &[&str],
+        tables: &[&str],
+    ) -> Result<Formula, FormulaError> {
         if source.len() > MAX_LEN {
             return Err(FormulaError::TooLong {
                 len: source.len(),
@@ -266,6 +324,8 @@ impl Formula {
             tokens: &tokens,
             pos: 0,
             variables,
+            tables,
+            calls: Vec::new(),
             program: Vec::new(),
             source,
         };
@@ -288,20 +348,44 @@ impl Formula {
                 ),
             });
         }
+        let calls = p.calls;
         let program = fold(p.program);
         let stack = max_stack(&program);
-        let mut used: Vec<usize> = program
+        let mut loaded: Vec<usize> = program
             .iter()
             .filter_map(|op| if let Op::Load(i) = op { Some(*i) } else { None })
             .collect();
+        loaded.sort_unstable();
+        loaded.dedup();
+        let mut used = loaded.clone();
+        used.extend(calls.iter().map(|c| c.variable));
         used.sort_unstable();
         used.dedup();
         Ok(Formula {
             source: source.to_string(),
+            lookups: vec![Lookup::ByIndex(Vec::new()); calls.len()],
             program,
             stack,
             used,
+            loaded,
+            calls,
         })
+    }
+
+    /// The table calls, in source order (call `k` is bound by lookup `k`).
+    pub fn table_calls(&self) -> &[TableCall] {
+        &self.calls
+    }
+
+    /// Give each table call its lookup, in the order of [`Formula::table_calls`].
+    pub fn bind_tables(&mut self, lookups: Vec<Lookup>) {
+        debug_assert_eq!(lookups.len(), self.calls.len());
+        self.lookups = lookups;
+    }
+
+    /// Indices of the variables read directly (not through a table).
+    pub fn variables_loaded(&self) -> &[usize] {
+        &self.loaded
     }
 
     /// Evaluate with `values[i]` bound to variable `i`; a missing slot reads
@@ -309,9 +393,14 @@ impl Formula {
     pub fn eval(&self, values: &[f64]) -> f64 {
         if self.stack <= 32 {
             let mut stack = [0.0f64; 32];
-            run(&self.program, values, &mut stack)
+            run(&self.program, values, &self.lookups, &mut stack)
         } else {
-            run(&self.program, values, &mut vec![0.0; self.stack])
+            run(
+                &self.program,
+                values,
+                &self.lookups,
+                &mut vec![0.0; self.stack],
+            )
         }
     }
 
@@ -334,7 +423,7 @@ impl Formula {
     }
 }
 
-fn run(program: &[Op], values: &[f64], stack: &mut [f64]) -> f64 {
+fn run(program: &[Op], values: &[f64], lookups: &[Lookup], stack: &mut [f64]) -> f64 {
     let mut top = 0usize;
     for op in program {
         match *op {
@@ -344,6 +433,11 @@ fn run(program: &[Op], values: &[f64], stack: &mut [f64]) -> f64 {
             }
             Op::Load(i) => {
                 stack[top] = values.get(i).copied().unwrap_or(f64::NAN);
+                top += 1;
+            }
+            Op::Table(k, i) => {
+                let slot = values.get(i).copied().unwrap_or(f64::NAN);
+                stack[top] = lookups.get(k).map_or(f64::NAN, |l| l.get(slot));
                 top += 1;
             }
             Op::Neg => stack[top - 1] = -stack[top - 1],
@@ -388,7 +482,7 @@ fn fold(program: Vec<Op>) -> Vec<Op> {
     let mut out: Vec<Op> = Vec::with_capacity(program.len());
     for op in program {
         let arity = match op {
-            Op::Const(_) | Op::Load(_) => 0,
+            Op::Const(_) | Op::Load(_) | Op::Table(..) => 0,
             Op::Neg | Op::Func(_) => 1,
             Op::Min(n) | Op::Max(n) => n,
             _ => 2,
@@ -406,7 +500,7 @@ fn fold(program: Vec<Op>) -> Vec<Op> {
             let mut stack = vec![0.0; arity + 1];
             let mut tmp: Vec<Op> = args.into_iter().map(Op::Const).collect();
             tmp.push(op);
-            out.push(Op::Const(run(&tmp, &[], &mut stack)));
+            out.push(Op::Const(run(&tmp, &[], &[], &mut stack)));
         } else {
             out.push(op);
         }
@@ -418,7 +512,7 @@ fn max_stack(program: &[Op]) -> usize {
     let (mut depth, mut most) = (0usize, 1usize);
     for op in program {
         match op {
-            Op::Const(_) | Op::Load(_) => depth += 1,
+            Op::Const(_) | Op::Load(_) | Op::Table(..) => depth += 1,
             Op::Neg | Op::Func(_) => {}
             Op::Min(n) | Op::Max(n) => depth = depth + 1 - n,
             _ => depth -= 1,
@@ -534,6 +628,29 @@ fn tokenize(s: &str) -> Result<Vec<Token>, FormulaError> {
             });
             continue;
         }
+        if c == b'`' {
+            let Some(len) = s[i + 1..].find('`') else {
+                return Err(FormulaError::Syntax {
+                    offset: i,
+                    len: 1,
+                    message: "a backquoted name is not closed: add the closing '`'".into(),
+                });
+            };
+            if len == 0 {
+                return Err(FormulaError::Syntax {
+                    offset: i,
+                    len: 2,
+                    message: "empty backquoted name".into(),
+                });
+            }
+            out.push(Token {
+                kind: Tok::Name,
+                offset: i + 1,
+                len,
+            });
+            i += len + 2;
+            continue;
+        }
         if c.is_ascii_alphabetic() || c == b'_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
@@ -564,6 +681,8 @@ struct Parser<'a> {
     tokens: &'a [Token],
     pos: usize,
     variables: &'a [&'a str],
+    tables: &'a [&'a str],
+    calls: Vec<TableCall>,
     program: Vec<Op>,
     source: &'a str,
 }
@@ -664,20 +783,9 @@ impl Parser<'_> {
             }
             Tok::Name if self.peek().kind == Tok::LParen => self.call(t, depth),
             Tok::Name => {
-                let name = self.text(t);
-                match self.variables.iter().position(|v| *v == name) {
-                    Some(i) => {
-                        self.program.push(Op::Load(i));
-                        Ok(())
-                    }
-                    None => Err(FormulaError::UnknownVariable {
-                        name: name.to_string(),
-                        offset: t.offset,
-                        len: t.len,
-                        suggestion: suggest::closest(name, self.variables.iter().copied())
-                            .map(str::to_string),
-                    }),
-                }
+                let i = self.variable(t)?;
+                self.program.push(Op::Load(i));
+                Ok(())
             }
             Tok::End => Err(FormulaError::Syntax {
                 offset: t.offset,
@@ -709,8 +817,56 @@ impl Parser<'_> {
         }
     }
 
+    /// `table(variable)`: one bare parameter name as the argument.
+    fn table_call(&mut self, name_tok: Token, table: usize) -> Result<(), FormulaError> {
+        let open = self.next();
+        let arg = self.next();
+        let variable = match arg.kind {
+            Tok::Name => self.variable(arg)?,
+            _ => {
+                return Err(FormulaError::Syntax {
+                    offset: arg.offset,
+                    len: arg.len,
+                    message: format!(
+                        "table '{}' takes one parameter name, e.g. {}(model)",
+                        self.text(name_tok),
+                        self.text(name_tok)
+                    ),
+                })
+            }
+        };
+        self.expect_close(open)?;
+        let k = self.calls.len();
+        self.calls.push(TableCall {
+            table,
+            variable,
+            offset: name_tok.offset,
+            len: name_tok.len,
+        });
+        self.program.push(Op::Table(k, variable));
+        Ok(())
+    }
+
+    /// The index of the variable a name token names.
+    fn variable(&self, t: Token) -> Result<usize, FormulaError> {
+        let name = self.text(t);
+        self.variables
+            .iter()
+            .position(|v| *v == name)
+            .ok_or_else(|| FormulaError::UnknownVariable {
+                name: name.to_string(),
+                offset: t.offset,
+                len: t.len,
+                suggestion: suggest::closest(name, self.variables.iter().copied())
+                    .map(str::to_string),
+            })
+    }
+
     fn call(&mut self, name_tok: Token, depth: usize) -> Result<(), FormulaError> {
         let name = self.text(name_tok).to_string();
+        if let Some(table) = self.tables.iter().position(|t| *t == name) {
+            return self.table_call(name_tok, table);
+        }
         let open = self.next();
         let mut args = 0usize;
         if self.peek().kind != Tok::RParen {

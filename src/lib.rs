@@ -15,6 +15,8 @@
 //!   strategy × hardware × region option, Pareto ranks, the knee;
 //! - [`expand`]: streaming a job set for a launcher;
 //! - [`report`]: text, CSV, JSON, Markdown and paper-ready paragraphs;
+//! - [`uncertainty`]: spreads of the inputs, Monte Carlo ranges and the
+//!   probability that a ranking holds;
 //! - [`units`]: the physical quantities, as types;
 //! - [`input`]: the one bounded reader of every input file.
 //!
@@ -48,13 +50,18 @@
 pub mod calibrate;
 pub mod catalog;
 pub mod cost;
+pub mod early_stop;
 pub mod embodied;
 pub mod error;
 pub mod estimate;
 pub mod expand;
+pub mod export;
 pub mod formula;
+pub mod front;
 pub mod hourly;
+pub mod import;
 pub mod input;
+pub mod offer;
 pub mod pareto;
 pub mod plan;
 pub mod report;
@@ -62,6 +69,7 @@ pub mod scenario;
 pub mod space;
 pub mod suggest;
 pub mod sweep;
+pub mod uncertainty;
 pub mod units;
 
 pub use error::{Error, Result};

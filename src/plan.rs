@@ -12,6 +12,9 @@ use crate::pareto::{self, Point};
 use crate::scenario::Scenario;
 use crate::space::Strategy;
 use crate::sweep::{self, Evaluated, StrategyTotals};
+use crate::uncertainty::Analysis;
+
+mod objectives;
 
 /// What the ranking minimises besides time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub struct Plan {
     pub overall: Marks,
     /// Marks within each strategy, in the scenario's order.
     pub per_strategy: Vec<Marks>,
+    /// The objectives of the Pareto ranks (default time and emissions).
+    pub objectives: Vec<crate::front::Objective>,
+    /// Ranges of every option's figures and the probability of each ranking.
+    pub uncertainty: Analysis,
 }
 
 impl Plan {
@@ -73,6 +80,16 @@ impl Plan {
     /// strategy meets the target. Ties are broken by (emissions, time), then
     /// by the option's names, never by input order.
     pub fn build(scenario: Scenario, metric: Metric) -> Result<Plan> {
+        Plan::build_with(scenario, metric, &crate::front::DEFAULT)
+    }
+
+    /// [`Plan::build`] with the Pareto ranks taken over `objectives`
+    /// (marks stay on time and the metric's emissions).
+    pub fn build_with(
+        scenario: Scenario,
+        metric: Metric,
+        objectives: &[crate::front::Objective],
+    ) -> Result<Plan> {
         let totals = scenario
             .strategies
             .iter()
@@ -99,6 +116,7 @@ impl Plan {
             )));
         }
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
+        let coords = crate::plan::objectives::coordinates(&evaluated, &totals, metric, objectives);
         let names: Vec<String> = evaluated
             .iter()
             .map(|e| tie_name(&scenario, &totals, e))
@@ -108,21 +126,22 @@ impl Plan {
             .iter()
             .map(|e| !any_meets || !totals[e.strategy].below_target)
             .collect();
-        let overall_ranks = tiered_ranks(&points, &eligible);
+        let overall_ranks = tiered_ranks(&coords, &eligible);
         let mut strategy_ranks = vec![0u32; evaluated.len()];
         let mut per_strategy = Vec::with_capacity(totals.len());
         for s in 0..totals.len() {
             let members: Vec<usize> = (0..evaluated.len())
                 .filter(|&i| evaluated[i].strategy == s)
                 .collect();
-            let sub: Vec<Point> = members.iter().map(|&i| points[i]).collect();
-            for (&i, r) in members.iter().zip(pareto::ranks(&sub)) {
+            let sub: Vec<Vec<f64>> = members.iter().map(|&i| coords[i].clone()).collect();
+            for (&i, r) in members.iter().zip(crate::front::ranks(&sub)) {
                 strategy_ranks[i] = r;
             }
             per_strategy.push(marks(&points, &names, &members, &strategy_ranks));
         }
         let all: Vec<usize> = (0..evaluated.len()).filter(|&i| eligible[i]).collect();
         let overall = marks(&points, &names, &all, &overall_ranks);
+        let uncertainty = Analysis::among(&scenario, &evaluated, metric, &eligible);
         let options = evaluated
             .into_iter()
             .zip(overall_ranks)
@@ -140,6 +159,8 @@ impl Plan {
             options,
             overall,
             per_strategy,
+            objectives: objectives.to_vec(),
+            uncertainty,
         })
     }
 
@@ -185,17 +206,19 @@ fn point(e: &Evaluated, metric: Metric) -> Point {
 /// Pareto ranks with the ineligible points ranked after every eligible
 /// one: eligible points get their rank among themselves, the others the
 /// eligible maximum plus their rank among themselves.
-fn tiered_ranks(points: &[Point], eligible: &[bool]) -> Vec<u32> {
+fn tiered_ranks(coords: &[Vec<f64>], eligible: &[bool]) -> Vec<u32> {
     let split =
-        |want: bool| -> Vec<usize> { (0..points.len()).filter(|&i| eligible[i] == want).collect() };
+        |want: bool| -> Vec<usize> { (0..coords.len()).filter(|&i| eligible[i] == want).collect() };
     let (good, bad) = (split(true), split(false));
-    let mut out = vec![0u32; points.len()];
-    let good_ranks = pareto::ranks(&good.iter().map(|&i| points[i]).collect::<Vec<_>>());
+    let mut out = vec![0u32; coords.len()];
+    let good_ranks =
+        crate::front::ranks(&good.iter().map(|&i| coords[i].clone()).collect::<Vec<_>>());
     let offset = good_ranks.iter().copied().max().unwrap_or(0);
     for (&i, r) in good.iter().zip(good_ranks) {
         out[i] = r;
     }
-    let bad_ranks = pareto::ranks(&bad.iter().map(|&i| points[i]).collect::<Vec<_>>());
+    let bad_ranks =
+        crate::front::ranks(&bad.iter().map(|&i| coords[i].clone()).collect::<Vec<_>>());
     for (&i, r) in bad.iter().zip(bad_ranks) {
         out[i] = offset + r;
     }
@@ -288,7 +311,7 @@ mod tests {
 
     #[test]
     fn tiers_rank_ineligible_points_after_the_rest() {
-        let p = |x, y| Point { x, y };
+        let p = |x: f64, y: f64| vec![x, y];
         // The ineligible (1, 1) dominates everything but ranks after (5, 5) and (6, 6).
         let r = tiered_ranks(
             &[p(1.0, 1.0), p(5.0, 5.0), p(6.0, 6.0)],

@@ -18,7 +18,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::calibrate;
-use crate::catalog::{Catalog, Device, Kind, Precision, Region};
+
+mod device_keys;
+use crate::catalog::{Catalog, Device, Kind, Region};
 use crate::cost::{precision_name, Calibration, TrialCost, Work};
 use crate::embodied::Overrides;
 use crate::error::{Error, Result};
@@ -26,10 +28,13 @@ use crate::formula::{Formula, FormulaError};
 use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
+pub use device_keys::Exclusion;
 
 pub mod model;
 
 pub use model::{Brackets, Dispatch, Model};
+mod imports;
+mod tables;
 
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
@@ -54,6 +59,8 @@ pub const TOP_FRACTION: f64 = 0.05;
 pub struct Options {
     /// Accept grids above [`GRID_LIMIT`] trials.
     pub allow_large: bool,
+    /// Pair every device with every region, offered there or not.
+    pub any_hardware: bool,
     /// Grid year from the command line; overrides `[regions] year`.
     pub year: Option<u16>,
 }
@@ -98,10 +105,20 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Devices the precision excludes, with the reason.
+    pub excluded: Vec<Exclusion>,
+    /// The (hardware, site) pairs evaluated, in hardware then site order.
+    pub pairs: Vec<crate::offer::SitePair>,
+    /// Pairs left out because the region does not offer the device.
+    pub left_out: Vec<Exclusion>,
     /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
     pub model: Model,
     /// Things worth knowing that are not mistakes, one sentence each.
     pub warnings: Vec<String>,
+    /// `[uncertainty]`: the spreads of the inputs and the number of draws.
+    pub uncertainty: crate::uncertainty::Spreads,
+    /// The W&B or Hydra file of `[import]`, as read (for export).
+    pub import: Option<crate::import::Imported>,
 }
 
 // ---------------------------------------------------------------------------
@@ -120,6 +137,9 @@ struct RawFile {
     #[serde(default)]
     execution: RawExecution,
     embodied: Option<Spanned<RawEmbodied>>,
+    #[serde(default)]
+    uncertainty: crate::uncertainty::spread::Raw,
+    import: Option<Spanned<imports::RawImport>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,12 +183,16 @@ struct RawTrial {
     reference_hardware: Option<Spanned<String>>,
     hours: Option<Spanned<toml::Value>>,
     flops: Option<Spanned<toml::Value>>,
-    mfu: Option<Spanned<f64>>,
+    mfu: Option<Spanned<toml::Value>>,
     precision: Option<Spanned<String>>,
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    workload: Option<Spanned<String>>,
+    threads: Option<Spanned<i64>>,
     replicates: Option<Spanned<i64>>,
+    #[serde(default)]
+    tables: tables::RawTables,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +279,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         text,
         catalog,
         warnings: std::cell::RefCell::new(Vec::new()),
+        tables: raw.trial.get_ref().tables.clone(),
     }
     .scenario(raw, options)
 }
@@ -338,6 +363,8 @@ struct Checker<'a> {
     text: &'a str,
     catalog: &'a Catalog,
     warnings: std::cell::RefCell<Vec<String>>,
+    /// `[trial.tables]`, callable in formulas.
+    tables: tables::RawTables,
 }
 
 impl Checker<'_> {
@@ -358,12 +385,28 @@ impl Checker<'_> {
             None => TOP_FRACTION,
         };
         let _ = raw.scenario.description;
+        let mut import = raw.import.as_ref().map(|i| self.import(i)).transpose()?;
         let mut params = Vec::with_capacity(raw.space.len());
-        let mut role_keys = Vec::with_capacity(raw.space.len());
-        for (name, mut p) in raw.space {
-            role_keys.push((p.get_mut().continuous.take(), p.get_mut().role.take()));
-            params.push(self.param(name, p)?);
+        let mut space = raw.space;
+        let mut role_by_name: std::collections::HashMap<String, model::RoleKeys> = space
+            .iter_mut()
+            .map(|(name, p)| {
+                let p = p.get_mut();
+                (name.clone(), (p.continuous.take(), p.role.take()))
+            })
+            .collect();
+        match &mut import {
+            Some(imported) => params = self.merge_space(imported, space)?,
+            None => {
+                for (name, p) in space {
+                    params.push(self.param(name, p)?);
+                }
+            }
         }
+        let role_keys: Vec<model::RoleKeys> = params
+            .iter()
+            .map(|p| role_by_name.remove(&p.name).unwrap_or_default())
+            .collect();
         let roles = self.roles(&role_keys, &params)?;
         let replicates = match &raw.trial.get_ref().replicates {
             None => 1,
@@ -382,10 +425,31 @@ impl Checker<'_> {
             replicates,
         )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
-        let strategies = self.strategies(raw.strategies, &params, options)?;
-        let hardware = self.hardware(raw.hardware, &cost)?;
+        let mut strategies = match (&import, &raw.import) {
+            (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
+            _ => Vec::new(),
+        };
+        if import.is_none() || raw.strategies.is_some() {
+            let at = self.text.find("[strategies").unwrap_or(0);
+            for s in self.strategies(raw.strategies, &params, options)? {
+                if strategies.iter().any(|t| t.name() == s.name()) {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "strategy '{}' is already given by the imported file",
+                            s.name()
+                        ),
+                    ));
+                }
+                strategies.push(s);
+            }
+        }
+        let (hardware, excluded) = self.hardware(raw.hardware, &cost)?;
         let catalog = self.year_catalog(&raw.regions, options)?;
         let sites = self.sites(raw.regions, &catalog)?;
+        let (pairs, left_out) =
+            crate::offer::pairs(self.catalog, &hardware, &sites, options.any_hardware)
+                .map_err(|m| self.err(0, m))?;
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
@@ -424,9 +488,15 @@ impl Checker<'_> {
                 )
             })
             .map_err(|e| self.err(embodied_at, e.to_string()))?;
+        let uncertainty = raw
+            .uncertainty
+            .check()
+            .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
+            import,
             window,
             embodied,
+            uncertainty,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
             seed,
@@ -438,6 +508,9 @@ impl Checker<'_> {
             sites,
             max_concurrent_devices,
             work_at,
+            excluded,
+            pairs,
+            left_out,
             model,
             warnings: self.warnings.take(),
         })
@@ -580,7 +653,7 @@ impl Checker<'_> {
             toml::Value::Integer(i) => Ok(Level::Num(*i as f64)),
             toml::Value::Float(f) if f.is_finite() => Ok(Level::Num(*f)),
             toml::Value::String(s) => Ok(Level::Text(s.clone())),
-            toml::Value::Boolean(b) => Ok(Level::Text(b.to_string())),
+            toml::Value::Boolean(b) => Ok(Level::Bool(*b)),
             other => Err(self.err(
                 at,
                 format!(
@@ -763,14 +836,17 @@ impl Checker<'_> {
                 ))
             }
         };
-        let formula = Formula::parse(&source, &names)
+        let tables: Vec<&str> = self.tables.keys().map(String::as_str).collect();
+        let mut formula = Formula::parse_with_tables(&source, &names, &tables)
             .map_err(|e| self.formula_error(&e, base, v.span().start, key, &numeric))?;
-        for &slot in formula.variables_used() {
+        let lookups = self.lookups(&formula, key, (base, v.span().start), params)?;
+        formula.bind_tables(lookups);
+        for &slot in formula.variables_loaded() {
             if !params[slot].is_numeric() {
                 return Err(self.err(
                     v.span().start,
                     format!(
-                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({})",
+                        "`{key}` reads '{}', which is categorical; formulas can read only numeric parameters ({}), or a category through a [trial.tables.NAME] lookup, NAME({0})",
                         params[slot].name,
                         numeric.join(", ")
                     ),
@@ -855,20 +931,9 @@ impl Checker<'_> {
     ) -> Result<(TrialCost, (usize, usize))> {
         let at = raw.span().start;
         let t = raw.into_inner();
-        let precision = match &t.precision {
-            None => Precision::Fp32,
-            Some(p) => match p.get_ref().as_str() {
-                "fp32" => Precision::Fp32,
-                "bf16" => Precision::Bf16,
-                "fp16" => Precision::Fp16,
-                other => {
-                    return Err(self.err(
-                        p.span().start,
-                        format!("unknown precision '{other}'; choose 'fp32', 'bf16' or 'fp16'"),
-                    ))
-                }
-            },
-        };
+        let precision = self.precision(&t.precision)?;
+        let workload = self.workload(&t.workload)?;
+        let threads = self.threads(&t.threads)?;
         let utilization = match &t.utilization {
             None => 1.0,
             Some(u) if *u.get_ref() > 0.0 && *u.get_ref() <= 1.0 => *u.get_ref(),
@@ -911,12 +976,7 @@ impl Checker<'_> {
                     ));
                 }
                 let mfu = match &t.mfu {
-                    Some(m) if *m.get_ref() > 0.0 && *m.get_ref() <= 1.0 => *m.get_ref(),
-                    Some(m) => {
-                        return Err(
-                            self.err(m.span().start, "mfu is a fraction of peak within (0, 1]")
-                        )
-                    }
+                    Some(m) => self.mfu(m)?,
                     None => return Err(self.err(
                         flops.span().start,
                         "the FLOPs model needs `mfu`, the achieved fraction of peak (e.g. 0.35)",
@@ -954,6 +1014,9 @@ impl Checker<'_> {
             utilization,
             precision,
             calibration: None,
+            workload,
+            speed: crate::cost::Speed::new(self.catalog, workload, precision),
+            threads,
         };
         if let Some(pilot) = &t.pilot {
             cost.calibration = Some(self.calibration(pilot, &cost, params)?);
@@ -1233,7 +1296,11 @@ impl Checker<'_> {
         Ok(out)
     }
 
-    fn hardware(&self, raw: Spanned<RawCandidates>, cost: &TrialCost) -> Result<Vec<Device>> {
+    fn hardware(
+        &self,
+        raw: Spanned<RawCandidates>,
+        cost: &TrialCost,
+    ) -> Result<(Vec<Device>, Vec<Exclusion>)> {
         let list = raw.into_inner().candidates;
         if list.get_ref().is_empty() {
             return Err(self.err(
@@ -1244,6 +1311,19 @@ impl Checker<'_> {
         let mut out: Vec<Device> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut patterns = std::collections::HashSet::new();
+        let mut excluded: Vec<Exclusion> = Vec::new();
+        let mut exclude = |d: &Device| match crate::catalog::precision::support(d, cost.precision) {
+            Err(reason) if !excluded.iter().any(|e| e.hardware == d.name) => {
+                excluded.push(Exclusion {
+                    hardware: d.name.clone(),
+                    region: None,
+                    reason,
+                });
+                true
+            }
+            Err(_) => true,
+            Ok(()) => false,
+        };
         for item in list.get_ref() {
             let pattern = item.get_ref().trim();
             if !patterns.insert(pattern) {
@@ -1263,18 +1343,22 @@ impl Checker<'_> {
                     .catalog
                     .hardware
                     .iter()
-                    .filter(|d| k.is_none_or(|k| d.kind == k) && cost.multiplier(d).is_ok())
+                    .filter(|d| k.is_none_or(|k| d.kind == k))
+                    .filter(|d| !exclude(d) && cost.multiplier(d).is_ok())
                     .collect(),
                 None => {
                     let d = self
                         .catalog
                         .device(pattern)
                         .map_err(|e| self.err(at, e.to_string()))?;
+                    if exclude(d) {
+                        continue;
+                    }
                     cost.multiplier(d).map_err(|m| self.err(at, m))?;
                     vec![d]
                 }
             };
-            if picked.is_empty() {
+            if picked.is_empty() && kind.is_some() {
                 return Err(self.err(
                     at,
                     format!(
@@ -1289,7 +1373,18 @@ impl Checker<'_> {
                 }
             }
         }
-        Ok(out)
+        if out.is_empty() {
+            let reasons: Vec<&str> = excluded.iter().map(|e| e.reason.as_str()).collect();
+            return Err(self.err(
+                list.span().start,
+                format!(
+                    "no candidate device can run {}: {}",
+                    precision_name(cost.precision),
+                    reasons.join("; ")
+                ),
+            ));
+        }
+        Ok((out, excluded))
     }
 
     /// The catalog for the grid year: `Options::year` (the command line),
@@ -1563,6 +1658,7 @@ max_concurrent_devices = 64
             &Catalog::bundled().unwrap(),
             Options {
                 allow_large: true,
+                any_hardware: false,
                 ..Options::default()
             },
         );

@@ -14,6 +14,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
 pub mod asha;
+pub mod dist;
+
+use crate::early_stop::{Halving, Survival};
 mod chacha;
 pub mod quality;
 
@@ -24,8 +27,37 @@ pub use asha::Asha;
 pub enum Level {
     /// A number.
     Num(f64),
-    /// A category (strings and booleans).
+    /// A category: a string.
     Text(String),
+    /// A category: a boolean.
+    Bool(bool),
+    /// A category: null (None in Python).
+    Null,
+    /// A category: a list or mapping, as compact JSON text.
+    Raw(String),
+}
+
+impl Level {
+    /// The level as JSON text: numbers, strings, booleans and null keep
+    /// their types; lists and mappings are written as they were read.
+    pub fn json(&self) -> String {
+        match self {
+            Level::Num(x) if x.is_finite() => x.to_string(),
+            Level::Num(_) | Level::Null => "null".into(),
+            Level::Text(t) => serde_json::to_string(t).unwrap_or_default(),
+            Level::Bool(b) => b.to_string(),
+            Level::Raw(r) => r.clone(),
+        }
+    }
+
+    /// The level as plain text (a CSV cell): strings unquoted, null empty.
+    pub fn text(&self) -> String {
+        match self {
+            Level::Text(t) => t.clone(),
+            Level::Null => String::new(),
+            other => other.json(),
+        }
+    }
 }
 
 /// How a `min`/`max` parameter is distributed (Weights & Biases names).
@@ -41,6 +73,10 @@ pub enum Distribution {
     LogUniform,
     /// `q_log_uniform_values`: log-uniform, rounded to a multiple of q.
     QLogUniform(f64),
+    /// `normal`, `log_normal`, `beta` and their `q_` variants (see [`dist`]);
+    /// `min` and `max` of such a range are its 0.1% and 99.9% quantiles,
+    /// for display only.
+    Shaped(dist::Shaped),
 }
 
 /// The values a parameter may take.
@@ -86,18 +122,18 @@ impl Param {
     fn slot(levels: &[Level], index: usize) -> f64 {
         match &levels[index] {
             Level::Num(x) => *x,
-            Level::Text(_) => index as f64,
+            _ => index as f64,
         }
     }
 
     /// The text of a slot value, for `expand` output.
     pub fn label(&self, slot: f64) -> Level {
         let pick = |levels: &[Level]| match levels.get(slot as usize) {
-            Some(Level::Text(t)) => Level::Text(t.clone()),
-            _ => Level::Num(slot),
+            Some(Level::Num(_)) | None => Level::Num(slot),
+            Some(other) => other.clone(),
         };
         match &self.domain {
-            Domain::Constant(Level::Text(t)) => Level::Text(t.clone()),
+            Domain::Constant(l) => l.clone(),
             Domain::Values(v) if !self.is_numeric() => pick(v),
             _ => Level::Num(slot),
         }
@@ -135,7 +171,10 @@ impl Param {
         match &self.domain {
             Domain::Range {
                 distribution:
-                    Distribution::QUniform(_) | Distribution::QLogUniform(_) | Distribution::IntUniform,
+                    Distribution::QUniform(_)
+                    | Distribution::QLogUniform(_)
+                    | Distribution::IntUniform
+                    | Distribution::Shaped(_),
                 grid_points: Some(_),
                 ..
             } => Ok(self.grid_levels().len() as u64),
@@ -170,6 +209,7 @@ impl Param {
                             .map(|k| (lo + k as f64) * q)
                             .collect()
                     }
+                    (Distribution::Shaped(d), Some(n)) => d.grid(*n),
                     (Distribution::LogUniform | Distribution::QLogUniform(_), Some(_)) => {
                         let levels =
                             spaced(min.ln(), max.ln(), n).map(|l| round_significant(l.exp(), 12));
@@ -222,6 +262,7 @@ impl Param {
                     Distribution::QLogUniform(q) => {
                         round_to((min.ln() + u * (max.ln() - min.ln())).exp(), q)
                     }
+                    Distribution::Shaped(d) => d.ppf(u),
                 }
             }
         }
@@ -312,6 +353,15 @@ pub enum Strategy {
     Sobol(Count),
     /// A Latin hypercube: each parameter's range cut in N strata, one draw per stratum.
     LatinHypercube(Count),
+    /// W&B's `bayes`: planned as its N trials, drawn as random search draws
+    /// them (a Bayesian optimiser's proposals depend on results unknown
+    /// before the run).
+    Bayes(Count),
+    /// A grid cut to its first `cap` trials (W&B's `run_cap` on a grid).
+    CappedGrid(u64),
+    /// Another strategy whose runs are stopped early by W&B's Hyperband
+    /// rule (see [`crate::early_stop`]); named `<strategy>+hyperband`.
+    EarlyStop(Box<Strategy>, Halving),
     /// Hyperband (Li et al. 2017) over a resource parameter.
     Hyperband {
         /// Slot of the resource parameter.
@@ -336,6 +386,14 @@ impl Strategy {
             Strategy::Sobol(_) => "sobol",
             Strategy::LatinHypercube(_) => "latin_hypercube",
             Strategy::Hyperband { .. } => "hyperband",
+            Strategy::Bayes(_) => "bayes",
+            Strategy::CappedGrid(_) => "grid",
+            Strategy::EarlyStop(base, _) => match base.name() {
+                "grid" => "grid+hyperband",
+                "random" => "random+hyperband",
+                "bayes" => "bayes+hyperband",
+                _ => "early-stopped",
+            },
             Strategy::Asha(_) => "asha",
         }
     }
@@ -476,6 +534,9 @@ pub struct TrialInfo {
     /// Resource already spent by this configuration in earlier rungs, to be
     /// subtracted from the cost when resuming (Hyperband with `resume`).
     pub resumed_from: Option<f64>,
+    /// Share of its full work the trial runs before it is stopped early,
+    /// and the iterations it runs (W&B's Hyperband early termination).
+    pub stopped: Option<(f64, u64)>,
 }
 
 /// A strategy applied to a space: a random-access list of trials.
@@ -489,6 +550,8 @@ pub struct JobSet<'a> {
     key: chacha::Key,
     plan: Plan,
     len: u64,
+    /// Early termination: which trials stop where.
+    survival: Option<Survival>,
 }
 
 #[derive(Debug, Clone)]
@@ -532,7 +595,9 @@ pub fn count(params: &[Param], strategy: &Strategy) -> Result<u64, String> {
                 "the grid has more than 18,446,744,073,709,551,615 trials".to_string()
             })
         }),
-        Strategy::Random(c) => Ok(sampled(*c, random_trials_for)),
+        Strategy::Random(c) | Strategy::Bayes(c) => Ok(sampled(*c, random_trials_for)),
+        Strategy::CappedGrid(cap) => Ok(count(params, &Strategy::Grid)?.min(*cap)),
+        Strategy::EarlyStop(base, _) => count(params, base),
         Strategy::LatinHypercube(c) => Ok(sampled(*c, lhs_trials_for)),
         Strategy::Sobol(c) => Ok(sampled(*c, sobol_trials_for)),
         Strategy::Hyperband { .. } | Strategy::Asha(_) => Ok(adaptive_rungs(params, strategy)
@@ -562,8 +627,15 @@ impl<'a> JobSet<'a> {
             ));
         }
         let plan = match strategy {
-            Strategy::Grid => Plan::Grid(params.iter().map(Param::grid_levels).collect()),
-            Strategy::Random(_) => Plan::Random,
+            Strategy::Grid | Strategy::CappedGrid(_) => {
+                Plan::Grid(params.iter().map(Param::grid_levels).collect())
+            }
+            Strategy::Random(_) | Strategy::Bayes(_) => Plan::Random,
+            Strategy::EarlyStop(base, halving) => {
+                let mut set = JobSet::new(params, base, seed)?;
+                set.survival = Some(halving.survival(set.len));
+                return Ok(set);
+            }
             Strategy::Sobol(_) => {
                 if params.len() > sobol_burley::NUM_DIMENSIONS as usize {
                     return Err(format!(
@@ -609,6 +681,7 @@ impl<'a> JobSet<'a> {
             key: chacha::Key::from_seed(seed),
             plan,
             len,
+            survival: None,
         })
     }
 
@@ -649,6 +722,7 @@ impl<'a> JobSet<'a> {
                 key: chacha::Key::from_seed(0),
                 plan: Plan::Grid(levels),
                 len,
+                survival: None,
             },
             multiplicity,
         ))
@@ -681,6 +755,7 @@ impl<'a> JobSet<'a> {
     pub fn trial(&self, index: u64, slots: &mut [f64]) -> TrialInfo {
         let mut info = TrialInfo {
             config: index,
+            stopped: self.survival.as_ref().map(|s| s.stop(index)),
             ..TrialInfo::default()
         };
         match &self.plan {

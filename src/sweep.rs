@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::estimate;
 use crate::hourly;
 use crate::scenario::{self, Scenario};
-use crate::space::{self, JobSet, Level, Strategy};
+use crate::space::{self, JobSet, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
 
 pub mod adaptive;
@@ -67,6 +67,9 @@ pub struct StrategyTotals {
     /// space: the ranked value (`quality_low`, or the Monte Carlo value of a
     /// stated fidelity model; see [`space::quality`]).
     pub quality: f64,
+    /// Schedule lengths, in work units, on `k` × the cluster's devices, for
+    /// each `k` CPU trials per socket that some candidate needs (`[trial] threads`).
+    pub slot_makespans: Vec<(u32, f64)>,
     /// Lower bound of the quality.
     pub quality_low: f64,
     /// Upper bound of the quality.
@@ -122,6 +125,12 @@ pub struct Evaluated {
     pub intensity_g_per_kwh: f64,
     /// Whether the sweep ends by `[execution] deadline_hours` (true without one).
     pub meets_deadline: bool,
+    /// Whether the region offers the device (see [`crate::offer`]).
+    pub availability: crate::catalog::Availability,
+    /// Device-hours × on-demand USD per device-hour, where the price is known.
+    pub cost_usd: Option<f64>,
+    /// Whether the device's speed-up is measured or modelled.
+    pub speed_basis: crate::cost::SpeedBasis,
 }
 
 /// A trial whose cost could not be computed, with its parameters.
@@ -138,10 +147,7 @@ fn trial_error(
         .params
         .iter()
         .zip(&slots)
-        .map(|(p, &v)| match p.label(v) {
-            Level::Num(x) => format!("{} = {x}", p.name),
-            Level::Text(t) => format!("{} = \"{t}\"", p.name),
-        })
+        .map(|(p, &v)| format!("{} = {}", p.name, p.label(v).json()))
         .collect();
     // A factored grid's sub-trial: find its index in the full grid.
     let index = match strategy {
@@ -322,7 +328,16 @@ fn summarise(
         scenario.top_fraction,
         None,
     );
+    let slot_makespans = crate::offer::slot_factors(scenario)
+        .into_iter()
+        .map(|k| {
+            let capacity = scenario.max_concurrent_devices.saturating_mul(k);
+            let s = dispatch::spread(phases, multiplicity, capacity, rule, scenario.seed);
+            (k, s.p50)
+        })
+        .collect();
     Ok(StrategyTotals {
+        slot_makespans,
         strategy: strategy.clone(),
         trials,
         configurations,
@@ -524,10 +539,10 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
         .iter()
         .map(|d| scenario.embodied.lifecycle(d).kg_per_device_hour())
         .collect();
-    let multipliers: Vec<f64> = scenario
+    let multipliers: Vec<(f64, crate::cost::SpeedBasis)> = scenario
         .hardware
         .iter()
-        .map(|d| scenario.cost.multiplier(d).map_err(Error::input))
+        .map(|d| scenario.cost.scale(d).map_err(Error::input))
         .collect::<Result<_>>()?;
     // Each site once, starting at once; a site with an hourly profile also
     // a second time, at its best start within the deadline, so the front
@@ -543,30 +558,43 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
             std::iter::once((r, false)).chain(profiled.then_some((r, true)))
         })
         .collect();
-    let per_strategy = scenario.hardware.len() * placements.len();
+    // Evaluated pairs in hardware then site order, each site with its placements.
+    let jobs: Vec<(&crate::offer::SitePair, bool)> = scenario
+        .pairs
+        .iter()
+        .flat_map(|p| {
+            placements
+                .iter()
+                .filter(move |(r, _)| *r == p.site)
+                .map(move |&(_, wait)| (p, wait))
+        })
+        .collect();
+    let per_strategy = jobs.len();
     let count = totals.len().saturating_mul(per_strategy);
     if count > MAX_OPTIONS {
         return Err(Error::input(format!(
-            "{} strategies × {} devices × {} site placements make {count} options, above the limit of {MAX_OPTIONS}; name fewer hardware or region candidates",
+            "{} strategies × {per_strategy} hardware–site placements make {count} options, above the limit of {MAX_OPTIONS}; name fewer hardware or region candidates",
             totals.len(),
-            scenario.hardware.len(),
-            placements.len()
         )));
     }
     let options: Vec<Evaluated> = (0..totals.len() * per_strategy)
         .into_par_iter()
         .map(|k| {
-            let (s, rest) = (k / per_strategy, k % per_strategy);
-            let (h, (r, wait)) = (rest / placements.len(), placements[rest % placements.len()]);
-            let device = (&scenario.hardware[h], multipliers[h], embodied[h]);
-            evaluate_option(
+            let (s, (pair, wait)) = (k / per_strategy, jobs[k % per_strategy]);
+            let (h, r) = (pair.hardware, pair.site);
+            let device = (&scenario.hardware[h], multipliers[h].0, embodied[h]);
+            let mut o = evaluate_option(
                 scenario,
                 &totals[s],
                 (s, h, r),
                 device,
                 &scenario.sites[r],
                 wait,
-            )
+            );
+            o.availability = pair.availability;
+            o.cost_usd = pair.usd_per_device_hour.map(|p| p * o.device_hours);
+            o.speed_basis = multipliers[h].1;
+            o
         })
         .collect();
     // A best start that is the start itself repeats the start-at-once option.
@@ -595,10 +623,18 @@ fn evaluate_option(
     region: &Region,
     wait: bool,
 ) -> Evaluated {
-    let device_hours = Hours(totals.device_work * multiplier);
+    // A CPU socket running k trials at once: socket-hours are trial-hours / k,
+    // and the schedule has k slots per socket.
+    let k = scenario.cost.trials_per_device(device);
+    let device_hours = Hours(totals.device_work * multiplier / f64::from(k));
     let power = Watts(scenario.cost.power_watts(device));
     let energy = estimate::energy(device_hours, power, 1.0, region.pue);
-    let run_hours = totals.makespan_work * multiplier;
+    let makespan_work = totals
+        .slot_makespans
+        .iter()
+        .find(|(f, _)| *f == k)
+        .map_or(totals.makespan_work, |(_, m)| *m);
+    let run_hours = makespan_work * multiplier;
     let timing = start_time(scenario, region, run_hours, wait);
     let intensity = timing.map_or(region.intensity_g_per_kwh, |t| t.intensity);
     let emissions = estimate::emissions(energy, GPerKwh(intensity));
@@ -620,6 +656,9 @@ fn evaluate_option(
             .window
             .as_ref()
             .is_none_or(|w| wait_hours + run_hours <= w.deadline_hours),
+        availability: crate::catalog::Availability::Offered,
+        cost_usd: None,
+        speed_basis: crate::cost::SpeedBasis::Modelled,
     }
 }
 

@@ -116,7 +116,7 @@ fn expand_columns_start_with_index_then_parameters() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "index,learning_rate,batch_size,epochs,optimizer,devices,hours"
+        "index,param:learning_rate,param:batch_size,param:epochs,param:optimizer,devices,hours"
     );
     // Trial 0: the first level of each parameter; hours = 1,281,167 × 30 / 8,322 / 3,600 × 1 = 1.28291...
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -4,13 +4,16 @@ mod util;
 
 mod bad;
 mod catalog;
+mod devices;
 mod estimate;
 mod findings;
 mod formula_oracle;
 mod golden;
+mod imports;
 mod limits;
 mod messages;
 mod plan;
 mod scenario;
 mod snapshot;
 mod strategies;
+mod uncertainty;

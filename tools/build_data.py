@@ -15,6 +15,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import device_extras  # noqa: E402  (issue #11 columns, tools/device_extras.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "reference")
@@ -521,10 +522,10 @@ EQUIVALENTS = [
 def main():
     os.makedirs(OUT, exist_ok=True)
     iso3_to_2, name_to_2 = iso_tables()
-    hw = hardware()
+    hw = device_extras.apply(hardware())
     write_csv("hardware.csv", ["name", "aliases", "vendor", "kind", "tdp_watts", "fp32_tflops", "tensor16_tflops",
                                "tensor16_format", "memory_gb", "cores", "release_year", "source", "embodied_device_kg",
-                               "embodied_server_kg", "devices_per_server", "embodied_source"], hw)
+                               "embodied_server_kg", "devices_per_server", "embodied_source"] + device_extras.COLUMNS, hw)
     grid = grid_table(REF, iso3_to_2)
     write_csv("grid.csv", ["zone", "name", "year", "intensity_g_per_kwh", "basis", "source"], grid)
     cs = countries(grid)

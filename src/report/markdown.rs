@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::report::paper::{self, provider_name};
 use crate::report::summary::{OptionRow, Summary};
-use crate::report::{num, pct, thousands};
+use crate::report::{num, pct, ranges, thousands};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", headers.join(" | "));
@@ -25,6 +25,14 @@ fn where_(r: &OptionRow) -> String {
         format!("private infrastructure on the {} grid", r.region)
     } else {
         format!("{} region {}", provider_name(&r.provider), r.region)
+    }
+}
+
+/// "0.9–1.6" from p5 and p95; empty without an interval.
+fn interval(p5: Option<f64>, p95: Option<f64>) -> String {
+    match (p5, p95) {
+        (Some(lo), Some(hi)) => format!("{}–{}", num(lo), num(hi)),
+        _ => String::new(),
     }
 }
 
@@ -77,6 +85,8 @@ pub fn report(s: &Summary) -> String {
                 num(r.wall_hours),
                 num(r.energy_kwh),
                 num(r.emissions_kg),
+                interval(r.emissions_kg_p5, r.emissions_kg_p95),
+                r.p_lowest.map_or(String::new(), |p| pct(p * 100.0)),
             ]
         })
         .collect();
@@ -91,6 +101,8 @@ pub fn report(s: &Summary) -> String {
             "Wall-clock h",
             "kWh",
             "kg CO2eq",
+            "90 % interval, kg",
+            "Lowest in (share of draws)",
         ],
         &rows,
     );
@@ -98,12 +110,15 @@ pub fn report(s: &Summary) -> String {
     for f in &s.findings {
         let _ = writeln!(out, "- {f}");
     }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "- {line}");
+    }
     let k = s.overall.chosen();
     let _ = writeln!(out, "\n## Paragraph for the paper\n");
     let _ = writeln!(
         out,
         "We plan a hyperparameter search of {} trials by {} search, which finds a configuration in the best {} of the space with probability {} ({}), run on {} in {}, where the grid emits {} kg CO2eq/kWh (data-centre PUE {}). \
-         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices ({}), drawing {} kWh and emitting {} kg CO2eq{}. \
+         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices ({}), drawing {} kWh and emitting {}{}. \
          Estimates were made with co2sweep, following the method of the Machine Learning Emissions Calculator {}.\n",
         thousands(k.trials as f64),
         k.strategy,
@@ -119,7 +134,7 @@ pub fn report(s: &Summary) -> String {
         s.max_concurrent_devices,
         k.schedule_model,
         num(k.energy_kwh),
-        num(k.emissions_kg),
+        ranges::mass(k.emissions_kg, k.emissions_kg_p5, k.emissions_kg_p95),
         if k.offset_kg > 0.0 {
             format!(", of which {} kg are offset or matched by the provider", num(k.offset_kg))
         } else {

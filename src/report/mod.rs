@@ -8,10 +8,12 @@
 //! only for display: computations never round.
 
 pub mod csv;
+pub mod devices;
 pub mod files;
 pub mod markdown;
 pub mod paper;
 pub mod plot;
+pub mod ranges;
 pub mod single;
 pub mod summary;
 pub mod table;

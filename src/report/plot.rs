@@ -127,16 +127,37 @@ pub fn pareto<DB: DrawingBackend>(
     let ui = Ui::of(root);
     let series = series_of(rows);
     let entries: Vec<Entry> = series.iter().map(|s| s.entry()).collect();
-    let sub =
-        "Each point is one option; lines are each strategy's Pareto front (lower left is better)";
-    let body = frame(root, &ui, &title_of(rows), sub, &entries)?;
+    let mut sub =
+        "Each point is one option; lines are each strategy's Pareto front (lower left is better)"
+            .to_string();
+    if rows
+        .iter()
+        .any(|r| r.metric_interval().is_some() || r.wall_interval().is_some())
+    {
+        sub.push_str("; bars: 90 % intervals");
+    }
+    let body = frame(root, &ui, &title_of(rows), &sub, &entries)?;
     let xy = |r: &OptionRow| (r.wall_hours, r.metric_kg());
     let finite: Vec<(f64, f64)> = rows.iter().map(xy).filter(|p| ok(p.0) && ok(p.1)).collect();
     if finite.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
     }
-    let xa = Axis::fit(finite.iter().map(|p| p.0), false);
-    let ya = Axis::fit(finite.iter().map(|p| p.1), false);
+    // Axes also hold the error bars of front options.
+    let front_rows = || rows.iter().filter(|r| r.strategy_rank == 1);
+    let xs = front_rows()
+        .filter_map(OptionRow::wall_interval)
+        .flat_map(|(a, b)| [a, b]);
+    let ys = front_rows()
+        .filter_map(OptionRow::metric_interval)
+        .flat_map(|(a, b)| [a, b]);
+    let xa = Axis::fit(
+        finite.iter().map(|p| p.0).chain(xs.filter(|v| ok(*v))),
+        false,
+    );
+    let ya = Axis::fit(
+        finite.iter().map(|p| p.1).chain(ys.filter(|v| ok(*v))),
+        false,
+    );
     let (xd, yd) = ("Wall-clock time (h)", emissions_label(rows));
     let mut chart = axes(&body, &ui, &xa, &ya, xd, &yd)?;
     let plot = chart.plotting_area().strip_coord_spec();
@@ -163,6 +184,20 @@ pub fn pareto<DB: DrawingBackend>(
         obstacles.extend(sample_path(&px, width).map(|at| Obstacle::new(at, width, LINE)));
         let style = s.color.stroke_width(width.round() as u32);
         chart.draw_series(LineSeries::new(line, style))?;
+    }
+    for (s, front) in series.iter().zip(&fronts) {
+        // Front options' 90 % intervals (p5–p95) as error bars.
+        let ink = s.color.stroke_width(ui.px(2.0) as u32);
+        for r in front {
+            let (x, y) = xy(r);
+            let bars = [
+                r.metric_interval().map(|(lo, hi)| [(x, lo), (x, hi)]),
+                r.wall_interval().map(|(lo, hi)| [(lo, y), (hi, y)]),
+            ];
+            for [a, b] in bars.into_iter().flatten() {
+                plot.draw(&PathElement::new(vec![to_px(a), to_px(b)], ink))?;
+            }
+        }
     }
     for (s, front) in series.iter().zip(&fronts) {
         for r in front {
@@ -198,7 +233,11 @@ pub fn strategies<DB: DrawingBackend>(
         .iter()
         .filter_map(|s| lowest_of(rows, &s.rows, "strategy-lowest").map(|r| (s, r)))
         .collect();
-    let sub = "Each search strategy at its lowest-emission option";
+    let sub = if best.iter().any(|(_, r)| r.metric_interval().is_some()) {
+        "Each search strategy at its lowest-emission option; whiskers: 90 % intervals"
+    } else {
+        "Each search strategy at its lowest-emission option"
+    };
     let body = frame(root, &ui, &title_of(rows), sub, &[])?;
     if best.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
@@ -210,12 +249,14 @@ pub fn strategies<DB: DrawingBackend>(
         widest(root, &names, &name_font)?.max(widest(root, &notes, &note_font)?) + ui.px(24.0);
     let (cats, panels) = body.split_horizontally(col.min(body.dim_in_pixel().0 as i32 / 2));
     let (left, right) = panels.split_horizontally(panels.dim_in_pixel().0 / 2);
-    let bars = |f: fn(&OptionRow) -> f64| -> Vec<Option<Bar>> {
+    type Interval = fn(&OptionRow) -> Option<(f64, f64)>;
+    let bars = |f: fn(&OptionRow) -> f64, range: Interval| -> Vec<Option<Bar>> {
         best.iter()
             .map(|(s, r)| {
                 Some(Bar {
                     value: f(r),
                     color: s.color,
+                    range: range(r),
                 })
             })
             .collect()
@@ -224,9 +265,14 @@ pub fn strategies<DB: DrawingBackend>(
         &left,
         &ui,
         &emissions_label(rows),
-        &bars(OptionRow::metric_kg),
+        &bars(OptionRow::metric_kg, OptionRow::metric_interval),
     )?;
-    bar_panel(&right, &ui, "Device-hours (h)", &bars(|r| r.device_hours))?;
+    bar_panel(
+        &right,
+        &ui,
+        "Device-hours (h)",
+        &bars(|r| r.device_hours, |_| None),
+    )?;
     let right_edge = cats.dim_in_pixel().0 as i32 - ui.px(14.0);
     for (i, slot) in slots.centres.iter().enumerate() {
         let gap = ui.pt(3.0) as i32;
@@ -289,6 +335,7 @@ pub fn regions<DB: DrawingBackend>(
             r.map(|r| Bar {
                 value: r.metric_kg(),
                 color: colour(&r.provider),
+                range: None,
             })
         })
         .collect();
@@ -942,6 +989,8 @@ fn axes<'a, DB: DrawingBackend>(
 struct Bar {
     value: f64,
     color: RGBColor,
+    /// The 90 % interval (p5, p95), drawn as a whisker.
+    range: Option<(f64, f64)>,
 }
 
 /// Where a bar panel put its bars: centre y of each slot in the panel's
@@ -960,7 +1009,13 @@ fn bar_panel<DB: DrawingBackend>(
     bars: &[Option<Bar>],
 ) -> Drawn<Slots, DB> {
     let n = bars.len().max(1) as f64;
-    let xa = Axis::fit(bars.iter().flatten().map(|b| b.value), true);
+    let xa = Axis::fit(
+        bars.iter()
+            .flatten()
+            .flat_map(|b| [Some(b.value), b.range.map(|r| r.1)])
+            .flatten(),
+        true,
+    );
     let ya = Axis {
         lo: -0.5,
         hi: n - 0.5,
@@ -1013,6 +1068,16 @@ fn bar_panel<DB: DrawingBackend>(
             [(x0, y0), (x1.max(x0 + 1), y1)],
             b.color.filled(),
         ))?;
+        if let Some((lo, hi)) = b.range {
+            // The 90 % interval as a whisker across the bar's end.
+            let cy = (y0 + y1) / 2;
+            let (l, h) = (px(lo, 0.0).0, px(hi, 0.0).0);
+            let (cap, ink) = ((y1 - y0).abs() / 4, INK.stroke_width(ui.px(2.0) as u32));
+            plot.draw(&PathElement::new(vec![(l, cy), (h, cy)], ink))?;
+            for x in [l, h] {
+                plot.draw(&PathElement::new(vec![(x, cy - cap), (x, cy + cap)], ink))?;
+            }
+        }
         let text = num(b.value);
         let outside = ui.text(size, INK).pos(Pos::new(HPos::Left, VPos::Center));
         let w = plot.estimate_text_size(&text, &outside)?.0 as i32;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
-use crate::report::{num, pct, thousands};
+use crate::report::{num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
@@ -100,6 +100,47 @@ pub struct OptionRow {
     /// How the wall-clock figure was obtained ("optimistic bound", "random dispatch: median ...").
     #[serde(default)]
     pub schedule_model: String,
+    /// 5th percentile of `emissions_kg` over the uncertainty draws (empty in
+    /// files written before ranges existed; equal to the figure with 0 draws).
+    #[serde(default)]
+    pub emissions_kg_p5: Option<f64>,
+    /// Median of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p50: Option<f64>,
+    /// 95th percentile of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p95: Option<f64>,
+    /// 5th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p5: Option<f64>,
+    /// Median of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p50: Option<f64>,
+    /// 95th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p95: Option<f64>,
+    /// 5th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p5: Option<f64>,
+    /// Median of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p50: Option<f64>,
+    /// 95th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p95: Option<f64>,
+    /// Share of draws in which this option has the lowest emissions of all
+    /// options (on the ranking metric).
+    #[serde(default)]
+    pub p_lowest: Option<f64>,
+    /// Whether the region offers the device: `offered` or `unknown`.
+    #[serde(default)]
+    pub availability: String,
+    /// Device-hours × on-demand USD per device-hour; empty where unknown.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
+    /// `measured` or `modelled` speed-up relative to the reference.
+    #[serde(default)]
+    pub speed_basis: String,
 }
 
 impl OptionRow {
@@ -124,6 +165,7 @@ impl OptionRow {
         };
         mark(&plan.overall, "");
         mark(&plan.per_strategy[e.strategy], "strategy-");
+        let r = &plan.uncertainty.ranges[i];
         OptionRow {
             strategy: t.strategy.name().to_string(),
             hardware: device.name.clone(),
@@ -166,6 +208,19 @@ impl OptionRow {
             wall_hours_p90: (e.wall_hours - e.wait_hours) * ratio(t.makespan_p90, t.makespan_work)
                 + e.wait_hours,
             schedule_model: t.schedule_model.clone(),
+            emissions_kg_p5: Some(r.emissions_kg.p5),
+            emissions_kg_p50: Some(r.emissions_kg.p50),
+            emissions_kg_p95: Some(r.emissions_kg.p95),
+            energy_kwh_p5: Some(r.energy_kwh.p5),
+            energy_kwh_p50: Some(r.energy_kwh.p50),
+            energy_kwh_p95: Some(r.energy_kwh.p95),
+            wall_hours_p5: Some(r.wall_hours.p5),
+            wall_hours_p50: Some(r.wall_hours.p50),
+            wall_hours_p95: Some(r.wall_hours.p95),
+            p_lowest: Some(r.p_lowest),
+            availability: e.availability.name().to_string(),
+            cost_usd: e.cost_usd,
+            speed_basis: e.speed_basis.name().to_string(),
         }
     }
 
@@ -174,6 +229,24 @@ impl OptionRow {
         match self.metric {
             Metric::Operational => self.emissions_kg,
             Metric::Total => self.total_kg,
+        }
+    }
+
+    /// The 90 % interval (p5, p95) of the ranked figure, where the row has
+    /// one that is not a single point (operational metric only: the columns
+    /// hold operational emissions).
+    pub fn metric_interval(&self) -> Option<(f64, f64)> {
+        match (self.metric, self.emissions_kg_p5, self.emissions_kg_p95) {
+            (Metric::Operational, Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
+    /// The 90 % interval (p5, p95) of wall-clock hours, where not a single point.
+    pub fn wall_interval(&self) -> Option<(f64, f64)> {
+        match (self.wall_hours_p5, self.wall_hours_p95) {
+            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
         }
     }
 
@@ -263,7 +336,7 @@ impl StrategySummary {
             b.label(),
             num(b.wall_hours),
             num(b.energy_kwh),
-            num(b.emissions_kg),
+            ranges::cell(b.emissions_kg, b.emissions_kg_p5, b.emissions_kg_p95),
             num(b.embodied_kg),
         ]
     }
@@ -332,6 +405,64 @@ pub struct Summary {
     pub sources: String,
     /// The method's citation.
     pub citation: String,
+    /// Devices the precision excludes, with the reason.
+    pub excluded: Vec<crate::scenario::Exclusion>,
+    /// (device, region) pairs left out because the region does not offer the device.
+    pub left_out_pairs: usize,
+    /// Objectives of the Pareto ranks.
+    pub objectives: Vec<crate::front::Objective>,
+    /// What the trials train, and the speed model's fitted bytes per FLOP.
+    pub workload: String,
+    /// The uncertainty run: draws, and what drives the lowest option's range.
+    pub uncertainty: UncertaintySummary,
+}
+
+/// The uncertainty of a plan, for the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintySummary {
+    /// Monte Carlo draws (0: point figures only).
+    pub draws: usize,
+    /// Seed of the draws (the scenario's).
+    pub seed: u64,
+    /// Per input, the lowest-emission option's compared emissions with only
+    /// that input varying (p5, p50, p95, kg CO2eq), widest first.
+    pub sensitivity: Vec<Sensitivity>,
+    /// The same, as one sentence.
+    pub sensitivity_line: Option<String>,
+}
+
+/// One input's one-at-a-time range.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    /// The input.
+    pub input: String,
+    /// 5th percentile, kg CO2eq.
+    pub p5: f64,
+    /// Median, kg CO2eq.
+    pub p50: f64,
+    /// 95th percentile, kg CO2eq.
+    pub p95: f64,
+}
+
+impl UncertaintySummary {
+    fn of(plan: &Plan) -> UncertaintySummary {
+        UncertaintySummary {
+            draws: plan.uncertainty.draws(),
+            seed: plan.scenario.seed,
+            sensitivity: plan
+                .uncertainty
+                .sensitivity(plan.overall.lowest)
+                .iter()
+                .map(|c| Sensitivity {
+                    input: c.input.name().to_string(),
+                    p5: c.range.p5,
+                    p50: c.range.p50,
+                    p95: c.range.p95,
+                })
+                .collect(),
+            sensitivity_line: ranges::sensitivity(plan),
+        }
+    }
 }
 
 impl Summary {
@@ -385,6 +516,11 @@ impl Summary {
                       See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
+            excluded: plan.scenario.excluded.clone(),
+            left_out_pairs: plan.scenario.left_out.len(),
+            objectives: plan.objectives.clone(),
+            workload: plan.scenario.cost.workload.name().to_string(),
+            uncertainty: UncertaintySummary::of(plan),
         }
     }
 }
@@ -417,6 +553,7 @@ pub fn method(plan: &Plan) -> Vec<String> {
         ),
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
+    m.extend(ranges::method(plan));
     if let Some(w) = &plan.scenario.window {
         m.push(format!(
             "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
@@ -479,7 +616,7 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let d = row(dirtiest);
         if dirtiest != best_i && d.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running in {}:{} instead of {}:{} (the median candidate site) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}).",
+                "Running in {}:{} instead of {}:{} (the median candidate site) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}){}.",
                 best.provider,
                 best.region,
                 d.provider,
@@ -488,7 +625,8 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                 num(best.intensity_g_per_kwh),
                 num(d.intensity_g_per_kwh),
                 num(best.pue),
-                num(d.pue)
+                num(d.pue),
+                likely(plan, "less", ranges::p_less(plan, best_i, dirtiest)),
             ));
         }
     }
@@ -497,14 +635,28 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} (the median candidate device) in the same region, and takes {} h instead of {} h of wall-clock time.",
+                "Running on {} emits {} less than on {} (the median candidate device) in the same region{}, and takes {} h instead of {} h of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
+                likely(plan, "less", ranges::p_less(plan, best_i, worst)),
                 num(best.wall_hours),
                 num(w.wall_hours)
             ));
         }
+    }
+    if let Some(p) = best.p_lowest.filter(|_| plan.uncertainty.draws() > 0) {
+        out.push(format!(
+            "{} search on {} ({}) is the lowest-emission option{}.",
+            best.strategy,
+            best.label(),
+            ranges::mass(
+                best.metric_kg(),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p5),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p95)
+            ),
+            ranges::in_draws(plan, p)
+        ));
     }
     let fastest = row(plan.overall.fastest);
     if let Some(knee_i) = plan.overall.knee.filter(|&k| k != best_i) {
@@ -569,13 +721,14 @@ fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
     }
     let q = pct(plan.scenario.top_fraction * 100.0);
     let target = pct(plan.scenario.model.quality_target * 100.0);
-    let lowest: Vec<OptionRow> = plan
+    let lowest: Vec<(usize, OptionRow)> = plan
         .per_strategy
         .iter()
-        .map(|m| OptionRow::of(plan, m.lowest))
+        .map(|m| (m.lowest, OptionRow::of(plan, m.lowest)))
         .collect();
-    let mut meeting: Vec<&OptionRow> = lowest.iter().filter(|r| !r.below_target).collect();
-    meeting.sort_by(|a, b| {
+    let mut meeting: Vec<&(usize, OptionRow)> =
+        lowest.iter().filter(|(_, r)| !r.below_target).collect();
+    meeting.sort_by(|(_, a), (_, b)| {
         a.metric_kg()
             .total_cmp(&b.metric_kg())
             .then(a.strategy.cmp(&b.strategy))
@@ -595,25 +748,26 @@ fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
         )
     };
     if meeting.len() >= 2 {
-        let (b, m) = (meeting[0], meeting[meeting.len() / 2]);
+        let ((bi, b), (mi, m)) = (meeting[0], meeting[meeting.len() / 2]);
         if b.strategy != m.strategy {
             out.push(format!(
-                "Among strategies meeting the {target} quality target, {} emits {} less than {} (the median), each at its best option.",
+                "Among strategies meeting the {target} quality target, {} emits {} less than {} (the median), each at its best option{}.",
                 describe(b),
                 pct(saving(m.metric_kg(), b.metric_kg())),
                 describe(m),
+                likely(plan, "less", ranges::p_less(plan, *bi, *mi)),
             ));
         }
     }
-    let Some(best) = meeting.first() else {
+    let Some((_, best)) = meeting.first() else {
         out.push(format!(
             "No strategy reaches the {target} quality target; marks and the front compare all of them."
         ));
         return;
     };
-    for r in lowest
+    for (_, r) in lowest
         .iter()
-        .filter(|r| r.below_target && r.metric_kg() < best.metric_kg())
+        .filter(|(_, r)| r.below_target && r.metric_kg() < best.metric_kg())
     {
         out.push(format!(
             "{} search emits {} less than {} but reaches only {} ({}; target {target}), so it is listed apart and not ranked.",
@@ -623,6 +777,16 @@ fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
             pct(r.quality * 100.0),
             r.quality_model,
         ));
+    }
+}
+
+/// "; it emits less in 97 % of 10,000 draws" (empty without draws).
+fn likely(plan: &Plan, verb: &str, p: f64) -> String {
+    let n = ranges::in_draws(plan, p);
+    if n.is_empty() {
+        n
+    } else {
+        format!("; it emits {verb}{n}")
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::plan::Metric;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
-use crate::report::{num, pct, thousands};
+use crate::report::{num, pct, ranges, thousands};
 
 /// Most front rows shown in the terminal; files hold them all.
 pub const FRONT_ROWS: usize = 12;
@@ -84,13 +84,24 @@ pub fn plan(s: &Summary) -> String {
         };
         let _ = writeln!(
             out,
-            "  {what:<17} {} search on {}: {} h, {} kWh, {} kg CO2eq",
+            "  {what:<17} {} search on {}: {} h, {} kWh, {}",
             r.strategy,
             r.label(),
-            num(r.wall_hours),
-            num(r.energy_kwh),
-            num(r.emissions_kg)
+            ranges::cell(r.wall_hours, r.wall_hours_p5, r.wall_hours_p95),
+            ranges::cell(r.energy_kwh, r.energy_kwh_p5, r.energy_kwh_p95),
+            ranges::mass(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95)
         );
+    }
+    out.push_str(&crate::report::devices::text(s));
+    if s.uncertainty.draws > 0 {
+        let _ = writeln!(
+            out,
+            "  (h and kWh: planned figure (5th–95th percentile over {} draws))",
+            thousands(s.uncertainty.draws as f64)
+        );
+    }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "  {line}");
     }
     let _ = writeln!(out, "\nFindings");
     for f in &s.findings {
@@ -107,7 +118,7 @@ fn front_row(r: &OptionRow) -> Vec<String> {
         .collect();
     vec![
         num(r.wall_hours),
-        num(r.emissions_kg),
+        ranges::cell(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95),
         num(r.total_kg),
         num(r.energy_kwh),
         r.strategy.clone(),

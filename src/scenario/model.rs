@@ -358,7 +358,7 @@ impl Checker<'_> {
                 .iter()
                 .filter_map(|l| match l {
                     Level::Num(x) => Some(*x),
-                    Level::Text(_) => None,
+                    _ => None,
                 })
                 .reduce(f64::max),
             Domain::Constant(Level::Num(x)) => Some(*x),

@@ -89,6 +89,36 @@ pub fn grid(params: &[Param], roles: &Roles, top_fraction: f64) -> f64 {
         .fold(1.0, f64::min)
 }
 
+/// Coverage of a grid cut to its first `cap` trials (W&B's `run_cap` on a
+/// grid). Trial i is i in mixed radix, last parameter fastest, so parameter
+/// p sees only its first min(L_p, ceil(cap / stride_p)) levels, stride_p
+/// being the product of the level counts after it. Each parameter's
+/// coverage scales by the share of its levels tried: c_p · tried / L_p, with
+/// c_p = 1 for an enumerated list and the coverage model otherwise. When
+/// the cap cuts nothing this is [`grid`].
+pub fn capped_grid(params: &[Param], roles: &Roles, top_fraction: f64, cap: u64) -> f64 {
+    let levels: Vec<u64> = params.iter().map(|p| p.grid_len().unwrap_or(0)).collect();
+    let mut stride = 1u64;
+    let mut tried = vec![0u64; params.len()];
+    for (i, &l) in levels.iter().enumerate().rev() {
+        tried[i] = l.min(cap.div_ceil(stride.max(1)));
+        stride = stride.saturating_mul(l);
+    }
+    params
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !roles.seed.get(*i).copied().unwrap_or(false))
+        .map(|(i, p)| {
+            let full = match &p.domain {
+                Domain::Values(_) if !roles.continuous.get(i).copied().unwrap_or(false) => 1.0,
+                _ if p.grid_is_exhaustive() => 1.0,
+                _ => coverage(levels[i], top_fraction),
+            };
+            full * tried[i] as f64 / levels[i].max(1) as f64
+        })
+        .fold(1.0, f64::min)
+}
+
 /// Configurations that reach the full budget, and all configurations, of a
 /// set of Hyperband or ASHA rungs.
 pub fn rung_counts(rungs: &[Rung], max_resource: f64) -> (u64, u64) {
@@ -135,6 +165,32 @@ pub fn of(
             ranked: iid,
             model: "exact (i.i.d. draws)",
         },
+        Strategy::Bayes(_) => Quality {
+            low: iid,
+            high: iid,
+            ranked: iid,
+            model: "random search's value, a lower bound for bayes",
+        },
+        Strategy::CappedGrid(cap) => {
+            let c = capped_grid(params, roles, q, *cap);
+            Quality {
+                low: c,
+                high: c,
+                ranked: c,
+                model: "coverage model (grid cut by run_cap)",
+            }
+        }
+        Strategy::EarlyStop(base, halving) => {
+            let whole = of(params, roles, base, trials, top_fraction, fidelity);
+            let full = halving.continuing(trials).last().copied().unwrap_or(trials);
+            let low = hit_probability(q, full as f64).min(whole.low);
+            Quality {
+                low,
+                high: whole.high,
+                ranked: low,
+                model: "interval: runs not stopped early to upper bound",
+            }
+        }
         Strategy::Sobol(_) | Strategy::LatinHypercube(_) => Quality {
             low: iid,
             high: (trials as f64 * q).min(1.0),

@@ -71,6 +71,7 @@ fn cost_table(
                         bracket_rung: Some((r.bracket, r.rung)),
                         config: *config,
                         resumed_from: (resume && r.rung > 0).then_some(r.previous_resource),
+                        stopped: None,
                     };
                     let c = scenario.cost.evaluate(&mut slots, &info, Some(resource)).map_err(|e| {
                         Error::input(format!(
@@ -179,6 +180,10 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         fidelity.map(|r| (r, scenario.seed)),
     );
     Ok(StrategyTotals {
+        // CPU sockets running several trials are not simulated per slot
+        // count: options fall back to one trial per socket (a longer,
+        // pessimistic wall-clock figure; energy is unaffected).
+        slot_makespans: Vec::new(),
         strategy: strategy.clone(),
         trials: rungs.iter().map(|r| r.configs).sum::<u64>().saturating_mul(scenario.model.runs_per_config(&scenario.params, strategy)),
         configurations,

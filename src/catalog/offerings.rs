@@ -1,0 +1,196 @@
+//! What cloud regions offer (`offerings.csv`, `offer_coverage.csv`): device,
+//! instance type and on-demand price.
+//!
+//! A (provider, region, kind) listed in `offer_coverage.csv` is complete:
+//! a device of that kind missing from `offerings.csv` there is not offered.
+//! Anything not covered is *unknown*: the planner keeps it and says so.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Device, Kind, Region};
+
+/// One row of `offerings.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offering {
+    /// Provider id.
+    pub provider: String,
+    /// Region id.
+    pub region: String,
+    /// Catalog device name.
+    pub hardware: String,
+    /// Instance (machine) type, or the accelerator type when only availability is known.
+    pub instance_type: String,
+    /// Devices in one instance (empty without a price).
+    pub devices_per_instance: Option<f64>,
+    /// On-demand price of one instance, USD per hour (empty when unknown).
+    pub usd_per_hour: Option<f64>,
+    /// Date of the price or availability.
+    pub price_date: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl Offering {
+    /// On-demand USD per device-hour, when priced.
+    pub fn usd_per_device_hour(&self) -> Option<f64> {
+        match (self.usd_per_hour, self.devices_per_instance) {
+            (Some(p), Some(n)) if n > 0.0 => Some(p / n),
+            _ => None,
+        }
+    }
+}
+
+/// One row of `offer_coverage.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Provider id.
+    pub provider: String,
+    /// Region id.
+    pub region: String,
+    /// The kind of device whose offer is complete there.
+    pub kind: Kind,
+    /// Why it is complete.
+    pub source: String,
+}
+
+/// Whether a region offers a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Availability {
+    /// Listed in `offerings.csv` (or a `country:` site, which takes any device).
+    Offered,
+    /// The catalog does not know.
+    Unknown,
+    /// Covered, and not listed: the pair is left out.
+    NotOffered,
+}
+
+impl Availability {
+    /// The name as in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Availability::Offered => "offered",
+            Availability::Unknown => "unknown",
+            Availability::NotOffered => "not offered",
+        }
+    }
+}
+
+/// What a site offers of a device, and the offering used for its price:
+/// the lowest USD per device-hour, ties to the instance with more devices,
+/// then file order.
+pub fn lookup<'a>(
+    offerings: &'a [Offering],
+    coverage: &[Coverage],
+    device: &Device,
+    site: &Region,
+) -> (Availability, Option<&'a Offering>) {
+    if site.provider == "country" {
+        return (Availability::Offered, None);
+    }
+    let listed: Vec<&Offering> = offerings
+        .iter()
+        .filter(|o| {
+            o.provider == site.provider && o.region == site.region && o.hardware == device.name
+        })
+        .collect();
+    if listed.is_empty() {
+        let covered = coverage.iter().any(|c| {
+            c.provider == site.provider && c.region == site.region && c.kind == device.kind
+        });
+        let a = if covered {
+            Availability::NotOffered
+        } else {
+            Availability::Unknown
+        };
+        return (a, None);
+    }
+    let best = listed
+        .iter()
+        .filter(|o| o.usd_per_device_hour().is_some())
+        .min_by(|a, b| {
+            let (pa, pb) = (a.usd_per_device_hour(), b.usd_per_device_hour());
+            let close = pa
+                .zip(pb)
+                .is_some_and(|(x, y)| (x - y).abs() <= 1e-9 * x.max(y));
+            let by_price = if close {
+                std::cmp::Ordering::Equal
+            } else {
+                pa.partial_cmp(&pb).unwrap_or(std::cmp::Ordering::Equal)
+            };
+            by_price.then(
+                b.devices_per_instance
+                    .partial_cmp(&a.devices_per_instance)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
+        })
+        .copied();
+    (Availability::Offered, best)
+}
+
+/// Checks one offering row on load.
+pub fn check(o: &Offering) -> Result<(), String> {
+    if o.provider.trim().is_empty() || o.region.trim().is_empty() || o.source.trim().is_empty() {
+        return Err("provider, region and source must not be empty".into());
+    }
+    for (v, what) in [
+        (o.usd_per_hour, "usd_per_hour"),
+        (o.devices_per_instance, "devices_per_instance"),
+    ] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!("{what} is {v}; it must be positive"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks one coverage row on load.
+pub fn check_coverage(c: &Coverage) -> Result<(), String> {
+    if c.provider.trim().is_empty() || c.region.trim().is_empty() {
+        return Err("provider and region must not be empty".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn h100_in_us_central1_is_a3_highgpu_8g_over_eight() {
+        let c = Catalog::bundled().unwrap();
+        let (a, o) = lookup(
+            &c.offerings,
+            &c.coverage,
+            c.device("H100 SXM").unwrap(),
+            c.region("gcp:us-central1").unwrap(),
+        );
+        let o = o.unwrap();
+        assert_eq!(
+            (a, o.instance_type.as_str()),
+            (Availability::Offered, "a3-highgpu-8g")
+        );
+        // Google's on-demand a3-highgpu-8g in us-central1: 88.49 USD/h for 8 GPUs = 11.06125.
+        assert!((o.usd_per_device_hour().unwrap() - 88.49 / 8.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn mi300x_is_never_in_a_gcp_region_and_aws_is_unknown() {
+        let c = Catalog::bundled().unwrap();
+        let mi = c.device("MI300X").unwrap();
+        for r in c.regions.iter().filter(|r| r.provider == "gcp") {
+            let (a, _) = lookup(&c.offerings, &c.coverage, mi, r);
+            assert_eq!(a, Availability::NotOffered, "{}", r.key());
+        }
+        let (a, _) = lookup(
+            &c.offerings,
+            &c.coverage,
+            mi,
+            c.region("aws:us-east-1").unwrap(),
+        );
+        assert_eq!(a, Availability::Unknown);
+    }
+}
