@@ -141,6 +141,17 @@ pub struct OptionRow {
     /// `measured` or `modelled` speed-up relative to the reference.
     #[serde(default)]
     pub speed_basis: String,
+    /// 5th percentile of `cost_usd` over the uncertainty draws (price × hours,
+    /// so it moves with the trial-hours and speed-up spreads); empty where
+    /// the price is unknown.
+    #[serde(default)]
+    pub cost_usd_p5: Option<f64>,
+    /// Median of `cost_usd` over the draws.
+    #[serde(default)]
+    pub cost_usd_p50: Option<f64>,
+    /// 95th percentile of `cost_usd` over the draws.
+    #[serde(default)]
+    pub cost_usd_p95: Option<f64>,
 }
 
 impl OptionRow {
@@ -221,6 +232,9 @@ impl OptionRow {
             availability: e.availability.name().to_string(),
             cost_usd: e.cost_usd,
             speed_basis: e.speed_basis.name().to_string(),
+            cost_usd_p5: r.cost_usd.map(|c| c.p5),
+            cost_usd_p50: r.cost_usd.map(|c| c.p50),
+            cost_usd_p95: r.cost_usd.map(|c| c.p95),
         }
     }
 
