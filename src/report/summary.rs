@@ -67,6 +67,12 @@ pub struct OptionRow {
     pub wait_hours: f64,
     /// Whether the sweep ends by `[execution] deadline_hours`.
     pub meets_deadline: bool,
+    /// Where the site is, for people: "Paris, France".
+    #[serde(default)]
+    pub place: String,
+    /// Whether the scenario listed the region by name (charts always show it).
+    #[serde(default)]
+    pub named: bool,
 }
 
 impl OptionRow {
@@ -120,6 +126,8 @@ impl OptionRow {
             }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
+            place: plan.scenario.places.get(e.site).map_or(String::new(), |p| p.name.clone()),
+            named: plan.scenario.places.get(e.site).is_some_and(|p| p.named),
         }
     }
 

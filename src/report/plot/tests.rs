@@ -1,0 +1,469 @@
+//! Tests of the charts: SVG text, structure, determinism and PNG sizes.
+
+use super::axes::*;
+use super::labels::*;
+use super::pareto::*;
+use super::regions::*;
+use super::style::*;
+use super::*;
+use crate::plan::Metric;
+
+/// A row with the figures the charts read; `site` is "provider:region".
+fn row(
+    strategy: &str,
+    hardware: &str,
+    site: &str,
+    hours: f64,
+    kg: f64,
+    strategy_rank: u32,
+    marks: &str,
+) -> OptionRow {
+    let (provider, region) = site.split_once(':').unwrap();
+    OptionRow {
+        strategy: strategy.into(),
+        hardware: hardware.into(),
+        provider: provider.into(),
+        region: region.into(),
+        trials: if strategy == "grid" { 72 } else { 59 },
+        device_hours: hours * 8.0,
+        wall_hours: hours,
+        energy_kwh: kg * 3.0,
+        emissions_kg: kg,
+        offset_kg: 0.0,
+        pareto_rank: 1,
+        embodied_kg: kg * 0.2,
+        total_kg: kg * 1.2,
+        metric: Metric::Operational,
+        strategy_rank,
+        configurations: 59,
+        quality: if strategy == "grid" { 0.19 } else { 0.95 },
+        power_watts: 300.0,
+        pue: 1.1,
+        intensity_g_per_kwh: 300.0,
+        intensity_year: 2023,
+        marks: marks.into(),
+        scenario: "Test sweep".into(),
+        start: String::new(),
+        wait_hours: 0.0,
+        meets_deadline: true,
+        place: String::new(),
+        named: false,
+    }
+}
+
+/// Two strategies, each with a three-point front and a dominated option.
+fn sweep() -> Vec<OptionRow> {
+    vec![
+        row(
+            "grid",
+            "A100 SXM4 40GB",
+            "gcp:us-central1",
+            6.0,
+            9.0,
+            1,
+            "strategy-fastest",
+        ),
+        row(
+            "grid",
+            "V100 SXM2 16GB",
+            "gcp:us-central1",
+            7.0,
+            8.0,
+            1,
+            "strategy-knee",
+        ),
+        row(
+            "grid",
+            "T4",
+            "gcp:europe-north1",
+            9.0,
+            7.5,
+            1,
+            "strategy-lowest",
+        ),
+        row("grid", "T4", "aws:us-east-1", 9.2, 9.5, 2, ""),
+        row(
+            "random",
+            "A100 SXM4 40GB",
+            "gcp:us-central1",
+            5.0,
+            8.5,
+            1,
+            "fastest;strategy-fastest",
+        ),
+        row(
+            "random",
+            "V100 SXM2 16GB",
+            "gcp:europe-north1",
+            5.5,
+            6.0,
+            1,
+            "knee;strategy-knee",
+        ),
+        row(
+            "random",
+            "T4",
+            "gcp:europe-north1",
+            7.5,
+            5.0,
+            1,
+            "lowest;strategy-lowest",
+        ),
+        row("random", "T4", "aws:us-east-1", 7.6, 9.1, 2, ""),
+    ]
+}
+
+fn svg_of(
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Drawn<(), SVGBackend<'static>>,
+) -> String {
+    let bytes = svg(ChartSize::default(), "test.svg", draw).unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// The text of every `<text>` element.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .map(|t| {
+            t.split_once('>')
+                .unwrap()
+                .1
+                .split("</text>")
+                .next()
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// `<tag ...>` elements carrying `attr`.
+fn count(svg: &str, tag: &str, attr: &str) -> usize {
+    svg.split('<')
+        .filter(|e| e.starts_with(tag) && e.contains(attr))
+        .count()
+}
+
+#[test]
+fn chart_size_parses_and_checks_bounds() {
+    assert_eq!(
+        ChartSize::default(),
+        ChartSize {
+            width: 1200,
+            height: 800
+        }
+    );
+    assert_eq!(
+        "900x600".parse::<ChartSize>().unwrap(),
+        ChartSize {
+            width: 900,
+            height: 600
+        }
+    );
+    assert_eq!(
+        " 640X480 ".parse::<ChartSize>().unwrap(),
+        ChartSize {
+            width: 640,
+            height: 480
+        }
+    );
+    assert_eq!(
+        "8000×200".parse::<ChartSize>().unwrap(),
+        ChartSize {
+            width: 8000,
+            height: 200
+        }
+    );
+    assert_eq!(ChartSize::default().to_string(), "1200x800");
+    for bad in [
+        "1200",
+        "x800",
+        "12ax800",
+        "1200x800x2",
+        "-5x800",
+        "199x800",
+        "1200x8001",
+        "",
+    ] {
+        let err = bad.parse::<ChartSize>().unwrap_err().to_string();
+        assert!(
+            err.contains("expected WIDTHxHEIGHT, e.g. 1200x800"),
+            "{bad}: {err}"
+        );
+        assert_eq!(bad.parse::<ChartSize>().unwrap_err().exit_code(), 2);
+    }
+}
+
+#[test]
+fn pareto_has_title_axes_labels_footer_and_one_line_per_front() {
+    let svg = svg_of(|a| pareto(a, &sweep()));
+    let t = texts(&svg);
+    for want in [
+        "Test sweep",
+        "Wall-clock time (h)",
+        "Emissions (kg CO2eq)",
+        "Fastest: A100 SXM4 40GB @ gcp:us-central1",
+        "Knee: V100 SXM2 16GB @ gcp:europe-north1",
+        "Lowest emissions: T4 @ gcp:europe-north1",
+        "grid",
+        "random",
+        ATTRIBUTION,
+    ] {
+        assert!(t.iter().any(|s| s == want), "missing {want:?} in {t:?}");
+    }
+    // A strategy-knee mark is not an overall knee: three labels only.
+    assert_eq!(t.iter().filter(|s| s.contains(" @ ")).count(), 3);
+    // Each front is one staircase polyline in its strategy's colour:
+    // three points make five vertices.
+    for colour in ["#0072B2", "#E69F00"] {
+        assert_eq!(
+            count(&svg, "polyline", &format!("stroke=\"{colour}\"")),
+            1,
+            "{colour}"
+        );
+    }
+    let front = svg
+        .split('<')
+        .find(|e| e.starts_with("polyline") && e.contains("#E69F00"))
+        .unwrap();
+    assert_eq!(
+        front
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .count()
+            - 1,
+        5,
+        "{front}"
+    );
+}
+
+#[test]
+fn axes_turn_logarithmic_past_a_decade() {
+    let mut rows = sweep();
+    rows[3].wall_hours = 120.0;
+    rows[7].emissions_kg = 900.0;
+    let t = texts(&svg_of(|a| pareto(a, &rows)));
+    assert!(
+        t.iter().any(|s| s == "Wall-clock time (h, log scale)"),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|s| s == "Emissions (kg CO2eq, log scale)"),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|s| s == "100") && t.iter().any(|s| s == "10"),
+        "{t:?}"
+    );
+    assert!(Axis::fit([1.0, 10.5].into_iter(), false).log);
+    assert!(!Axis::fit([1.0, 10.0].into_iter(), false).log);
+    // Zero cannot sit on a log axis: linear instead.
+    assert!(!Axis::fit([0.0, 500.0].into_iter(), false).log);
+    let tiny = Axis::fit([1e-300, 1.0, f64::NAN].into_iter(), false);
+    assert!(tiny.log && !tiny.majors().is_empty());
+    assert_eq!(tiny.label(1e-200), "1e-200");
+}
+
+#[test]
+fn tick_labels_round_as_the_ticks_need() {
+    let lin = Axis {
+        lo: 0.0,
+        hi: 3.0,
+        log: false,
+    };
+    assert_eq!(
+        lin.majors()
+            .iter()
+            .map(|v| lin.label(*v))
+            .collect::<Vec<_>>(),
+        ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"]
+    );
+    let big = Axis {
+        lo: 0.0,
+        hi: 12000.0,
+        log: false,
+    };
+    assert_eq!(big.label(10000.0), "10,000");
+    let log = Axis {
+        lo: 0.04,
+        hi: 3.0,
+        log: true,
+    };
+    let labels: Vec<String> = log.majors().iter().map(|v| log.label(*v)).collect();
+    assert_eq!(labels, ["0.05", "0.1", "0.2", "0.5", "1", "2"]);
+}
+
+#[test]
+fn strategies_annotates_trials_and_quality() {
+    let t = texts(&svg_of(|a| strategies(a, &sweep())));
+    for want in [
+        "Test sweep",
+        "grid",
+        "random",
+        "72 trials · quality 19%",
+        "59 trials · quality 95%",
+        "Emissions (kg CO2eq)",
+        "Device-hours (h)",
+        "7.5",
+        "5",
+    ] {
+        assert!(t.iter().any(|s| s == want), "missing {want:?} in {t:?}");
+    }
+}
+
+#[test]
+fn regions_keeps_the_cleanest_and_dirtiest_fifteen() {
+    let mut rows: Vec<OptionRow> = (0..40)
+        .map(|i| {
+            row(
+                "random",
+                "T4",
+                &format!("gcp:r{i:02}"),
+                5.0,
+                40.0 - f64::from(i),
+                1,
+                "",
+            )
+        })
+        .collect();
+    rows[39].marks = "lowest".into();
+    rows.push(row("grid", "T4", "aws:elsewhere", 5.0, 0.5, 1, ""));
+    let t = texts(&svg_of(|a| regions(a, &rows)));
+    assert!(t.iter().any(|s| s == "… 10 regions not shown …"), "{t:?}");
+    // Cleanest first: r39 emits least.
+    let shown: Vec<&String> = t.iter().filter(|s| s.starts_with("gcp:r")).collect();
+    assert_eq!(shown.len(), 30);
+    assert_eq!(
+        (
+            shown[0].as_str(),
+            shown[14].as_str(),
+            shown[15].as_str(),
+            shown[29].as_str()
+        ),
+        ("gcp:r39", "gcp:r25", "gcp:r14", "gcp:r00")
+    );
+    // Only the best hardware and strategy.
+    assert!(!t.iter().any(|s| s.contains("elsewhere")));
+    assert!(
+        t.iter()
+            .any(|s| s == "Random search on T4, by region (cleanest first)"),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn labels_stay_apart_and_inside_the_frame() {
+    let frame = LabelBox {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 800.0,
+        y1: 500.0,
+    };
+    let points = [(20, 480), (30, 470), (40, 485), (790, 10)];
+    let obstacles: Vec<Obstacle> = (0..40)
+        .map(|i| Obstacle {
+            at: (20 + i * 5, 475),
+            r: 9.5,
+            weight: MARKER,
+        })
+        .collect();
+    let mut placed: Vec<Placed> = Vec::new();
+    for at in points {
+        placed.push(place(at, (300.0, 30.0), &frame, &obstacles, &placed, 18.0));
+    }
+    for (i, a) in placed.iter().enumerate() {
+        assert!(a.rect.within(&frame), "{a:?}");
+        assert!(!obstacles.iter().any(|o| a.rect.hits(o.at, o.r)), "{a:?}");
+        for b in &placed[i + 1..] {
+            assert!(!a.rect.overlaps(&b.rect), "{a:?} {b:?}");
+        }
+    }
+}
+
+#[test]
+fn render_all_gives_every_file_and_pngs_of_the_requested_size() {
+    let size: ChartSize = "900x600".parse().unwrap();
+    let out = render_all(&sweep(), size).unwrap();
+    let names: Vec<&str> = out.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "pareto.svg",
+            "pareto.png",
+            "strategies.svg",
+            "strategies.png",
+            "regions.svg",
+            "regions.png"
+        ]
+    );
+    for o in out.iter().filter(|o| o.name.ends_with(".png")) {
+        let info = png::Decoder::new(std::io::Cursor::new(&o.bytes))
+            .read_info()
+            .unwrap()
+            .info()
+            .clone();
+        assert_eq!((info.width, info.height), (900, 600), "{}", o.name);
+    }
+    for o in out.iter().filter(|o| o.name.ends_with(".svg")) {
+        let svg = String::from_utf8(o.bytes.clone()).unwrap();
+        assert!(svg.contains("width=\"900\" height=\"600\""), "{}", o.name);
+    }
+}
+
+#[test]
+fn render_all_is_deterministic_and_survives_the_csv_round_trip() {
+    let rows = sweep();
+    let once = render_all(&rows, ChartSize::default()).unwrap();
+    let twice = render_all(&rows, ChartSize::default()).unwrap();
+    assert!(once.iter().zip(&twice).all(|(a, b)| a.bytes == b.bytes));
+    // `co2sweep chart` draws from rows read back from options.csv.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    rows.iter().for_each(|r| w.serialize(r).unwrap());
+    let text = w.into_inner().unwrap();
+    let back: Vec<OptionRow> = csv::Reader::from_reader(text.as_slice())
+        .deserialize()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(back, rows);
+    let again = render_all(&back, ChartSize::default()).unwrap();
+    assert!(once.iter().zip(&again).all(|(a, b)| a.bytes == b.bytes));
+}
+
+#[test]
+fn render_all_survives_empty_single_and_odd_rows() {
+    let size = ChartSize {
+        width: 200,
+        height: 200,
+    };
+    assert_eq!(render_all(&[], size).unwrap().len(), 6);
+    let one = [row(
+        "random",
+        "T4",
+        "gcp:us-central1",
+        2.0,
+        1.0,
+        1,
+        "lowest;fastest;knee;strategy-lowest",
+    )];
+    assert_eq!(render_all(&one, ChartSize::default()).unwrap().len(), 6);
+    let mut odd = sweep();
+    odd[0].emissions_kg = f64::NAN;
+    odd[1].wall_hours = f64::INFINITY;
+    odd[2].emissions_kg = 0.0;
+    odd[4].quality = f64::NAN;
+    odd[5].strategy = "mystery_search".into();
+    odd[6].marks = "lowest;lowest;;knee".into();
+    odd.iter_mut().for_each(|r| r.scenario.clear());
+    render_all(&odd, ChartSize::default()).unwrap();
+    let same: Vec<OptionRow> = (0..5)
+        .map(|_| row("grid", "T4", "gcp:a", 3.0, 3.0, 1, "knee"))
+        .collect();
+    render_all(&same, ChartSize::default()).unwrap();
+    let nan: Vec<OptionRow> = (0..3)
+        .map(|_| row("grid", "T4", "gcp:a", f64::NAN, f64::NAN, 1, "lowest"))
+        .collect();
+    let t = texts(&svg_of(|a| pareto(a, &nan)));
+    assert!(t.iter().any(|s| s == "No options to chart"), "{t:?}");
+}
