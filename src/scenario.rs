@@ -88,6 +88,8 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Per site (same order): its place name, and whether it was named explicitly.
+    pub places: Vec<place::Place>,
 }
 
 // ---------------------------------------------------------------------------
@@ -322,7 +324,11 @@ impl Checker<'_> {
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let hardware = self.hardware(raw.hardware, &cost)?;
+        let patterns: Vec<String> = (raw.regions.get_ref().candidates.get_ref().iter())
+            .map(|p| p.get_ref().clone())
+            .collect();
         let sites = self.sites(raw.regions)?;
+        let places = place::places(self.catalog, &patterns, &sites);
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
@@ -353,6 +359,7 @@ impl Checker<'_> {
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
         Ok(Scenario {
+            places,
             window,
             embodied,
             path: self.path.to_path_buf(),
@@ -1185,6 +1192,8 @@ impl Checker<'_> {
         Ok(out)
     }
 }
+
+pub mod place;
 
 #[cfg(test)]
 mod tests {

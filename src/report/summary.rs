@@ -126,7 +126,11 @@ impl OptionRow {
             }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
-            place: plan.scenario.places.get(e.site).map_or(String::new(), |p| p.name.clone()),
+            place: plan
+                .scenario
+                .places
+                .get(e.site)
+                .map_or(String::new(), |p| p.name.clone()),
             named: plan.scenario.places.get(e.site).is_some_and(|p| p.named),
         }
     }

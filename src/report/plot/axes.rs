@@ -6,7 +6,7 @@ use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::report::{num, thousands};
+use crate::report::thousands;
 
 use super::style::*;
 use super::*;
@@ -254,21 +254,52 @@ pub(super) fn axes<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// One horizontal bar.
-#[derive(Debug, Clone, Copy)]
+/// One horizontal bar: `value` long, its first `part` solid and the rest
+/// light (operational, then embodied), `text` at its end.
+#[derive(Debug, Clone)]
 pub(super) struct Bar {
     pub(super) value: f64,
+    pub(super) part: Option<f64>,
     pub(super) color: RGBColor,
+    pub(super) text: String,
+}
+
+impl Bar {
+    /// A plain bar labelled with its value.
+    pub(super) fn plain(value: f64, color: RGBColor, text: String) -> Bar {
+        Bar {
+            value,
+            part: None,
+            color,
+            text,
+        }
+    }
 }
 
 /// Where a bar panel put its bars: centre y of each slot in the panel's
-/// pixels, top to bottom, and the slot height.
+/// pixels, top to bottom.
 pub(super) struct Slots {
     pub(super) centres: Vec<i32>,
-    pub(super) height: i32,
 }
 
-/// Horizontal bars, first on top, each with its value at its end; `None`
+impl Axis {
+    /// The value axis of bars: from zero, or logarithmic when the bars
+    /// span more than 100×, so small bars stay visible.
+    pub(super) fn bars(values: &[f64]) -> Axis {
+        let pos = values.iter().copied().filter(|v| ok(*v) && *v > 0.0);
+        let (min, max) = pos.fold((f64::INFINITY, 0.0_f64), |(a, b), v| (a.min(v), b.max(v)));
+        if min.is_finite() && max / min > 100.0 && values.iter().all(|v| !ok(*v) || *v > 0.0) {
+            return Axis {
+                lo: snap(min / 2.0, false),
+                hi: max * 6.0,
+                log: true,
+            };
+        }
+        Axis::fit(values.iter().copied(), true)
+    }
+}
+
+/// Horizontal bars, first on top, each with its text at its end; `None`
 /// leaves an empty slot. Category labels are the caller's.
 pub(super) fn bar_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -277,21 +308,22 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
     bars: &[Option<Bar>],
 ) -> Drawn<Slots, DB> {
     let n = bars.len().max(1) as f64;
-    let xa = Axis::fit(bars.iter().flatten().map(|b| b.value), true);
+    let values: Vec<f64> = bars.iter().flatten().map(|b| b.value).collect();
+    let xa = Axis::bars(&values);
     let ya = Axis {
         lo: -0.5,
         hi: n - 0.5,
         log: false,
     };
+    let heading = match heading.strip_suffix(')') {
+        Some(head) if xa.log => format!("{head}, log scale)"),
+        _ => heading.to_string(),
+    };
     let tick = ui.text(TICK, INK);
-    let style = fitted(
-        area,
-        heading,
-        ui.text(AXIS - 2.0, INK),
-        area.dim_in_pixel().0 as i32,
-    )?;
+    let width = area.dim_in_pixel().0 as i32;
+    let style = fitted(area, &heading, ui.text(AXIS - 2.0, INK), width)?;
     let mut chart = ChartBuilder::on(area)
-        .caption(heading, style)
+        .caption(&heading, style)
         .margin_top(ui.px(6.0))
         .margin_right(ui.px(20.0))
         .x_label_area_size(tick.font.get_size() as i32 + ui.px(20.0))
@@ -303,6 +335,7 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
         .y_labels(0)
         .label_style(tick.clone())
         .bold_line_style(BLACK.mix(0.16).stroke_width(ui.px(1.0) as u32))
+        .light_line_style(BLACK.mix(0.05).stroke_width(ui.px(1.0) as u32))
         .axis_style(INK.stroke_width(ui.px(2.0) as u32))
         .set_all_tick_mark_size(ui.px(7.0))
         .draw()?;
@@ -319,34 +352,58 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
     let half = if bars.len() > 12 { 0.38_f64 } else { 0.3 };
     let half = half.min(ui.pt(24.0) / f64::from(height.max(1)));
     let size = tick.font.get_size().min(f64::from(height) * 0.8) / ui.scale;
-    let plot_w = plot.dim_in_pixel().0 as i32;
     for (i, bar) in bars.iter().enumerate() {
-        let Some(b) = bar.filter(|b| ok(b.value)) else {
+        let Some(b) = bar.as_ref().filter(|b| ok(b.value)) else {
             continue;
         };
         let (x0, y0) = px(0.0, y_of(i) + half);
         let (x1, y1) = px(b.value, y_of(i) - half);
-        plot.draw(&Rectangle::new(
-            [(x0, y0), (x1.max(x0 + 1), y1)],
-            b.color.filled(),
-        ))?;
-        let text = num(b.value);
-        let outside = ui.text(size, INK).pos(Pos::new(HPos::Left, VPos::Center));
-        let w = plot.estimate_text_size(&text, &outside)?.0 as i32;
-        let cy = (y0 + y1) / 2;
-        let gap = ui.px(8.0);
-        if x1 + gap + w <= plot_w {
-            plot.draw(&Text::new(text, (x1 + gap, cy), outside))?;
-        } else {
-            let inside = ui
-                .text(size, WHITE)
-                .pos(Pos::new(HPos::Right, VPos::Center));
-            plot.draw(&Text::new(text, (x1 - gap, cy), inside))?;
-        }
+        let split = b.part.filter(|p| ok(*p)).map(|p| px(p, 0.0).0);
+        draw_bar(&plot, ui, b, [(x0, y0), (x1, y1)], split, size)?;
     }
     let top = area.get_base_pixel().1;
     let centres = (0..bars.len())
         .map(|i| px(0.0, y_of(i)).1 + base.1 - top)
         .collect();
-    Ok(Slots { centres, height })
+    Ok(Slots { centres })
+}
+
+/// One bar in `corners` (pixels), solid up to `split` and light after it,
+/// with its text outside its end, or inside when there is no room.
+fn draw_bar<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    ui: &Ui,
+    b: &Bar,
+    corners: [(i32, i32); 2],
+    split: Option<i32>,
+    size: f64,
+) -> Drawn<(), DB> {
+    let [(x0, y0), (x1, y1)] = corners;
+    let x1 = x1.max(x0 + ui.px(2.0));
+    let mid = split.map_or(x1, |s| s.clamp(x0, x1));
+    plot.draw(&Rectangle::new(
+        [(x0, y0), (mid.max(x0 + 1), y1)],
+        b.color.filled(),
+    ))?;
+    if mid < x1 {
+        plot.draw(&Rectangle::new(
+            [(mid, y0), (x1, y1)],
+            b.color.mix(0.4).filled(),
+        ))?;
+        plot.draw(&Rectangle::new(
+            [(mid, y0), (x1, y1)],
+            b.color.stroke_width(1),
+        ))?;
+    }
+    let outside = ui.text(size, INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let w = plot.estimate_text_size(&b.text, &outside)?.0 as i32;
+    let cy = (y0 + y1) / 2;
+    let gap = ui.px(8.0);
+    if x1 + gap + w <= plot.dim_in_pixel().0 as i32 {
+        plot.draw(&Text::new(b.text.as_str(), (x1 + gap, cy), outside))
+    } else {
+        let ink = if mid < x1 { INK } else { WHITE };
+        let inside = ui.text(size, ink).pos(Pos::new(HPos::Right, VPos::Center));
+        plot.draw(&Text::new(b.text.as_str(), (x1 - gap, cy), inside))
+    }
 }

@@ -50,7 +50,10 @@ pub fn pareto<DB: DrawingBackend>(
         (x - base.0, y - base.1)
     };
     let look = |r: &OptionRow| {
-        let colour = series.iter().find(|s| s.name == r.strategy).map_or(INK, |s| s.color);
+        let colour = series
+            .iter()
+            .find(|s| s.name == r.strategy)
+            .map_or(INK, |s| s.color);
         let (shape, hollow) = devices
             .iter()
             .find(|d| d.0 == r.hardware)
@@ -70,7 +73,10 @@ pub fn pareto<DB: DrawingBackend>(
         let line = staircase(front.iter().map(|r| xy(r)));
         let px: Vec<(i32, i32)> = line.iter().map(|&p| to_px(p)).collect();
         obstacles.extend(sample_path(&px, width).map(|at| Obstacle::new(at, width, LINE)));
-        chart.draw_series(LineSeries::new(line, INK.stroke_width(width.round() as u32)))?;
+        chart.draw_series(LineSeries::new(
+            line,
+            INK.stroke_width(width.round() as u32),
+        ))?;
     }
     for r in &front {
         let (colour, shape, hollow) = look(r);

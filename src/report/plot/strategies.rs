@@ -6,6 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::report::summary::OptionRow;
+use crate::report::{mass, num};
 
 use super::axes::*;
 use super::style::*;
@@ -22,8 +23,20 @@ pub fn strategies<DB: DrawingBackend>(
         .iter()
         .filter_map(|s| lowest_of(rows, &s.rows, "strategy-lowest").map(|r| (s, r)))
         .collect();
-    let sub = "Each search strategy at its lowest-emission option";
-    let body = frame(root, &ui, &title_of(rows), sub, &[])?;
+    let sub = "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light)";
+    let legend = [
+        Entry {
+            label: "operational".into(),
+            color: GREY,
+            swatch: Swatch::Block,
+        },
+        Entry {
+            label: "embodied (manufacturing share)".into(),
+            color: RGBColor(200, 200, 200),
+            swatch: Swatch::Block,
+        },
+    ];
+    let body = frame(root, &ui, &title_of(rows), sub, &legend)?;
     if best.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
     }
@@ -34,23 +47,23 @@ pub fn strategies<DB: DrawingBackend>(
         widest(root, &names, &name_font)?.max(widest(root, &notes, &note_font)?) + ui.px(24.0);
     let (cats, panels) = body.split_horizontally(col.min(body.dim_in_pixel().0 as i32 / 2));
     let (left, right) = panels.split_horizontally(panels.dim_in_pixel().0 / 2);
-    let bars = |f: fn(&OptionRow) -> f64| -> Vec<Option<Bar>> {
-        best.iter()
-            .map(|(s, r)| {
-                Some(Bar {
-                    value: f(r),
-                    color: s.color,
-                })
-            })
-            .collect()
-    };
-    let slots = bar_panel(
-        &left,
-        &ui,
-        &emissions_label(rows),
-        &bars(OptionRow::metric_kg),
-    )?;
-    bar_panel(&right, &ui, "Device-hours (h)", &bars(|r| r.device_hours))?;
+    let emissions: Vec<Option<Bar>> = best
+        .iter()
+        .map(|(s, r)| Some(stacked(r, s.color)))
+        .collect();
+    let hours: Vec<Option<Bar>> = best
+        .iter()
+        .map(|(s, r)| {
+            Some(Bar::plain(
+                r.device_hours,
+                s.color,
+                format!("{} h", num(r.device_hours)),
+            ))
+        })
+        .collect();
+    let heading = "Emissions incl. embodied (kg CO2eq)";
+    let slots = bar_panel(&left, &ui, heading, &emissions)?;
+    bar_panel(&right, &ui, "Device-hours (h)", &hours)?;
     let right_edge = cats.dim_in_pixel().0 as i32 - ui.px(14.0);
     for (i, slot) in slots.centres.iter().enumerate() {
         let gap = ui.pt(3.0) as i32;
@@ -68,4 +81,21 @@ pub fn strategies<DB: DrawingBackend>(
         ))?;
     }
     root.present()
+}
+
+/// Operational then embodied emissions of `r` as one bar, labelled with
+/// the total and, when there is embodied, the operational part.
+fn stacked(r: &OptionRow, color: RGBColor) -> Bar {
+    let total = r.emissions_kg + r.embodied_kg.max(0.0);
+    let text = if r.embodied_kg > 0.0 {
+        format!("{} ({} operational)", mass(total), mass(r.emissions_kg))
+    } else {
+        mass(total)
+    };
+    Bar {
+        value: total,
+        part: Some(r.emissions_kg),
+        color,
+        text,
+    }
 }

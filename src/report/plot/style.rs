@@ -136,13 +136,13 @@ pub(super) fn provider_colour(providers: &[String], name: &str) -> RGBColor {
     const KNOWN: [(&str, RGBColor); 4] = [
         ("gcp", BLUE),
         ("aws", ORANGE),
-        ("azure", SKY),
+        ("azure", PURPLE),
         ("country", GREEN),
     ];
     if let Some(&(_, c)) = KNOWN.iter().find(|k| k.0 == name) {
         return c;
     }
-    let rest = [VERMILLION, PURPLE, YELLOW, INK];
+    let rest = [VERMILLION, SKY, YELLOW, INK];
     let unknown = providers
         .iter()
         .filter(|p| !KNOWN.iter().any(|k| k.0 == p.as_str()));
@@ -330,7 +330,6 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
         let mut x = (width - total) / 2;
         for &i in line {
             let e = &entries[i];
-            let c = (x + swatch(e) / 2, cy);
             draw_swatch(root, ui, e, (x, cy), swatch(e))?;
             let font = match e.swatch {
                 Swatch::Heading => ui.text(TEXT, GREY),
@@ -361,10 +360,20 @@ fn draw_swatch<DB: DrawingBackend>(
     match e.swatch {
         Swatch::Line => {
             let t = ui.px(1.5);
-            root.draw(&Rectangle::new([(x, cy - t), (x + width, cy + t)], e.color.filled()))
+            root.draw(&Rectangle::new(
+                [(x, cy - t), (x + width, cy + t)],
+                e.color.filled(),
+            ))
         }
         Swatch::Marker(shape, hollow) => {
-            draw_marker(root, shape, c, ui.pt(9.0), e.color.filled(), Some(ui.pt(2.0)))?;
+            draw_marker(
+                root,
+                shape,
+                c,
+                ui.pt(9.0),
+                e.color.filled(),
+                Some(ui.pt(2.0)),
+            )?;
             if hollow {
                 draw_marker(root, shape, c, ui.pt(5.0), WHITE.filled(), None)?;
             }
@@ -372,7 +381,10 @@ fn draw_swatch<DB: DrawingBackend>(
         }
         Swatch::Block => {
             let s = ui.px(11.0);
-            root.draw(&Rectangle::new([(c.0 - s, cy - s), (c.0 + s, cy + s)], e.color.filled()))
+            root.draw(&Rectangle::new(
+                [(c.0 - s, cy - s), (c.0 + s, cy + s)],
+                e.color.filled(),
+            ))
         }
         Swatch::Heading => Ok(()),
     }
