@@ -58,6 +58,7 @@ pub mod scenario;
 pub mod space;
 pub mod suggest;
 pub mod sweep;
+pub mod template;
 pub mod units;
 
 pub use error::{Error, Result};

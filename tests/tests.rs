@@ -6,4 +6,5 @@ mod bad;
 mod catalog;
 mod estimate;
 mod plan;
+mod report;
 mod scenario;

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::paper::{self, provider_name};
-use crate::report::summary::{OptionRow, Summary};
+use crate::report::paper;
+use crate::report::summary::Summary;
 use crate::report::{num, pct, thousands};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
@@ -17,14 +17,6 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     );
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
-    }
-}
-
-fn where_(r: &OptionRow) -> String {
-    if r.provider == "country" {
-        format!("private infrastructure on the {} grid", r.region)
-    } else {
-        format!("{} region {}", provider_name(&r.provider), r.region)
     }
 }
 
@@ -58,8 +50,9 @@ pub fn report(s: &Summary) -> String {
             "Lowest-emission option",
             "Wall-clock h",
             "kWh",
-            "kg CO2eq",
-            "+ embodied kg",
+            "Operational kg CO2eq",
+            "Embodied kg",
+            "Total kg",
         ],
         &rows,
     );
@@ -98,30 +91,11 @@ pub fn report(s: &Summary) -> String {
     for f in &s.findings {
         let _ = writeln!(out, "- {f}");
     }
-    let k = &s.overall.knee;
     let _ = writeln!(out, "\n## Paragraph for the paper\n");
     let _ = writeln!(
         out,
-        "We plan a hyperparameter search of {} trials by {} search, run on {} in {}, where the grid emits {} kg CO2eq/kWh (data-centre PUE {}). \
-         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices, drawing {} kWh and emitting {} kg CO2eq{}. \
-         Estimates were made with co2sweep, following the method of the Machine Learning Emissions Calculator {}.\n",
-        thousands(k.trials as f64),
-        k.strategy,
-        k.hardware,
-        where_(k),
-        num(k.intensity_g_per_kwh / 1000.0),
-        num(k.pue),
-        num(k.device_hours),
-        num(k.wall_hours),
-        s.max_concurrent_devices,
-        num(k.energy_kwh),
-        num(k.emissions_kg),
-        if k.offset_kg > 0.0 {
-            format!(", of which {} kg are offset or matched by the provider", num(k.offset_kg))
-        } else {
-            String::new()
-        },
-        paper::Markup::Markdown.cite()
+        "{}\n",
+        crate::report::paragraph::paragraph(s, paper::Markup::Markdown)
     );
     let _ = writeln!(out, "## Data and citation\n");
     let _ = writeln!(out, "{}\n", s.sources);

@@ -9,8 +9,10 @@
 
 pub mod csv;
 pub mod files;
+pub mod html;
 pub mod markdown;
 pub mod paper;
+pub mod paragraph;
 pub mod plot;
 pub mod single;
 pub mod summary;

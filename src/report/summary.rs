@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
-use crate::report::{num, pct, thousands};
+use crate::report::{duration, mass, num, pct, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
@@ -189,7 +189,8 @@ pub struct StrategySummary {
 
 impl StrategySummary {
     /// The cells of a strategy table row: name, trials, quality, then its
-    /// lowest-emission option's label, wall hours, kWh, kg CO2eq and embodied kg.
+    /// lowest-emission option's label, wall hours, kWh, operational,
+    /// embodied and total kg CO2eq; then its start and wait when it has one.
     pub fn cells(&self) -> Vec<String> {
         let b = &self.best.lowest_emissions;
         vec![
@@ -201,6 +202,7 @@ impl StrategySummary {
             num(b.energy_kwh),
             num(b.emissions_kg),
             num(b.embodied_kg),
+            num(b.total_kg),
         ]
     }
 }
@@ -398,8 +400,10 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                     .then(b.cmp(&a))
             })
             .unwrap_or(0);
-        if best != worst {
-            let (b, w) = (&lowest[best], &lowest[worst]);
+        let (b, w) = (&lowest[best], &lowest[worst]);
+        // Not when it is the random-versus-grid sentence again.
+        let said = b.strategy == "random" && w.strategy == "grid" && named("grid").is_some();
+        if best != worst && !said {
             out.push(format!(
                 "{} search ({} trials, {} chance of a top-{q} trial) emits {} less than {} search ({} trials, {} chance), each at its best option.",
                 b.strategy,
@@ -453,36 +457,44 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} in the same region, and takes {} h instead of {} h of wall-clock time.",
+                "Running on {} emits {} less than on {} in the same region, and takes {} instead of {} of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
-                num(best.wall_hours),
-                num(w.wall_hours)
+                duration(best.wall_hours),
+                duration(w.wall_hours)
             ));
         }
     }
     let knee = row(plan.overall.knee);
     let fastest = row(plan.overall.fastest);
     if plan.overall.knee != best_i {
+        let fastest_too = if plan.overall.fastest == plan.overall.knee {
+            " It is also the fastest option.".to_string()
+        } else {
+            format!(
+                " The fastest ({} search on {}) takes {} and emits {}.",
+                fastest.strategy,
+                fastest.label(),
+                duration(fastest.wall_hours),
+                mass(fastest.metric_kg())
+            )
+        };
         out.push(format!(
-            "The balanced option, {} search on {}, finishes in {} h instead of {} h for {} kg CO2eq instead of {} kg; the fastest ({}) takes {} h and emits {} kg.",
+            "The balanced option, {} search on {}, finishes in {} instead of {} for {} CO2eq instead of {}.{fastest_too}",
             knee.strategy,
             knee.label(),
-            num(knee.wall_hours),
-            num(best.wall_hours),
-            num(knee.metric_kg()),
-            num(best.metric_kg()),
-            fastest.label(),
-            num(fastest.wall_hours),
-            num(fastest.metric_kg())
+            duration(knee.wall_hours),
+            duration(best.wall_hours),
+            mass(knee.metric_kg()),
+            mass(best.metric_kg()),
         ));
     }
     if best.offset_kg > 0.0 {
         out.push(format!(
-            "The provider offsets or matches {} kg of the lowest option's {} kg CO2eq of operational emissions; offsets are shown, not subtracted: avoided emissions beat offset ones.",
-            num(best.offset_kg),
-            num(best.emissions_kg)
+            "The provider offsets or matches {} of the lowest option's {} CO2eq of operational emissions; offsets are shown, not subtracted: avoided emissions beat offset ones.",
+            mass(best.offset_kg),
+            mass(best.emissions_kg)
         ));
     }
     out

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::plan::Metric;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
-use crate::report::{num, pct, thousands};
+use crate::report::{count, duration, mass, num, pct};
 
 /// Most front rows shown in the terminal; files hold them all.
 pub const FRONT_ROWS: usize = 12;
@@ -17,13 +17,26 @@ pub fn plan(s: &Summary) -> String {
     let _ = writeln!(out, "{} (seed {})", s.scenario, s.seed);
     let _ = writeln!(
         out,
-        "{} strategies × {} devices × {} sites = {} options, on {} concurrent devices\n",
-        s.strategies.len(),
-        s.hardware_candidates,
-        s.site_candidates,
-        thousands(s.options_evaluated as f64),
+        "{} × {} × {} = {}, on {} concurrent devices",
+        count(s.strategies.len() as u64, "strategy").replace("strategys", "strategies"),
+        count(s.hardware_candidates as u64, "device"),
+        count(s.site_candidates as u64, "region"),
+        count(s.options_evaluated as u64, "option"),
         s.max_concurrent_devices
     );
+    if s.method
+        .iter()
+        .any(|m| m.starts_with("Trial cost calibrated"))
+    {
+        let _ = writeln!(
+            out,
+            "Calibrated: trial runtime and power come from a measured pilot run (see the method in report.md)"
+        );
+    }
+    for (term, meaning) in crate::report::html::DEFINITIONS {
+        let _ = writeln!(out, "  {term}: {meaning}");
+    }
+    let _ = writeln!(out);
 
     let q = pct(s.top_fraction * 100.0);
     let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
@@ -37,11 +50,12 @@ pub fn plan(s: &Summary) -> String {
             "option",
             "wall h",
             "kWh",
-            "kg CO2eq",
-            "+ embodied kg",
+            "operational kg",
+            "embodied kg",
+            "total kg",
         ],
         &rows,
-        &[1, 2, 4, 5, 6, 7],
+        &[1, 2, 4, 5, 6, 7, 8],
     ));
 
     let ranked = match s.metric {
@@ -53,14 +67,17 @@ pub fn plan(s: &Summary) -> String {
         "\nPareto front: wall-clock hours vs {ranked} ({} options)",
         s.front.len()
     );
-    let shown: Vec<Vec<String>> = s.front.iter().take(FRONT_ROWS).map(front_row).collect();
-    out.push_str(&render(
-        &[
-            "wall h", "kg CO2eq", "total kg", "kWh", "strategy", "option", "mark",
-        ],
-        &shown,
-        &[0, 1, 2, 3],
-    ));
+    let timed = s.front.iter().any(|r| !r.start.is_empty());
+    let shown: Vec<Vec<String>> = (s.front.iter().take(FRONT_ROWS))
+        .map(|r| front_row(r, timed))
+        .collect();
+    let mut headers = vec![
+        "wall h", "kg CO2eq", "total kg", "kWh", "strategy", "option", "mark",
+    ];
+    if timed {
+        headers.extend(["start (UTC)", "wait"]);
+    }
+    out.push_str(&render(&headers, &shown, &[0, 1, 2, 3]));
     if s.front.len() > FRONT_ROWS {
         let _ = writeln!(
             out,
@@ -70,19 +87,13 @@ pub fn plan(s: &Summary) -> String {
     }
 
     let _ = writeln!(out, "\nBest options");
-    for (what, r) in [
-        ("lowest emissions", &s.overall.lowest_emissions),
-        ("fastest", &s.overall.fastest),
-        ("balanced (knee)", &s.overall.knee),
-    ] {
+    for (what, r) in best_options(s) {
         let _ = writeln!(
             out,
-            "  {what:<17} {} search on {}: {} h, {} kWh, {} kg CO2eq",
+            "  {what}: {} search on {}: {}",
             r.strategy,
             r.label(),
-            num(r.wall_hours),
-            num(r.energy_kwh),
-            num(r.emissions_kg)
+            figures(r, s.metric)
         );
     }
     let _ = writeln!(out, "\nFindings");
@@ -92,13 +103,54 @@ pub fn plan(s: &Summary) -> String {
     out
 }
 
-fn front_row(r: &OptionRow) -> Vec<String> {
+/// The overall best options, one line each: an option that is both the
+/// knee and the fastest (say) is named once, with both roles.
+pub fn best_options(s: &Summary) -> Vec<(String, &OptionRow)> {
+    let mut out: Vec<(String, &OptionRow)> = Vec::new();
+    for (what, r) in [
+        ("lowest emissions", &s.overall.lowest_emissions),
+        ("fastest", &s.overall.fastest),
+        ("balanced (knee)", &s.overall.knee),
+    ] {
+        match out.iter_mut().find(|(_, o)| *o == r) {
+            Some(entry) => entry.0 = format!("{}, {what}", entry.0),
+            None => out.push((what.to_string(), r)),
+        }
+    }
+    out
+}
+
+/// "5.5 h, 12 kWh, 3.2 kg CO2eq (34.1 kg with embodied)": the total is
+/// given with `--metric total` and wherever embodied exceed operational;
+/// a delayed start is stated.
+pub fn figures(r: &OptionRow, metric: Metric) -> String {
+    let mut text = format!(
+        "{}, {} kWh, {} CO2eq",
+        duration(r.wall_hours),
+        num(r.energy_kwh),
+        mass(r.emissions_kg)
+    );
+    if metric == Metric::Total || r.embodied_kg > r.emissions_kg {
+        let _ = write!(text, " ({} with embodied)", mass(r.total_kg));
+    }
+    if !r.start.is_empty() {
+        let _ = write!(
+            text,
+            ", starting {} after a {} wait",
+            r.start,
+            duration(r.wait_hours)
+        );
+    }
+    text
+}
+
+fn front_row(r: &OptionRow, timed: bool) -> Vec<String> {
     let marks: Vec<&str> = r
         .marks
         .split(';')
         .filter(|m| !m.is_empty() && !m.starts_with("strategy-"))
         .collect();
-    vec![
+    let mut row = vec![
         num(r.wall_hours),
         num(r.emissions_kg),
         num(r.total_kg),
@@ -106,5 +158,9 @@ fn front_row(r: &OptionRow) -> Vec<String> {
         r.strategy.clone(),
         r.label(),
         marks.join(", "),
-    ]
+    ];
+    if timed {
+        row.extend([r.start.clone(), duration(r.wait_hours)]);
+    }
+    row
 }

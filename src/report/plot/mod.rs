@@ -7,9 +7,10 @@
 //! embedded in the binary, and PNGs are encoded in memory.
 //!
 //! Each chart is a short function generic over the plotters backend, so
-//! tests render SVG into a `String`. Colours are the Okabe–Ito palette,
-//! safe for colour-blind readers; each strategy also has its own marker
-//! shape, so the charts survive greyscale printing. Sizes are given for
+//! tests render SVG into a `String`: `pareto`, `strategies` and `regions`
+//! each have a file; `axes`, `labels` and `style` hold what they share.
+//! Colours are the Okabe–Ito palette, safe for colour-blind readers; on the
+//! Pareto chart each device has its own marker shape. Sizes are given for
 //! 1200×800 and scale with the chart.
 
 mod axes;

@@ -194,49 +194,107 @@ fn chart_size_parses_and_checks_bounds() {
     }
 }
 
+/// `sweep()` with its overall ranks: the front is random's three options
+/// (5 h, 8.5 kg), (5.5 h, 6 kg), (7.5 h, 5 kg); every grid option is
+/// dominated by one of them, e.g. (6 h, 9 kg) by (5.5 h, 6 kg).
+fn ranked() -> Vec<OptionRow> {
+    let mut rows = sweep();
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.pareto_rank = if (4..=6).contains(&i) { 1 } else { 2 };
+    }
+    rows
+}
+
 #[test]
-fn pareto_has_title_axes_labels_footer_and_one_line_per_front() {
-    let svg = svg_of(|a| pareto(a, &sweep()));
+fn pareto_names_devices_and_draws_and_labels_the_overall_front() {
+    let rows = ranked();
+    let svg = svg_of(|a| pareto(a, &rows));
     let t = texts(&svg);
     for want in [
         "Test sweep",
         "Wall-clock time (h)",
         "Emissions (kg CO2eq)",
-        "Fastest: A100 SXM4 40GB @ gcp:us-central1",
-        "Knee: V100 SXM2 16GB @ gcp:europe-north1",
-        "Lowest emissions: T4 @ gcp:europe-north1",
+        "Fastest: A100 SXM4 40GB @ gcp:us-central1 (random)",
+        "Knee: V100 SXM2 16GB @ gcp:europe-north1 (random)",
+        "Lowest emissions: T4 @ gcp:europe-north1 (random)",
+        "Strategy",
         "grid",
         "random",
+        "Device",
+        "A100 SXM4 40GB",
+        "V100 SXM2 16GB",
+        "T4",
+        "Pareto front",
         ATTRIBUTION,
     ] {
         assert!(t.iter().any(|s| s == want), "missing {want:?} in {t:?}");
     }
-    // A strategy-knee mark is not an overall knee: three labels only.
+    // The front's three options are labelled, nothing else.
     assert_eq!(t.iter().filter(|s| s.contains(" @ ")).count(), 3);
-    // Each front is one staircase polyline in its strategy's colour:
-    // three points make five vertices.
-    for colour in ["#0072B2", "#E69F00"] {
-        assert_eq!(
-            count(&svg, "polyline", &format!("stroke=\"{colour}\"")),
-            1,
-            "{colour}"
-        );
-    }
-    let front = svg
+    // One black staircase: three points make five vertices.
+    let front: Vec<&str> = svg
         .split('<')
-        .find(|e| e.starts_with("polyline") && e.contains("#E69F00"))
-        .unwrap();
-    assert_eq!(
-        front
-            .split("points=\"")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .count()
-            - 1,
-        5,
-        "{front}"
+        .filter(|e| e.starts_with("polyline") && e.contains("stroke=\"#191919\""))
+        .collect();
+    assert_eq!(front.len(), 1, "{front:?}");
+    let vertices = front[0]
+        .split("points=\"")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .count();
+    assert_eq!(vertices, 5);
+    // The subtitle says what is drawn.
+    assert!(
+        t.iter()
+            .any(|s| s.contains("the Pareto front (3 options, each labelled)")),
+        "{t:?}"
     );
+}
+
+#[test]
+fn a_single_point_front_draws_no_line_and_says_so() {
+    let mut rows = ranked();
+    for r in &mut rows {
+        r.pareto_rank = if r.marks.contains("lowest;") { 1 } else { 2 };
+    }
+    let svg = svg_of(|a| pareto(a, &rows));
+    assert!(!svg
+        .split('<')
+        .any(|e| e.starts_with("polyline") && e.contains("#191919")));
+    assert!(texts(&svg)
+        .iter()
+        .any(|s| s.contains("ringed one is both fastest and lowest")));
+}
+
+#[test]
+fn many_front_options_label_the_marked_and_at_most_eight() {
+    // 20 front options at 1..20 h; marks on the 1st, 10th and 20th.
+    let front: Vec<OptionRow> = (0..20)
+        .map(|i| {
+            let marks = match i {
+                0 => "fastest",
+                9 => "knee",
+                19 => "lowest",
+                _ => "",
+            };
+            row(
+                "random",
+                "T4",
+                &format!("gcp:r{i}"),
+                1.0 + f64::from(i),
+                40.0 - f64::from(i),
+                1,
+                marks,
+            )
+        })
+        .collect();
+    let refs: Vec<&OptionRow> = front.iter().collect();
+    let chosen = labelled(&refs);
+    assert_eq!(chosen.len(), MAX_LABELS);
+    for r in [&front[0], &front[9], &front[19]] {
+        assert!(chosen.iter().any(|c| std::ptr::eq(*c, r)), "{}", r.region);
+    }
 }
 
 #[test]
@@ -296,28 +354,33 @@ fn tick_labels_round_as_the_ticks_need() {
 }
 
 #[test]
-fn strategies_annotates_trials_and_quality() {
+fn strategies_stack_embodied_on_operational() {
     let t = texts(&svg_of(|a| strategies(a, &sweep())));
+    // Lowest options: grid 7.5 kg + 1.5 embodied (0.2 × 7.5) = 9 kg;
+    // random 5 kg + 1 = 6 kg. Device-hours 8 × 9 h = 72 h and 8 × 7.5 h = 60 h.
     for want in [
         "Test sweep",
         "grid",
         "random",
         "72 trials · quality 19%",
         "59 trials · quality 95%",
-        "Emissions (kg CO2eq)",
+        "Emissions incl. embodied (kg CO2eq)",
         "Device-hours (h)",
-        "7.5",
-        "5",
+        "9 kg (7.5 kg operational)",
+        "6 kg (5 kg operational)",
+        "72 h",
+        "60 h",
+        "embodied (manufacturing share)",
     ] {
         assert!(t.iter().any(|s| s == want), "missing {want:?} in {t:?}");
     }
 }
 
 #[test]
-fn regions_keeps_the_cleanest_and_dirtiest_fifteen() {
+fn regions_keep_the_ends_and_every_named_region() {
     let mut rows: Vec<OptionRow> = (0..40)
         .map(|i| {
-            row(
+            let mut r = row(
                 "random",
                 "T4",
                 &format!("gcp:r{i:02}"),
@@ -325,25 +388,38 @@ fn regions_keeps_the_cleanest_and_dirtiest_fifteen() {
                 40.0 - f64::from(i),
                 1,
                 "",
-            )
+            );
+            r.place = format!("Town {i:02}, Land");
+            r
         })
         .collect();
     rows[39].marks = "lowest".into();
+    rows[20].named = true; // 20 kg: 19th cleanest, in the middle
     rows.push(row("grid", "T4", "aws:elsewhere", 5.0, 0.5, 1, ""));
     let t = texts(&svg_of(|a| regions(a, &rows)));
-    assert!(t.iter().any(|s| s == "… 10 regions not shown …"), "{t:?}");
-    // Cleanest first: r39 emits least.
-    let shown: Vec<&String> = t.iter().filter(|s| s.starts_with("gcp:r")).collect();
-    assert_eq!(shown.len(), 30);
+    // 40 regions: cleanest 12 (r39..r28), r20, dirtiest 8 (r07..r00);
+    // gaps of 28 - 20 - 1 = 7 (r27..r21) and 20 - 7 - 1 = 12 (r19..r08).
+    assert!(
+        t.iter().any(|s| s == "… 7 more regions, not shown …"),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|s| s == "… 12 more regions, not shown …"),
+        "{t:?}"
+    );
+    let ids: Vec<&String> = t.iter().filter(|s| s.starts_with("gcp:r")).collect();
+    assert_eq!(ids.len(), 21);
     assert_eq!(
         (
-            shown[0].as_str(),
-            shown[14].as_str(),
-            shown[15].as_str(),
-            shown[29].as_str()
+            ids[0].as_str(),
+            ids[11].as_str(),
+            ids[12].as_str(),
+            ids[20].as_str()
         ),
-        ("gcp:r39", "gcp:r25", "gcp:r14", "gcp:r00")
+        ("gcp:r39", "gcp:r28", "gcp:r20", "gcp:r00")
     );
+    // Places in text type beside the ids.
+    assert!(t.iter().any(|s| s == "Town 20, Land"));
     // Only the best hardware and strategy.
     assert!(!t.iter().any(|s| s.contains("elsewhere")));
     assert!(
@@ -351,6 +427,14 @@ fn regions_keeps_the_cleanest_and_dirtiest_fifteen() {
             .any(|s| s == "Random search on T4, by region (cleanest first)"),
         "{t:?}"
     );
+}
+
+#[test]
+fn bars_spanning_over_100x_get_a_log_axis() {
+    // 34.6 / 0.0957 = 362 > 100: log; 10 / 1 = 10: linear from zero.
+    assert!(Axis::bars(&[0.0957, 34.6]).log);
+    let lin = Axis::bars(&[1.0, 10.0]);
+    assert!(!lin.log && lin.lo == 0.0);
 }
 
 #[test]
