@@ -13,6 +13,8 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
+mod chacha;
+
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Level {
@@ -447,6 +449,8 @@ pub struct JobSet<'a> {
     seed: u64,
     /// ChaCha8 keyed by the seed; each trial clones it onto its own stream.
     base: ChaCha8Rng,
+    /// The same key, for drawing a trial's words block by block.
+    key: chacha::Key,
     plan: Plan,
     len: u64,
 }
@@ -555,6 +559,7 @@ impl<'a> JobSet<'a> {
             params,
             seed,
             base: ChaCha8Rng::seed_from_u64(seed),
+            key: chacha::Key::from_seed(seed),
             plan,
             len,
         })
@@ -594,6 +599,7 @@ impl<'a> JobSet<'a> {
                 params,
                 seed: 0,
                 base: ChaCha8Rng::seed_from_u64(0),
+                key: chacha::Key::from_seed(0),
                 plan: Plan::Grid(levels),
                 len,
             },
@@ -642,7 +648,7 @@ impl<'a> JobSet<'a> {
             Plan::Random => self.draw(index, slots),
             Plan::Sobol => {
                 for (d, (slot, p)) in slots.iter_mut().zip(self.params).enumerate() {
-                    let u = sobol_burley::sample(index as u32, d as u32, self.seed as u32);
+                    let u = sobol_burley::sample(index as u32, d as u32, sobol_seed(self.seed));
                     *slot = p.sample(f64::from(u));
                 }
             }
@@ -684,11 +690,17 @@ impl<'a> JobSet<'a> {
         rng
     }
 
-    /// Independent draws for one configuration, from its own stream.
+    /// Independent draws for one configuration, from its own stream: the
+    /// parameter `p` takes the stream's 64-bit word `p`, computed from the
+    /// one ChaCha8 block that holds it (eight words a block).
     fn draw(&self, config: u64, slots: &mut [f64]) {
-        let mut rng = self.stream(config);
-        for (slot, p) in slots.iter_mut().zip(self.params) {
-            *slot = p.sample(unit(&mut rng));
+        let blocks = slots.chunks_mut(8).zip(self.params.chunks(8));
+        for (counter, (slots, params)) in blocks.enumerate() {
+            let block = self.key.block(config, counter as u64);
+            for ((slot, p), pair) in slots.iter_mut().zip(params).zip(block.chunks_exact(2)) {
+                let word = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
+                *slot = p.sample(unit_of(word));
+            }
         }
     }
 }
@@ -702,9 +714,26 @@ fn stream(seed: u64, index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The 32-bit scrambling seed `sobol_burley` takes, from the 64-bit scenario
+/// seed: the low half XOR a mix of the high half (SplitMix64's finaliser,
+/// which maps 0 to 0). Seeds below 2^32 keep their design; seeds that
+/// differ only above bit 31 (1 and 2^32 + 1) no longer share one.
+fn sobol_seed(seed: u64) -> u32 {
+    let mut z = seed >> 32;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (seed as u32) ^ (z as u32) ^ ((z >> 32) as u32)
+}
+
 /// A uniform draw in [0, 1) with 53 random bits.
 fn unit(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit_of(rng.next_u64())
+}
+
+/// The uniform in [0, 1) made of a word's top 53 bits.
+fn unit_of(word: u64) -> f64 {
+    (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// One random permutation of 0..n per parameter (Fisher–Yates), from
