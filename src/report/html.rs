@@ -99,18 +99,7 @@ fn plan_sections(out: &mut String, s: &Summary) {
     );
     definitions(out);
     let _ = writeln!(out, "<h2 id=\"best\">Best options</h2>");
-    let best = [
-        ("lowest emissions", &s.overall.lowest_emissions),
-        ("fastest", &s.overall.fastest),
-        ("balanced (knee)", &s.overall.knee),
-    ];
-    let mut seen: Vec<(String, &OptionRow)> = Vec::new();
-    for (what, r) in best {
-        match seen.iter_mut().find(|(_, o)| *o == r) {
-            Some(entry) => entry.0 = format!("{}, {what}", entry.0),
-            None => seen.push((what.to_string(), r)),
-        }
-    }
+    let seen = crate::report::text::best_options(s);
     let _ = writeln!(out, "<ul>");
     for (what, r) in &seen {
         let _ = writeln!(

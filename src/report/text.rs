@@ -14,29 +14,7 @@ pub const FRONT_ROWS: usize = 12;
 /// The plan as readable text.
 pub fn plan(s: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} (seed {})", s.scenario, s.seed);
-    let _ = writeln!(
-        out,
-        "{} × {} × {} = {}, on {} concurrent devices",
-        count(s.strategies.len() as u64, "strategy").replace("strategys", "strategies"),
-        count(s.hardware_candidates as u64, "device"),
-        count(s.site_candidates as u64, "region"),
-        count(s.options_evaluated as u64, "option"),
-        s.max_concurrent_devices
-    );
-    if s.method
-        .iter()
-        .any(|m| m.starts_with("Trial cost calibrated"))
-    {
-        let _ = writeln!(
-            out,
-            "Calibrated: trial runtime and power come from a measured pilot run (see the method in report.md)"
-        );
-    }
-    for (term, meaning) in crate::report::html::DEFINITIONS {
-        let _ = writeln!(out, "  {term}: {meaning}");
-    }
-    let _ = writeln!(out);
+    header(&mut out, s);
 
     let q = pct(s.top_fraction * 100.0);
     let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
@@ -101,6 +79,33 @@ pub fn plan(s: &Summary) -> String {
         let _ = writeln!(out, "  • {f}");
     }
     out
+}
+
+/// Title, counts, calibration and the definitions of the words used.
+fn header(out: &mut String, s: &Summary) {
+    let _ = writeln!(out, "{} (seed {})", s.scenario, s.seed);
+    let _ = writeln!(
+        out,
+        "{} × {} × {} = {}, on {} concurrent devices",
+        count(s.strategies.len() as u64, "strategy").replace("strategys", "strategies"),
+        count(s.hardware_candidates as u64, "device"),
+        count(s.site_candidates as u64, "region"),
+        count(s.options_evaluated as u64, "option"),
+        s.max_concurrent_devices
+    );
+    if s.method
+        .iter()
+        .any(|m| m.starts_with("Trial cost calibrated"))
+    {
+        let _ = writeln!(
+            out,
+            "Calibrated: trial runtime and power come from a measured pilot run (see the method in report.md)"
+        );
+    }
+    for (term, meaning) in crate::report::html::DEFINITIONS {
+        let _ = writeln!(out, "  {term}: {meaning}");
+    }
+    let _ = writeln!(out);
 }
 
 /// The overall best options, one line each: an option that is both the

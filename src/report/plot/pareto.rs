@@ -16,6 +16,9 @@ use super::axes::*;
 use super::labels::*;
 use super::style::*;
 
+/// The front's line: near black, apart from the axes' ink.
+pub(super) const FRONT: RGBColor = RGBColor(20, 20, 20);
+
 /// Most front options labelled by name; the rest are drawn, not named.
 pub(super) const MAX_LABELS: usize = 8;
 
@@ -115,7 +118,7 @@ fn legend(series: &[Series], devices: &[(String, Shape, bool)]) -> Vec<Entry> {
     }));
     out.push(Entry {
         label: "Pareto front".into(),
-        color: INK,
+        color: FRONT,
         swatch: Swatch::Line,
     });
     out
@@ -155,10 +158,10 @@ pub(super) fn labelled<'r>(front: &[&'r OptionRow]) -> Vec<&'r OptionRow> {
     }
     let marked = |r: &OptionRow| overall_marks(r).is_some();
     let mut keep: Vec<usize> = (0..front.len()).filter(|&i| marked(front[i])).collect();
-    let spare = MAX_LABELS.saturating_sub(keep.len());
-    for k in 0..spare {
-        let i = (k * (front.len() - 1)) / spare.max(2).saturating_sub(1).max(1);
-        if !keep.contains(&i) {
+    let n = front.len();
+    let spread = (0..MAX_LABELS).map(|k| k * (n - 1) / (MAX_LABELS - 1));
+    for i in spread.chain(0..n) {
+        if keep.len() < MAX_LABELS && !keep.contains(&i) {
             keep.push(i);
         }
     }
