@@ -78,7 +78,7 @@ pub fn pareto<DB: DrawingBackend>(
         obstacles.extend(sample_path(&px, width).map(|at| Obstacle::new(at, width, LINE)));
         chart.draw_series(LineSeries::new(
             line,
-            INK.stroke_width(width.round() as u32),
+            FRONT.stroke_width(width.round() as u32),
         ))?;
     }
     for r in &front {
