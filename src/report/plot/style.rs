@@ -420,8 +420,6 @@ pub(super) fn draw_marker<DB: DrawingBackend>(
     area.draw(&Polygon::new(shape.outline(c, r), style))
 }
 
-/// A log axis bound moved out to a round value (1, 2, 3 or 5 times a
-
 /// "Lowest emissions, knee" for a row carrying overall marks.
 pub(super) fn overall_marks(r: &OptionRow) -> Option<String> {
     let has = |m: &str| r.marks.split(';').any(|t| t.trim() == m);

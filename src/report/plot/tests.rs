@@ -137,13 +137,6 @@ fn texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
-/// `<tag ...>` elements carrying `attr`.
-fn count(svg: &str, tag: &str, attr: &str) -> usize {
-    svg.split('<')
-        .filter(|e| e.starts_with(tag) && e.contains(attr))
-        .count()
-}
-
 #[test]
 fn chart_size_parses_and_checks_bounds() {
     assert_eq!(
