@@ -1,6 +1,7 @@
 //! Benchmarks of the three stages of `plan`: expansion (drawing trials),
 //! evaluation (cost formulas, totals and schedule per strategy; options),
-//! and ranking (Pareto ranks). Run with `cargo bench --bench plan`.
+//! ranking (Pareto ranks), and the Monte Carlo of the uncertainty. Run with
+//! `cargo bench --bench plan`.
 
 use std::path::Path;
 
@@ -9,7 +10,8 @@ use co2sweep::pareto::{self, Point};
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::scenario::{self, Options, Scenario};
 use co2sweep::space::JobSet;
-use co2sweep::sweep;
+use co2sweep::sweep::{self, Evaluated};
+use co2sweep::uncertainty::Analysis;
 
 fn main() {
     divan::main();
@@ -20,7 +22,15 @@ fn load(name: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(name);
-    scenario::load(&path, &catalog, Options { allow_large: true }).expect("bundled scenario")
+    scenario::load(
+        &path,
+        &catalog,
+        Options {
+            allow_large: true,
+            ..Options::default()
+        },
+    )
+    .expect("bundled scenario")
 }
 
 /// Writing 100,000 trials of a scenario's first strategy into slots.
@@ -89,4 +99,17 @@ fn rank_100k(bencher: divan::Bencher) {
         })
         .collect();
     bencher.bench_local(|| pareto::ranks(&points));
+}
+
+/// The uncertainty of bert-glue's 2,280 options at 10,000 draws: every
+/// factor drawn, every option's percentiles and `p_lowest`.
+#[divan::bench(sample_count = 10)]
+fn uncertainty_bert_glue_10k(bencher: divan::Bencher) {
+    let mut s = load("bert-glue.toml");
+    s.uncertainty.draws = 0;
+    let plan = Plan::build(s.clone(), Metric::Operational).unwrap();
+    let evaluated: Vec<Evaluated> = plan.options.iter().map(|o| o.eval.clone()).collect();
+    assert!(evaluated.len() > 1_000);
+    s.uncertainty.draws = 10_000;
+    bencher.bench_local(|| Analysis::new(&s, &evaluated, Metric::Operational, &[]));
 }

@@ -57,41 +57,57 @@ fn run_estimate(
     args: &EstimateArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let owned;
+    let catalog = match args.year {
+        Some(y) => {
+            owned = catalog.for_year(y)?;
+            &owned
+        }
+        None => catalog,
+    };
     let device = catalog.device(&args.hardware)?;
-    let site = match (&args.region, &args.country, args.intensity) {
-        (Some(r), _, _) => Site::Region(catalog.region(r)?),
-        (_, Some(c), _) => Site::Country(catalog.country(c)?),
-        (_, _, Some(g)) => Site::Intensity(GPerKwh(g)),
-        // clap's group makes one of the three required.
-        (None, None, None) => return Err(Error::input("give --region, --country or --intensity")),
+    let site = match (&args.region, &args.country, args.intensity, &args.grid_zone) {
+        (Some(r), _, _, _) => Site::Region(catalog.region(r)?),
+        (_, Some(c), _, _) => Site::Country(catalog.country(c)?),
+        (_, _, Some(g), _) => Site::Intensity(GPerKwh(g)),
+        (_, _, _, Some(z)) => Site::Country(catalog.country(z)?),
+        (None, None, None, None) => {
+            return Err(Error::input(
+                "give --region, --country, --grid-zone or --intensity",
+            ))
+        }
     };
     let profile = match &args.start {
         None => None,
         Some(start) => {
             let start = Instant::parse(start)?;
-            let zone = match (&args.grid_zone, &site) {
-                (Some(z), _) => z.clone(),
-                (None, Site::Region(r)) => r.grid_zone.clone().ok_or_else(|| {
+            let site_zone = match &site {
+                Site::Region(r) => r.grid_zone.clone(),
+                Site::Country(c) => c.grid_zone.clone(),
+                Site::Intensity(_) => None,
+            };
+            // A zone given with --grid-zone is loaded as asked (an unknown one
+            // is an error naming the zones); the site's own only if profiled.
+            let zone = args
+                .grid_zone
+                .clone()
+                .or_else(|| site_zone.filter(|z| hourly::has_profile(z, data_dir)))
+                .ok_or_else(|| {
                     Error::input(format!(
-                        "region {} has no hourly profile; give --grid-zone (zones: {})",
-                        r.key(),
+                        "--start needs a site whose grid zone has an hourly profile, or --grid-zone \
+                         (zones with hourly data: {})",
                         hourly::zones(data_dir).join(", ")
                     ))
-                })?,
-                (None, _) => {
-                    return Err(Error::input(format!(
-                        "--start needs a region with an hourly profile, or --grid-zone (zones: {})",
-                        hourly::zones(data_dir).join(", ")
-                    )))
-                }
-            };
-            Some((hourly::load(&zone, data_dir)?, start))
+                })?;
+            Some((hourly::for_run(catalog, &zone, start)?, start))
         }
     };
     let req = Request {
         device,
         count: args.count,
-        hours: Hours(args.hours),
+        hours: Hours(args.hours.unwrap_or(0.0)),
+        device_hours: args.device_hours.map(Hours),
+        extra_kwh: args.extra_kwh,
         site,
         pue: args.pue,
         power: args.power_watts.map(Watts),
@@ -126,6 +142,14 @@ fn run_estimate(
 }
 
 fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Result<()> {
+    let owned;
+    let catalog = match args.year {
+        Some(y) => {
+            owned = catalog.for_year(y)?;
+            &owned
+        }
+        None => catalog,
+    };
     let which = match args.table {
         CatalogTable::Hardware => table::Table::Hardware,
         CatalogTable::Regions => table::Table::Regions,
@@ -140,7 +164,20 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
 }
 
 fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
-    scenario::load(path, catalog, scenario::Options { allow_large })
+    load_scenario_in(catalog, path, allow_large, None)
+}
+
+fn load_scenario_in(
+    catalog: &Catalog,
+    path: &std::path::Path,
+    allow_large: bool,
+    year: Option<u16>,
+) -> Result<Scenario> {
+    let s = scenario::load(path, catalog, scenario::Options { allow_large, year })?;
+    for w in &s.warnings {
+        eprintln!("warning: {}: {w}", s.path.display());
+    }
+    Ok(s)
 }
 
 fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result<()> {
@@ -161,7 +198,13 @@ fn run_check(catalog: &Catalog, args: &CheckArgs, out: &mut dyn Write) -> Result
             report::thousands(t.trials as f64),
             report::thousands(t.configurations as f64),
             report::num(t.device_work * multiplier),
-            report::pct(t.quality * 100.0),
+            report::summary::quality_text(
+                t.quality,
+                t.quality_low,
+                t.quality_high,
+                t.quality_model,
+                t.below_target,
+            ),
         ]);
     }
     let text = format!(
@@ -243,7 +286,10 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
     }
-    let s = load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let mut s = load_scenario_in(catalog, &args.scenario, args.allow_large, args.year)?;
+    if let Some(n) = args.draws {
+        s.uncertainty.draws = n;
+    }
     let metric = match args.metric {
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,

@@ -21,22 +21,33 @@ use crate::error::{Error, Result};
 use crate::suggest;
 use crate::units::{GPerKwh, Watts};
 
+mod grid;
+pub use grid::{GridYear, BASIS};
+
+/// What every device's default power means (`tdp_watts`), printed with
+/// each estimate.
+pub const POWER_DEFINITION: &str =
+    "maximum power of one device: the vendor's TDP (board power for cards), \
+or the vendor's measured maximum where no TDP is published (TPU v3, v4)";
+
 /// Largest catalog file read under `--data`: far above any real table, low
 /// enough that a wrong path (a disk image, say) fails at once.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The catalog's file names, each also the name of its bundled copy.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 5] = [
     "hardware.csv",
     "regions.csv",
     "countries.csv",
     "equivalents.csv",
+    "grid.csv",
 ];
 
 const BUNDLED_HARDWARE: &str = include_str!("../data/hardware.csv");
 const BUNDLED_REGIONS: &str = include_str!("../data/regions.csv");
 const BUNDLED_COUNTRIES: &str = include_str!("../data/countries.csv");
 const BUNDLED_EQUIVALENTS: &str = include_str!("../data/equivalents.csv");
+const BUNDLED_GRID: &str = include_str!("../data/grid.csv");
 
 /// What a device is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -153,8 +164,23 @@ pub struct Region {
     pub pue_source: String,
     /// Share of energy the provider offsets or matches, percent.
     pub offset_pct: f64,
-    /// Electricity Maps zone serving the region, when an hourly profile exists.
+    /// Electricity Maps zone serving the region; its figure is the zone's.
     pub grid_zone: Option<String>,
+    /// Why the region is on that zone (the map used, or the judgement made).
+    #[serde(default)]
+    pub zone_source: String,
+    /// The provider's own published intensity (a note, never ranked), g CO2eq/kWh.
+    #[serde(default)]
+    pub provider_intensity_g_per_kwh: Option<f64>,
+    /// Year of the provider's figure.
+    #[serde(default)]
+    pub provider_intensity_year: Option<u16>,
+    /// Basis of the provider's figure (e.g. direct).
+    #[serde(default)]
+    pub provider_intensity_basis: Option<String>,
+    /// Carbon-free energy share the provider reports for the region, percent.
+    #[serde(default)]
+    pub provider_cfe_pct: Option<f64>,
 }
 
 impl Region {
@@ -184,6 +210,9 @@ pub struct Country {
     pub year: u16,
     /// Where the intensity comes from.
     pub source: String,
+    /// Electricity Maps zone the figure is taken from (none for Ember-only rows).
+    #[serde(default)]
+    pub grid_zone: Option<String>,
 }
 
 impl Country {
@@ -259,6 +288,10 @@ pub struct Catalog {
     pub countries: Vec<Country>,
     /// Everyday equivalents, in file order.
     pub equivalents: Vec<Equivalent>,
+    /// Annual intensity of every grid zone and year, one basis (`grid.csv`).
+    pub grid: Vec<GridYear>,
+    /// The year the region and country figures describe.
+    pub year: u16,
     /// Where each file came from, by file name.
     pub origins: Vec<(&'static str, Origin)>,
     /// `--data DIR`, which may also hold hourly profiles (`DIR/hourly/`).
@@ -317,13 +350,24 @@ impl Catalog {
             &mut origins,
             |e: &Equivalent| e.key.clone(),
         )?;
+        let grid = table(
+            dir,
+            "grid.csv",
+            BUNDLED_GRID,
+            grid::check_row,
+            &mut origins,
+            |g: &GridYear| format!("{}|{}", g.zone.to_uppercase(), g.year),
+        )?;
         let device_index = index_devices(&hardware)?;
         check_unique_regions(&regions)?;
+        let year = grid::default_year(&grid);
         Ok(Catalog {
             hardware,
             regions,
             countries,
             equivalents,
+            grid,
+            year,
             origins,
             data_dir: dir.map(Path::to_path_buf),
             device_index,
@@ -346,7 +390,12 @@ impl Catalog {
         partial.sort_unstable();
         partial.dedup();
         match partial.as_slice() {
-            [i] => Ok(&self.hardware[*i]),
+            // One row contains the name but the name is not one of the row's
+            // names ("Xeon E5-2650" in "Xeon E5-2650 v2"): never guess.
+            [i] => Err(Error::input(format!(
+                "hardware '{query}' is not a full name; did you mean '{}'? (see `co2sweep catalog hardware`)",
+                self.hardware[*i].name
+            ))),
             [] => Err(Error::input(format!(
                 "unknown hardware '{query}'; the closest names are {} (see `co2sweep catalog hardware`)",
                 suggest::or_list(&suggest::ranked(query, self.hardware.iter().map(|d| d.name.as_str()), 5))

@@ -152,10 +152,19 @@ pub struct PlanArgs {
     #[arg(long, value_name = "WxH", default_value = "1200x800")]
     pub chart_size: String,
 
+    /// Year of the grid figures; overrides `[regions] year` [default: the newest complete year].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+
     /// What the ranking and charts minimise besides time: operational emissions (as the
     /// original calculator) or operational plus embodied emissions.
     #[arg(long, value_enum, default_value_t = MetricArg::Operational)]
     pub metric: MetricArg,
+
+    /// Monte Carlo draws for the ranges and the probability of each finding (default: the
+    /// scenario's [uncertainty] draws, else 10,000); 0 gives point figures only.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub draws: Option<u32>,
 }
 
 /// `--metric` values.
@@ -178,19 +187,51 @@ pub enum PlanFormat {
 
 /// `co2sweep estimate`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("site").required(true).args(["region", "country", "intensity"]))]
+#[command(group = clap::ArgGroup::new("site").args(["region", "country", "intensity"]))]
 pub struct EstimateArgs {
     /// Device name, e.g. "V100 SXM2 16GB" or "a100-sxm4-40gb" (see `co2sweep catalog hardware`).
     #[arg(long, value_name = "NAME")]
     pub hardware: String,
 
     /// Wall-clock hours the devices ran.
-    #[arg(long, value_name = "H", allow_negative_numbers = true)]
-    pub hours: f64,
+    #[arg(
+        long,
+        value_name = "H",
+        allow_negative_numbers = true,
+        required_unless_present = "device_hours"
+    )]
+    pub hours: Option<f64>,
 
     /// Number of devices.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
     pub count: u32,
+
+    /// Device-hours as published (e.g. GPT-3's 3,552,000 V100-hours), instead of --hours × --count.
+    #[arg(
+        long,
+        value_name = "H",
+        allow_negative_numbers = true,
+        conflicts_with_all = ["hours", "count", "start"]
+    )]
+    pub device_hours: Option<f64>,
+
+    /// Energy outside the devices (idle nodes, networking), kWh, added before PUE and intensity.
+    #[arg(
+        long,
+        value_name = "KWH",
+        allow_negative_numbers = true,
+        default_value_t = 0.0
+    )]
+    pub extra_kwh: f64,
+
+    /// Year of the grid figures [default: the newest complete year of the data].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
 
     /// Cloud region as PROVIDER:REGION, e.g. gcp:europe-north1 (see `co2sweep catalog regions`).
     #[arg(long, value_name = "PROVIDER:REGION")]
@@ -209,7 +250,7 @@ pub struct EstimateArgs {
     )]
     pub intensity: Option<f64>,
 
-    /// Power usage effectiveness [default: the region's figure; 1.0 with --country or --intensity].
+    /// Power usage effectiveness [default: the region's figure; 1.56, the industry average, off the cloud].
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub pue: Option<f64>,
 
@@ -284,12 +325,14 @@ pub struct EstimateArgs {
     pub lifetime_utilization: Option<f64>,
 
     /// Start of the run (UTC), e.g. 2023-06-01T00:00Z: integrate over the hourly intensity
-    /// of the region's grid zone (Electricity Maps 2023; other years map to the same week).
+    /// of the site's grid zone (Electricity Maps 2021-2024, scaled to the annual figure;
+    /// other years map to the same week of the nearest profile year).
     #[arg(long, value_name = "TIME")]
     pub start: Option<String>,
 
-    /// The hourly profile to use, e.g. GB or US-CAL-CISO [default: the region's zone].
-    #[arg(long, value_name = "ZONE", requires = "start")]
+    /// Electricity Maps grid zone, e.g. GB or US-CAL-CISO: the site on its own (private
+    /// infrastructure), or the hourly profile of a region [default: the site's zone].
+    #[arg(long, value_name = "ZONE")]
     pub grid_zone: Option<String>,
 
     /// Also find the cleanest start within this many hours after --start.
@@ -325,6 +368,10 @@ pub struct CatalogArgs {
     /// Keep rows whose name, id, country or vendor contains TEXT (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+
+    /// Year of the grid figures [default: the newest complete year of the data].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]

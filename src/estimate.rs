@@ -5,10 +5,16 @@
 //! nothing is rounded inside the computation.
 //!
 //! ```text
-//! energy_kwh   = count × power_watts × utilization × hours × pue / 1000
+//! device_hours = count × hours            (or given directly)
+//! device_kwh   = device_hours × power_watts × utilization / 1000
+//! energy_kwh   = (device_kwh + extra_kwh) × pue
 //! emissions_kg = energy_kwh × intensity_g_per_kwh / 1000
 //! offset_kg    = emissions_kg × offset_pct / 100   (shown, never subtracted)
 //! ```
+//!
+//! `extra_kwh` is energy outside the devices (idle nodes, networking), as
+//! published footprints report it. Off the cloud (a country grid, a zone or
+//! a given intensity) the PUE defaults to [`PRIVATE_PUE`] in every command.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +37,15 @@ pub fn emissions(energy: Kwh, intensity: GPerKwh) -> KgCo2e {
     energy * intensity
 }
 
+/// Default PUE of private infrastructure (any site that is not a cloud
+/// region), for `estimate` and `plan` alike: the industry average of the
+/// Uptime Institute 2024 global survey, as Green Algorithms uses it.
+pub const PRIVATE_PUE: f64 = 1.56;
+
+/// Where [`PRIVATE_PUE`] comes from.
+pub const PRIVATE_PUE_SOURCE: &str =
+    "default for private infrastructure: industry average 1.56 (Uptime Institute 2024 survey, via Green Algorithms)";
+
 /// Where a run draws its power from.
 #[derive(Debug, Clone, Copy)]
 pub enum Site<'a> {
@@ -51,9 +66,15 @@ pub struct Request<'a> {
     pub count: u32,
     /// Wall-clock hours each device ran.
     pub hours: Hours,
+    /// Device-hours given directly, as published footprints give them;
+    /// replaces `count` × `hours` when set.
+    pub device_hours: Option<Hours>,
+    /// Energy outside the devices (idle nodes, networking), kWh at the IT
+    /// load, added before PUE.
+    pub extra_kwh: f64,
     /// Where.
     pub site: Site<'a>,
-    /// PUE override; else the region's figure, or 1.0 off the cloud.
+    /// PUE override; else the region's figure, or [`PRIVATE_PUE`] off the cloud.
     pub pue: Option<f64>,
     /// Power override; else the device's TDP.
     pub power: Option<Watts>,
@@ -96,6 +117,8 @@ pub struct Timed {
     pub best_emissions_kg: Option<f64>,
     /// Saving of the best start against starting at `start`, percent.
     pub saving_pct: Option<f64>,
+    /// How the hourly shape was scaled to the annual figure, when it was.
+    pub scaling: Option<String>,
     /// The credit line the data's licence asks for.
     pub attribution: &'static str,
 }
@@ -105,10 +128,12 @@ pub struct Timed {
 pub struct Estimate {
     /// Canonical device name.
     pub hardware: String,
-    /// Devices.
-    pub count: u32,
-    /// Wall-clock hours.
-    pub hours: f64,
+    /// Devices (none when device-hours were given).
+    pub count: Option<u32>,
+    /// Wall-clock hours (none when device-hours were given).
+    pub hours: Option<f64>,
+    /// Device-hours: count × hours, or as given.
+    pub device_hours: f64,
     /// Power of one device, W.
     pub power_watts: f64,
     /// Where the power figure comes from.
@@ -125,7 +150,11 @@ pub struct Estimate {
     pub intensity_source: String,
     /// Year the intensity describes, when known.
     pub intensity_year: Option<u16>,
-    /// Energy at the wall, kWh.
+    /// Energy of the devices at the IT load, kWh.
+    pub device_kwh: f64,
+    /// Energy outside the devices at the IT load, kWh.
+    pub extra_kwh: f64,
+    /// Energy at the wall, kWh: (device_kwh + extra_kwh) × pue.
     pub energy_kwh: f64,
     /// Emissions, kg CO2eq.
     pub emissions_kg: f64,
@@ -219,11 +248,23 @@ pub fn positive(value: f64, what: &str) -> Result<f64> {
     }
 }
 
-/// Compute an estimate. Inputs are checked; nothing is rounded.
-pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
-    positive(req.hours.get(), "--hours")?;
-    if req.count == 0 {
-        return Err(Error::input("--count must be at least 1"));
+fn check(req: &Request) -> Result<()> {
+    match req.device_hours {
+        Some(h) => {
+            positive(h.get(), "device-hours")?;
+        }
+        None => {
+            positive(req.hours.get(), "--hours")?;
+            if req.count == 0 {
+                return Err(Error::input("--count must be at least 1"));
+            }
+        }
+    }
+    if !(req.extra_kwh.is_finite() && req.extra_kwh >= 0.0) {
+        return Err(Error::input(format!(
+            "the extra energy must be zero or more kWh, not {}",
+            req.extra_kwh
+        )));
     }
     positive(req.utilization, "--utilization")?;
     if req.utilization > 1.0 {
@@ -249,130 +290,120 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
             )));
         }
     }
+    if let Site::Intensity(g) = req.site {
+        if !(g.get().is_finite() && g.get() >= 0.0) {
+            return Err(Error::input(format!(
+                "--intensity must be zero or more g CO2eq/kWh, not {}",
+                g.get()
+            )));
+        }
+    }
+    if let (Some(t), None) = (&req.timing, req.device_hours) {
+        if let Some(w) = t.window_hours {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::input(format!(
+                    "--window-hours must be zero or more hours, not {w}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
 
-    let (power, power_source) = match req.power {
-        Some(p) => (p, "given with --power-watts".to_string()),
-        None => (req.device.tdp(), format!("TDP, {}", req.device.source)),
-    };
-    let (intensity, intensity_source, intensity_year) = match req.site {
+/// The site's intensity, its source and year, and its PUE and source.
+fn site_figures(req: &Request) -> (GPerKwh, String, Option<u16>, f64, String) {
+    let (intensity, source, year) = match req.site {
         Site::Region(r) => (
             r.intensity(),
             r.intensity_source.clone(),
             Some(r.intensity_year),
         ),
         Site::Country(c) => (c.intensity(), c.source.clone(), Some(c.year)),
-        Site::Intensity(g) => {
-            if !(g.get().is_finite() && g.get() >= 0.0) {
-                return Err(Error::input(format!(
-                    "--intensity must be zero or more g CO2eq/kWh, not {}",
-                    g.get()
-                )));
-            }
-            (g, "given with --intensity".to_string(), None)
-        }
-    };
-    let mut timed = None;
-    let (intensity, intensity_source, intensity_year) = match &req.timing {
-        None => (intensity, intensity_source, intensity_year),
-        Some(t) => {
-            let hours = req.hours.get();
-            let (at, mapped) = hourly::position(t.profile, t.start);
-            let mean = t.profile.mean(at, hours);
-            let mapped_to = mapped.then(|| t.profile.start().plus_hours(at).to_string());
-            timed = Some((t, at, mean, mapped_to));
-            (
-                GPerKwh(mean),
-                format!(
-                    "mean of the {} hourly profile over the run; {}",
-                    t.profile.zone,
-                    hourly::ATTRIBUTION
-                ),
-                Some(t.profile.year as u16),
-            )
-        }
+        Site::Intensity(g) => (g, "given with --intensity".to_string(), None),
     };
     let (pue, pue_source) = match (req.pue, req.site) {
         (Some(p), _) => (p, "given with --pue".to_string()),
         (None, Site::Region(r)) => (r.pue, r.pue_source.clone()),
-        (None, _) => (
-            1.0,
-            "default 1.0 off the cloud (set it with --pue)".to_string(),
+        (None, _) => (PRIVATE_PUE, PRIVATE_PUE_SOURCE.to_string()),
+    };
+    (intensity, source, year, pue, pue_source)
+}
+
+/// The run's start on its profile: (hours into the profile, mean, mapped-to).
+fn timing_mean(t: &Timing, hours: f64) -> (f64, f64, Option<String>) {
+    let (at, mapped) = hourly::position(t.profile, t.start);
+    let mean = t.profile.mean(at, hours);
+    let mapped_to = mapped.then(|| t.profile.start().plus_hours(at).to_string());
+    (at, mean, mapped_to)
+}
+
+/// Compute an estimate. Inputs are checked; nothing is rounded.
+pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
+    check(req)?;
+    let (power, power_source) = match req.power {
+        Some(p) => (p, "given with --power-watts".to_string()),
+        None => (
+            req.device.tdp(),
+            format!(
+                "{}; {}",
+                crate::catalog::POWER_DEFINITION,
+                req.device.source
+            ),
         ),
     };
+    let (mut intensity, mut intensity_source, mut intensity_year, pue, pue_source) =
+        site_figures(req);
+    let wall = req.device_hours.is_none();
+    let mut timed_at = None;
+    if let (Some(t), true) = (&req.timing, wall) {
+        let (at, mean, mapped_to) = timing_mean(t, req.hours.get());
+        intensity = GPerKwh(mean);
+        intensity_source = format!(
+            "mean of the {} hourly profile over the run; {}",
+            t.profile.zone,
+            hourly::ATTRIBUTION
+        );
+        // The year of the annual level the shape was scaled to, else the profile's.
+        intensity_year = Some(
+            t.profile
+                .scaling
+                .map_or(t.profile.year as u16, |s| s.annual_year),
+        );
+        timed_at = Some((t, at, mapped_to));
+    }
     let offset_pct = match (req.offset_pct, req.site) {
         (Some(o), _) => o,
         (None, Site::Region(r)) => r.offset_pct,
         (None, _) => 0.0,
     };
-
     if let Some(o) = &req.embodied {
         o.check(|n| format!("--{n}"))?;
     }
-    let device_hours = req.hours * f64::from(req.count);
+    let device_hours = req.device_hours.unwrap_or(req.hours * f64::from(req.count));
     let lifecycle = req.embodied.map(|o| o.lifecycle(req.device));
     let embodied_kg = lifecycle.map(|l| l.embodied(device_hours).get());
-    let energy_kwh = energy(device_hours, power, req.utilization, pue);
+    let device_kwh = energy(device_hours, power, req.utilization, 1.0);
+    let energy_kwh = Kwh((device_kwh.get() + req.extra_kwh) * pue);
     let emissions_kg = emissions(energy_kwh, intensity);
-    let timed = match timed {
-        None => None,
-        Some((t, at, mean, mapped_to)) => {
-            let best = match t.window_hours {
-                None => None,
-                Some(w) if !(w.is_finite() && w >= 0.0) => {
-                    return Err(Error::input(format!(
-                        "--window-hours must be zero or more hours, not {w}"
-                    )))
-                }
-                Some(w) => {
-                    let (best_at, best_mean) = t.profile.best_start(at, w, req.hours.get());
-                    let best_kg = emissions(energy_kwh, GPerKwh(best_mean)).get();
-                    Some((t.start.plus_hours(best_at - at), best_mean, best_kg))
-                }
-            };
-            let _ = mean;
-            Some(Timed {
-                grid_zone: t.profile.zone.clone(),
-                start: t.start.to_string(),
-                mapped_to,
-                best_start: best.map(|b| b.0.to_string()),
-                best_intensity_g_per_kwh: best.map(|b| b.1),
-                best_emissions_kg: best.map(|b| b.2),
-                saving_pct: best.map(|b| saving_pct(emissions_kg.get(), b.2)),
-                attribution: hourly::ATTRIBUTION,
-            })
-        }
-    };
+    let timed =
+        timed_at.map(|(t, at, mapped_to)| timed(t, at, mapped_to, req, energy_kwh, emissions_kg));
     let equivalents = catalog
         .equivalents
         .iter()
         .map(|e| (e.key.clone(), emissions_kg.get() / e.kg_co2_per_unit))
         .collect();
+    let it_kwh = device_kwh.get() + req.extra_kwh;
     let cleaner_region = match req.site {
-        Site::Region(r) => catalog.cleanest_region(&r.provider).map(|best| {
-            // Same power and hours; the region's own PUE and intensity,
-            // unless the user fixed the PUE for this comparison too.
-            let best_pue = req.pue.unwrap_or(best.pue);
-            let there = emissions(
-                energy(device_hours, power, req.utilization, best_pue),
-                best.intensity(),
-            );
-            Alternative {
-                provider: best.provider.clone(),
-                region: best.region.clone(),
-                name: best.name.clone(),
-                intensity_g_per_kwh: best.intensity_g_per_kwh,
-                pue: best_pue,
-                emissions_kg: there.get(),
-                saving_pct: saving_pct(emissions_kg.get(), there.get()),
-            }
-        }),
+        Site::Region(r) => catalog
+            .cleanest_region(&r.provider)
+            .map(|best| alternative(best, req.pue, it_kwh, emissions_kg.get())),
         _ => None,
     };
-
     Ok(Estimate {
         hardware: req.device.name.clone(),
-        count: req.count,
-        hours: req.hours.get(),
+        count: wall.then_some(req.count),
+        hours: wall.then_some(req.hours.get()),
+        device_hours: device_hours.get(),
         power_watts: power.get(),
         power_source,
         utilization: req.utilization,
@@ -381,6 +412,8 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         intensity_g_per_kwh: intensity.get(),
         intensity_source,
         intensity_year,
+        device_kwh: device_kwh.get(),
+        extra_kwh: req.extra_kwh,
         energy_kwh: energy_kwh.get(),
         emissions_kg: emissions_kg.get(),
         offset_pct,
@@ -403,6 +436,51 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
         lifecycle,
         timed,
     })
+}
+
+/// The time-resolved part: start, mapping, best start within the window.
+fn timed(
+    t: &Timing,
+    at: f64,
+    mapped_to: Option<String>,
+    req: &Request,
+    energy_kwh: Kwh,
+    emissions_kg: KgCo2e,
+) -> Timed {
+    let best = t.window_hours.map(|w| {
+        let (best_at, best_mean) = t.profile.best_start(at, w, req.hours.get());
+        let best_kg = emissions(energy_kwh, GPerKwh(best_mean)).get();
+        (t.start.plus_hours(best_at - at), best_mean, best_kg)
+    });
+    Timed {
+        grid_zone: t.profile.zone.clone(),
+        start: t.start.to_string(),
+        mapped_to,
+        best_start: best.map(|b| b.0.to_string()),
+        best_intensity_g_per_kwh: best.map(|b| b.1),
+        best_emissions_kg: best.map(|b| b.2),
+        saving_pct: best.map(|b| saving_pct(emissions_kg.get(), b.2)),
+        scaling: t
+            .profile
+            .scaling
+            .map(|s| s.describe(&t.profile.zone, t.profile.year)),
+        attribution: hourly::ATTRIBUTION,
+    }
+}
+
+/// The same IT energy in `best`, at its own PUE unless the user fixed one.
+fn alternative(best: &Region, pue: Option<f64>, it_kwh: f64, emissions_kg: f64) -> Alternative {
+    let best_pue = pue.unwrap_or(best.pue);
+    let there = emissions(Kwh(it_kwh * best_pue), best.intensity());
+    Alternative {
+        provider: best.provider.clone(),
+        region: best.region.clone(),
+        name: best.name.clone(),
+        intensity_g_per_kwh: best.intensity_g_per_kwh,
+        pue: best_pue,
+        emissions_kg: there.get(),
+        saving_pct: saving_pct(emissions_kg, there.get()),
+    }
 }
 
 /// How much less `to` is than `from`, percent (0 when `from` is 0).
@@ -440,6 +518,8 @@ mod tests {
             device,
             count: 1,
             hours: Hours(100.0),
+            device_hours: None,
+            extra_kwh: 0.0,
             site,
             pue: None,
             power: None,
@@ -481,6 +561,7 @@ mod tests {
         let device = catalog.device("V100 PCIe 16GB").unwrap();
         let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
         req.power = Some(Watts(250.0));
+        req.pue = Some(1.0);
         req.embodied = Some(Overrides {
             device_kg: Some(150.0),
             server_kg: Some(2500.0),
@@ -496,16 +577,16 @@ mod tests {
     }
 
     #[test]
-    fn intensity_mode_uses_pue_one_and_no_offset() {
+    fn intensity_mode_uses_the_private_pue_and_no_offset() {
         let catalog = Catalog::bundled().unwrap();
         let device = catalog.device("V100 PCIe 16GB").unwrap();
         let mut req = request(device, Site::Intensity(GPerKwh(429.0)));
         req.power = Some(Watts(250.0));
         let est = estimate(&catalog, &req).unwrap();
-        // 250 W × 100 h × PUE 1.0 = 25 kWh → 10.725 kg at 429 g/kWh.
-        assert!(close(est.energy_kwh, 25.0));
-        assert!(close(est.emissions_kg, 10.725));
-        assert_eq!(est.pue, 1.0);
+        // 250 W × 100 h = 25 kWh × PUE 1.56 = 39 kWh → 39 × 429 / 1000 = 16.731 kg.
+        assert!(close(est.energy_kwh, 39.0));
+        assert!(close(est.emissions_kg, 16.731));
+        assert_eq!(est.pue, 1.56);
         assert_eq!(est.offset_kg, 0.0);
         assert!(est.region.is_none());
     }
@@ -553,6 +634,92 @@ mod tests {
                 region.key()
             );
             assert!(alt.saving_pct >= -1e-9);
+        }
+    }
+
+    #[test]
+    fn published_footprints_as_published() {
+        let catalog = Catalog::bundled().unwrap();
+        // GPT-3 (Patterson et al. 2021): 3,552,000 V100-hours, 330 W, PUE 1.1,
+        // 429 g/kWh: 3,552,000 × 0.33 kW = 1,172,160 kWh × 1.1 = 1,289,376 kWh;
+        // × 429 g = 553,142,304 g = 553,142.304 kg.
+        let v100 = catalog.device("V100 SXM2 32GB").unwrap();
+        let mut req = request(v100, Site::Intensity(GPerKwh(429.0)));
+        req.device_hours = Some(Hours(3_552_000.0));
+        req.power = Some(Watts(330.0));
+        req.pue = Some(1.1);
+        let e = estimate(&catalog, &req).unwrap();
+        assert_eq!(
+            (e.count, e.hours, e.device_hours),
+            (None, None, 3_552_000.0)
+        );
+        assert!(close(e.energy_kwh, 1_289_376.0), "{}", e.energy_kwh);
+        assert!(close(e.emissions_kg, 553_142.304), "{}", e.emissions_kg);
+        // BLOOM (Luccioni et al. 2023): 1,082,990 A100-hours at 400 W =
+        // 433,196 kWh dynamic, plus 256,646 kWh idle = 689,842 kWh (PUE 1 as
+        // published); × 57 g = 39,320,994 g = 39,320.994 kg.
+        let a100 = catalog.device("A100 SXM4 80GB").unwrap();
+        let mut req = request(a100, Site::Intensity(GPerKwh(57.0)));
+        req.device_hours = Some(Hours(1_082_990.0));
+        req.extra_kwh = 256_646.0;
+        req.pue = Some(1.0);
+        let e = estimate(&catalog, &req).unwrap();
+        assert!(close(e.device_kwh, 433_196.0), "{}", e.device_kwh);
+        assert!(close(e.energy_kwh, 689_842.0), "{}", e.energy_kwh);
+        assert!(close(e.emissions_kg, 39_320.994), "{}", e.emissions_kg);
+        let text =
+            crate::report::paper::estimate_paragraph(&e, crate::report::paper::Markup::Markdown);
+        assert!(
+            text.contains("It used 1,082,990 device-hours on A100 SXM4 80GB"),
+            "{text}"
+        );
+        assert!(
+            text.contains("plus 256,646 kWh outside the devices"),
+            "{text}"
+        );
+        assert!(!text.contains("× A100"), "{text}");
+    }
+
+    #[test]
+    fn country_and_plan_sites_share_the_private_pue() {
+        assert_eq!(crate::scenario::PRIVATE_PUE, PRIVATE_PUE);
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        let fr = catalog.country("FR").unwrap();
+        let e = estimate(&catalog, &request(device, Site::Country(fr))).unwrap();
+        assert_eq!(e.pue, 1.56);
+    }
+
+    #[test]
+    fn a_year_long_start_reproduces_the_annual_figure() {
+        // KR 2023: Electricity Maps' yearly figure; the profile is scaled to
+        // it, so 8,760 hours from 2023-01-01 average that figure (within 1 %).
+        let catalog = Catalog::bundled().unwrap();
+        let device = catalog.device("V100 PCIe 16GB").unwrap();
+        for (region, zone, year) in [
+            ("aws:ap-northeast-2", "KR", 2023u16),
+            ("gcp:europe-west2", "GB", 2023),
+            ("aws:af-south-1", "ZA", 2022),
+        ] {
+            let cat = catalog.for_year(year).unwrap();
+            let r = cat.region(region).unwrap();
+            let start = Instant::start_of_year(i32::from(year));
+            let profile = hourly::for_run(&cat, zone, start).unwrap();
+            let mut req = request(device, Site::Region(r));
+            req.hours = Hours(hourly::hours_in_year(i32::from(year)) as f64);
+            req.timing = Some(Timing {
+                profile: &profile,
+                start,
+                window_hours: None,
+            });
+            let e = estimate(&cat, &req).unwrap();
+            let annual = r.intensity_g_per_kwh;
+            assert!(
+                (e.intensity_g_per_kwh - annual).abs() <= 0.01 * annual,
+                "{region}: {} vs {annual}",
+                e.intensity_g_per_kwh
+            );
+            assert!(e.timed.unwrap().scaling.unwrap().contains("scaled"));
         }
     }
 

@@ -51,10 +51,7 @@ pub fn write(s: &Scenario, strategy: &Strategy, format: Format, out: &mut dyn Wr
         Work::ReferenceHours { .. } => 1.0,
         Work::Flops { .. } => hours_multiplier,
     };
-    let resource = match strategy {
-        Strategy::Hyperband { resource, .. } => Some(*resource),
-        _ => None,
-    };
+    let resource = strategy.resource();
     let mut columns: Vec<String> = vec!["index".into()];
     columns.extend(s.params.iter().map(|p| p.name.clone()));
     if hyperband {

@@ -12,6 +12,7 @@ use crate::pareto::{self, Point};
 use crate::scenario::Scenario;
 use crate::space::Strategy;
 use crate::sweep::{self, Evaluated, StrategyTotals};
+use crate::uncertainty::Analysis;
 
 /// What the ranking minimises besides time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -42,8 +43,10 @@ pub struct Marks {
     pub lowest: usize,
     /// Index of the fastest option (ties: the lower emissions, then the first).
     pub fastest: usize,
-    /// Index of the knee of the front (see [`pareto::knee`]).
-    pub knee: usize,
+    /// Index of the knee of the front (see [`pareto::knee`]); only on
+    /// fronts of three points or more (two points have no knee: any choice
+    /// would be a tie broken arbitrarily).
+    pub knee: Option<usize>,
 }
 
 /// A whole plan.
@@ -61,10 +64,17 @@ pub struct Plan {
     pub overall: Marks,
     /// Marks within each strategy, in the scenario's order.
     pub per_strategy: Vec<Marks>,
+    /// Ranges of every option's figures and the probability of each ranking.
+    pub uncertainty: Analysis,
 }
 
 impl Plan {
     /// Evaluate and rank every option of a scenario.
+    ///
+    /// Options of strategies below the quality target are ranked after all
+    /// others (never on the front) and never marked overall, unless no
+    /// strategy meets the target. Ties are broken by (emissions, time), then
+    /// by the option's names, never by input order.
     pub fn build(scenario: Scenario, metric: Metric) -> Result<Plan> {
         let totals = scenario
             .strategies
@@ -73,7 +83,16 @@ impl Plan {
             .collect::<Result<Vec<_>>>()?;
         let evaluated = sweep::options(&scenario, &totals)?;
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
-        let overall_ranks = pareto::ranks(&points);
+        let names: Vec<String> = evaluated
+            .iter()
+            .map(|e| tie_name(&scenario, &totals, e))
+            .collect();
+        let any_meets = totals.iter().any(|t| !t.below_target);
+        let eligible: Vec<bool> = evaluated
+            .iter()
+            .map(|e| !any_meets || !totals[e.strategy].below_target)
+            .collect();
+        let overall_ranks = tiered_ranks(&points, &eligible);
         let mut strategy_ranks = vec![0u32; evaluated.len()];
         let mut per_strategy = Vec::with_capacity(totals.len());
         for s in 0..totals.len() {
@@ -84,10 +103,11 @@ impl Plan {
             for (&i, r) in members.iter().zip(pareto::ranks(&sub)) {
                 strategy_ranks[i] = r;
             }
-            per_strategy.push(marks(&points, &members, &strategy_ranks));
+            per_strategy.push(marks(&points, &names, &members, &strategy_ranks));
         }
-        let all: Vec<usize> = (0..evaluated.len()).collect();
-        let overall = marks(&points, &all, &overall_ranks);
+        let all: Vec<usize> = (0..evaluated.len()).filter(|&i| eligible[i]).collect();
+        let overall = marks(&points, &names, &all, &overall_ranks);
+        let uncertainty = Analysis::new(&scenario, &evaluated, metric, &eligible);
         let options = evaluated
             .into_iter()
             .zip(overall_ranks)
@@ -105,6 +125,7 @@ impl Plan {
             options,
             overall,
             per_strategy,
+            uncertainty,
         })
     }
 
@@ -147,9 +168,44 @@ fn point(e: &Evaluated, metric: Metric) -> Point {
     }
 }
 
+/// Pareto ranks with the ineligible points ranked after every eligible
+/// one: eligible points get their rank among themselves, the others the
+/// eligible maximum plus their rank among themselves.
+fn tiered_ranks(points: &[Point], eligible: &[bool]) -> Vec<u32> {
+    let split =
+        |want: bool| -> Vec<usize> { (0..points.len()).filter(|&i| eligible[i] == want).collect() };
+    let (good, bad) = (split(true), split(false));
+    let mut out = vec![0u32; points.len()];
+    let good_ranks = pareto::ranks(&good.iter().map(|&i| points[i]).collect::<Vec<_>>());
+    let offset = good_ranks.iter().copied().max().unwrap_or(0);
+    for (&i, r) in good.iter().zip(good_ranks) {
+        out[i] = r;
+    }
+    let bad_ranks = pareto::ranks(&bad.iter().map(|&i| points[i]).collect::<Vec<_>>());
+    for (&i, r) in bad.iter().zip(bad_ranks) {
+        out[i] = offset + r;
+    }
+    out
+}
+
+/// The name that breaks exact ties: strategy, device, provider:region,
+/// and the wait before starting.
+fn tie_name(scenario: &Scenario, totals: &[StrategyTotals], e: &Evaluated) -> String {
+    let site = &scenario.sites[e.site];
+    format!(
+        "{}|{}|{}:{}|{:020.6}",
+        totals[e.strategy].strategy.name(),
+        scenario.hardware[e.hardware].name,
+        site.provider,
+        site.region,
+        e.wait_hours
+    )
+}
+
 /// Lowest, fastest and knee among `members` (indices into `points`),
-/// using `ranks` to find their front. `members` must not be empty.
-fn marks(points: &[Point], members: &[usize], ranks: &[u32]) -> Marks {
+/// using `ranks` to find their front. Ties: (emissions, time), then the
+/// option's name, never the input order. `members` must not be empty.
+fn marks(points: &[Point], names: &[String], members: &[usize], ranks: &[u32]) -> Marks {
     let by = |f: fn(&Point) -> (f64, f64)| {
         *members
             .iter()
@@ -157,18 +213,92 @@ fn marks(points: &[Point], members: &[usize], ranks: &[u32]) -> Marks {
                 let (pa, pb) = (f(&points[a]), f(&points[b]));
                 pa.0.total_cmp(&pb.0)
                     .then(pa.1.total_cmp(&pb.1))
+                    .then(names[a].cmp(&names[b]))
                     .then(a.cmp(&b))
             })
             .expect("a strategy has options")
     };
     let lowest = by(|p| (p.y, p.x));
     let fastest = by(|p| (p.x, p.y));
-    let front: Vec<usize> = members.iter().copied().filter(|&i| ranks[i] == 1).collect();
-    let front_points: Vec<Point> = front.iter().map(|&i| points[i]).collect();
-    let knee = pareto::knee(&front_points).map_or(lowest, |k| front[k]);
+    // The front, each distinct point once (its first by name), by (emissions, time, name).
+    let mut front: Vec<usize> = members.iter().copied().filter(|&i| ranks[i] == 1).collect();
+    front.sort_by(|&a, &b| {
+        let (pa, pb) = (points[a], points[b]);
+        pa.y.total_cmp(&pb.y)
+            .then(pa.x.total_cmp(&pb.x))
+            .then(names[a].cmp(&names[b]))
+            .then(a.cmp(&b))
+    });
+    front.dedup_by(|a, b| points[*a] == points[*b]);
+    let knee = if front.len() >= 3 {
+        let front_points: Vec<Point> = front.iter().map(|&i| points[i]).collect();
+        pareto::knee(&front_points).map(|k| front[k])
+    } else {
+        None
+    };
     Marks {
         lowest,
         fastest,
         knee,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::{prop_assert_eq, proptest};
+
+    fn marked(points: &[Point], names: &[String]) -> (String, String, Option<String>) {
+        let all: Vec<usize> = (0..points.len()).collect();
+        let ranks = pareto::ranks(points);
+        let m = marks(points, names, &all, &ranks);
+        (
+            names[m.lowest].clone(),
+            names[m.fastest].clone(),
+            m.knee.map(|k| names[k].clone()),
+        )
+    }
+
+    #[test]
+    fn two_point_fronts_have_no_knee() {
+        let p = |x, y| Point { x, y };
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        // (1, 10) and (10, 1) are the front, (10, 10) is dominated: no knee.
+        let (lowest, fastest, knee) = marked(&[p(1.0, 10.0), p(10.0, 1.0), p(10.0, 10.0)], &names);
+        assert_eq!((lowest.as_str(), fastest.as_str(), knee), ("b", "a", None));
+        // A third front point (3, 3) is the knee: log-scaled (0.48, 0.48)
+        // against (0, 1) and (1, 0).
+        let (_, _, knee) = marked(&[p(1.0, 10.0), p(10.0, 1.0), p(3.0, 3.0)], &names);
+        assert_eq!(knee.as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn tiers_rank_ineligible_points_after_the_rest() {
+        let p = |x, y| Point { x, y };
+        // The ineligible (1, 1) dominates everything but ranks after (5, 5) and (6, 6).
+        let r = tiered_ranks(
+            &[p(1.0, 1.0), p(5.0, 5.0), p(6.0, 6.0)],
+            &[false, true, true],
+        );
+        assert_eq!(r, vec![3, 1, 2]);
+    }
+
+    proptest! {
+        #[test]
+        fn permuting_options_changes_no_mark(
+            pts in proptest::collection::vec((0u8..6, 0u8..6), 1..30),
+            rotate in 0usize..30,
+        ) {
+            // Coarse values make ties common; names identify options.
+            let points: Vec<Point> = pts.iter().map(|&(x, y)| Point { x: f64::from(x), y: f64::from(y) }).collect();
+            let names: Vec<String> = (0..points.len()).map(|i| format!("option {i:02}")).collect();
+            let before = marked(&points, &names);
+            let mut order: Vec<usize> = (0..points.len()).collect();
+            order.rotate_left(rotate % points.len());
+            order.reverse();
+            let p2: Vec<Point> = order.iter().map(|&i| points[i]).collect();
+            let n2: Vec<String> = order.iter().map(|&i| names[i].clone()).collect();
+            prop_assert_eq!(before, marked(&p2, &n2));
+        }
     }
 }

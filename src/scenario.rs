@@ -27,6 +27,10 @@ use crate::hourly::{self, Instant, Profile};
 use crate::space::{self, Count, Distribution, Domain, Level, Param, Strategy};
 use crate::suggest;
 
+pub mod model;
+
+pub use model::{Brackets, Dispatch, Model};
+
 /// Largest scenario file read. Real scenarios are a few KB; a million-entry
 /// `values` list is about 8 MB.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
@@ -34,9 +38,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest grid expanded without `--allow-large`.
 pub const GRID_LIMIT: u64 = 10_000_000;
 
-/// Default PUE of private infrastructure (`country:CODE` sites): the 2023
-/// industry average of the Uptime Institute survey, as used by carbontracker.
-pub const PRIVATE_PUE: f64 = 1.58;
+/// Default PUE of private infrastructure (`country:CODE` sites): the same
+/// as `estimate --country` ([`crate::estimate::PRIVATE_PUE`]).
+pub const PRIVATE_PUE: f64 = crate::estimate::PRIVATE_PUE;
 
 /// Default fraction of the space counted as "good" by the quality measure.
 pub const TOP_FRACTION: f64 = 0.05;
@@ -46,6 +50,8 @@ pub const TOP_FRACTION: f64 = 0.05;
 pub struct Options {
     /// Accept grids above [`GRID_LIMIT`] trials.
     pub allow_large: bool,
+    /// Grid year from the command line; overrides `[regions] year`.
+    pub year: Option<u16>,
 }
 
 /// `[execution] start` and `deadline_hours`: when the sweep may run.
@@ -88,6 +94,12 @@ pub struct Scenario {
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.
     pub window: Option<Window>,
+    /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
+    pub model: Model,
+    /// Things worth knowing that are not mistakes, one sentence each.
+    pub warnings: Vec<String>,
+    /// `[uncertainty]`: the spreads of the inputs and the number of draws.
+    pub uncertainty: crate::uncertainty::Spreads,
     /// Per site (same order): its place name, and whether it was named explicitly.
     pub places: Vec<place::Place>,
 }
@@ -109,6 +121,8 @@ struct RawFile {
     execution: RawExecution,
     #[serde(default)]
     embodied: RawEmbodied,
+    #[serde(default)]
+    uncertainty: crate::uncertainty::spread::Raw,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +143,7 @@ struct RawMeta {
     description: Option<String>,
     seed: Option<Spanned<i64>>,
     top_fraction: Option<Spanned<f64>>,
+    quality_target: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +156,8 @@ struct RawParam {
     distribution: Option<Spanned<String>>,
     q: Option<Spanned<f64>>,
     grid_points: Option<Spanned<i64>>,
+    continuous: Option<Spanned<bool>>,
+    role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +171,7 @@ struct RawTrial {
     devices: Option<Spanned<toml::Value>>,
     utilization: Option<Spanned<f64>>,
     pilot: Option<Spanned<RawPilot>>,
+    replicates: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +190,7 @@ struct RawStrategies {
     sobol: Option<Spanned<RawSampled>>,
     latin_hypercube: Option<Spanned<RawSampled>>,
     hyperband: Option<Spanned<RawHyperband>>,
+    asha: Option<Spanned<model::RawAsha>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +215,8 @@ struct RawHyperband {
     eta: Option<Spanned<i64>>,
     #[serde(default)]
     resume: bool,
+    brackets: Option<Spanned<String>>,
+    fidelity_correlation: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +230,7 @@ struct RawCandidates {
 struct RawRegions {
     candidates: Spanned<Vec<Spanned<String>>>,
     private_pue: Option<Spanned<f64>>,
+    year: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -217,6 +239,7 @@ struct RawExecution {
     max_concurrent_devices: Option<Spanned<i64>>,
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
+    dispatch: Option<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -256,6 +279,7 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Re
         path,
         text,
         catalog,
+        warnings: std::cell::RefCell::new(Vec::new()),
     }
     .scenario(raw, options)
 }
@@ -297,6 +321,7 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     catalog: &'a Catalog,
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Checker<'_> {
@@ -318,17 +343,37 @@ impl Checker<'_> {
         };
         let _ = raw.scenario.description;
         let mut params = Vec::with_capacity(raw.space.len());
-        for (name, p) in raw.space {
+        let mut role_keys = Vec::with_capacity(raw.space.len());
+        for (name, mut p) in raw.space {
+            role_keys.push((p.get_mut().continuous.take(), p.get_mut().role.take()));
             params.push(self.param(name, p)?);
         }
+        let roles = self.roles(&role_keys, &params)?;
+        let replicates = match &raw.trial.get_ref().replicates {
+            None => 1,
+            Some(r) if (1..=1_000_000).contains(r.get_ref()) => *r.get_ref() as u64,
+            Some(r) => {
+                return Err(self.err(r.span().start, "replicates must be between 1 and 1,000,000"))
+            }
+        };
+        let model = self.model(
+            (
+                &raw.scenario.quality_target,
+                raw.strategies.as_ref(),
+                &raw.execution,
+            ),
+            roles,
+            replicates,
+        )?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.strategies(raw.strategies, &params, options)?;
         let hardware = self.hardware(raw.hardware, &cost)?;
         let patterns: Vec<String> = (raw.regions.get_ref().candidates.get_ref().iter())
             .map(|p| p.get_ref().clone())
             .collect();
-        let sites = self.sites(raw.regions)?;
-        let places = place::places(self.catalog, &patterns, &sites);
+        let catalog = self.year_catalog(&raw.regions, options)?;
+        let sites = self.sites(raw.regions, &catalog)?;
+        let places = place::places(&catalog, &patterns, &sites);
         let max_concurrent_devices = match &raw.execution.max_concurrent_devices {
             None => 8,
             Some(m) => {
@@ -341,7 +386,7 @@ impl Checker<'_> {
                 v as u32
             }
         };
-        let window = self.window(&raw.execution, &sites)?;
+        let window = self.window(&raw.execution, &sites, &catalog)?;
         let e = raw.embodied;
         let embodied = Overrides {
             device_kg: e.device_kg,
@@ -358,10 +403,15 @@ impl Checker<'_> {
                 )
             })
             .map_err(|e| self.err(self.text.find("[embodied]").unwrap_or(0), e.to_string()))?;
+        let uncertainty = raw
+            .uncertainty
+            .check()
+            .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
             places,
             window,
             embodied,
+            uncertainty,
             path: self.path.to_path_buf(),
             name: raw.scenario.name,
             seed,
@@ -373,10 +423,17 @@ impl Checker<'_> {
             sites,
             max_concurrent_devices,
             work_at,
+            model,
+            warnings: self.warnings.take(),
         })
     }
 
-    fn window(&self, e: &RawExecution, sites: &[Region]) -> Result<Option<Window>> {
+    fn window(
+        &self,
+        e: &RawExecution,
+        sites: &[Region],
+        catalog: &Catalog,
+    ) -> Result<Option<Window>> {
         let (start, deadline) =
             match (&e.start, &e.deadline_hours) {
                 (None, None) => return Ok(None),
@@ -401,14 +458,16 @@ impl Checker<'_> {
                 "deadline_hours must be a positive number of hours",
             ));
         }
-        let zones: std::collections::BTreeSet<&String> =
-            sites.iter().filter_map(|r| r.grid_zone.as_ref()).collect();
+        let data_dir = catalog.data_dir.as_deref();
+        let zones: std::collections::BTreeSet<&String> = sites
+            .iter()
+            .filter_map(|r| r.grid_zone.as_ref())
+            .filter(|z| hourly::has_profile(z, data_dir))
+            .collect();
         // Profiles are parsed in parallel; the map keeps a fixed order.
         let loaded: Vec<Result<(String, Profile)>> = zones
             .into_par_iter()
-            .map(|zone| {
-                hourly::load(zone, self.catalog.data_dir.as_deref()).map(|p| (zone.clone(), p))
-            })
+            .map(|zone| hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p)))
             .collect();
         let mut profiles = std::collections::BTreeMap::new();
         for item in loaded {
@@ -970,7 +1029,9 @@ impl Checker<'_> {
             out.push(Strategy::Random(self.sampled(r, "random")?));
         }
         if let Some(r) = &s.sobol {
-            out.push(Strategy::Sobol(self.sampled(r, "sobol")?));
+            let count = self.sampled(r, "sobol")?;
+            self.check_sobol(&count);
+            out.push(Strategy::Sobol(count));
         }
         if let Some(r) = &s.latin_hypercube {
             out.push(Strategy::LatinHypercube(
@@ -979,24 +1040,7 @@ impl Checker<'_> {
         }
         if let Some(h) = &s.hyperband {
             let h = h.get_ref();
-            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-            let Some(resource) = names.iter().position(|n| *n == h.resource.get_ref()) else {
-                let hint = suggest::closest(h.resource.get_ref(), names.iter().copied())
-                    .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!("hyperband resource '{}' is not a parameter of the space{hint}; the parameters are {}", h.resource.get_ref(), names.join(", ")),
-                ));
-            };
-            if !params[resource].is_numeric() {
-                return Err(self.err(
-                    h.resource.span().start,
-                    format!(
-                        "hyperband resource '{}' must be numeric",
-                        h.resource.get_ref()
-                    ),
-                ));
-            }
+            let resource = self.resource_param(&h.resource, params, "hyperband")?;
             let eta = match &h.eta {
                 None => 3,
                 Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
@@ -1014,6 +1058,7 @@ impl Checker<'_> {
                     "hyperband max_resource must be at least 1",
                 ));
             }
+            self.check_max_resource(resource, max_resource, params, "hyperband");
             out.push(Strategy::Hyperband {
                 resource,
                 max_resource,
@@ -1021,10 +1066,13 @@ impl Checker<'_> {
                 resume: h.resume,
             });
         }
+        if let Some(a) = &s.asha {
+            out.push(self.asha(a, params)?);
+        }
         if out.is_empty() {
             return Err(self.err(
                 at,
-                "[strategies] is empty; add grid, random, sobol, latin_hypercube or hyperband",
+                "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
         for strategy in out.iter().filter(|s| **s != Strategy::Grid) {
@@ -1106,7 +1154,25 @@ impl Checker<'_> {
         Ok(out)
     }
 
-    fn sites(&self, raw: Spanned<RawRegions>) -> Result<Vec<Region>> {
+    /// The catalog for the grid year: `Options::year` (the command line),
+    /// else `[regions] year`, else the catalog's own.
+    fn year_catalog(&self, raw: &Spanned<RawRegions>, options: Options) -> Result<Catalog> {
+        let raw = raw.get_ref();
+        match (options.year, &raw.year) {
+            (Some(y), _) => self.catalog.for_year(y),
+            (None, Some(y)) => {
+                let at = y.span().start;
+                let year = u16::try_from(*y.get_ref())
+                    .map_err(|_| self.err(at, "year must be a calendar year, e.g. 2024"))?;
+                self.catalog
+                    .for_year(year)
+                    .map_err(|e| self.err(at, e.to_string()))
+            }
+            (None, None) => Ok(self.catalog.clone()),
+        }
+    }
+
+    fn sites(&self, raw: Spanned<RawRegions>, catalog: &Catalog) -> Result<Vec<Region>> {
         let raw = raw.into_inner();
         let private_pue = match &raw.private_pue {
             None => PRIVATE_PUE,
@@ -1127,10 +1193,9 @@ impl Checker<'_> {
             let pattern = item.get_ref().trim();
             let at = item.span().start;
             let picked: Vec<Region> = if pattern == "*" {
-                self.catalog.regions.clone()
+                catalog.regions.clone()
             } else if let Some(code) = pattern.strip_prefix("country:") {
-                let c = self
-                    .catalog
+                let c = catalog
                     .country(code)
                     .map_err(|e| self.err(at, e.to_string()))?;
                 vec![Region {
@@ -1146,22 +1211,25 @@ impl Checker<'_> {
                     pue_source: if raw.private_pue.is_some() {
                         "[regions] private_pue".into()
                     } else {
-                        "default for private infrastructure: Uptime Institute 2023 average (1.58)"
-                            .into()
+                        crate::estimate::PRIVATE_PUE_SOURCE.into()
                     },
                     offset_pct: 0.0,
-                    grid_zone: None,
+                    grid_zone: c.grid_zone.clone(),
+                    zone_source: format!("the grid of {}", c.code),
+                    provider_intensity_g_per_kwh: None,
+                    provider_intensity_year: None,
+                    provider_intensity_basis: None,
+                    provider_cfe_pct: None,
                 }]
             } else if let Some(provider) = pattern.strip_suffix(":*") {
-                let regions: Vec<Region> = self
-                    .catalog
+                let regions: Vec<Region> = catalog
                     .regions
                     .iter()
                     .filter(|r| r.provider.eq_ignore_ascii_case(provider))
                     .cloned()
                     .collect();
                 if regions.is_empty() {
-                    let providers = self.catalog.providers();
+                    let providers = catalog.providers();
                     let hint = suggest::closest(provider, providers.iter().copied())
                         .map_or(String::new(), |s| format!(" (did you mean '{s}:*'?)"));
                     return Err(self.err(
@@ -1174,8 +1242,7 @@ impl Checker<'_> {
                 }
                 regions
             } else {
-                vec![self
-                    .catalog
+                vec![catalog
                     .region(pattern)
                     .map_err(|e| self.err(at, e.to_string()))?
                     .clone()]
@@ -1260,6 +1327,35 @@ max_concurrent_devices = 64
     }
 
     #[test]
+    fn regions_year_and_private_pue_match_estimate() {
+        // country:FR gets the private-site PUE of `estimate --country` (1.56)
+        // and France's 2025 figure (31 g/kWh); with `year = 2023`, 49 g/kWh
+        // (Electricity Maps yearly_2023.json), as gcp:europe-west9 (Paris).
+        let fr = |s: &Scenario| {
+            s.sites
+                .iter()
+                .find(|r| r.provider == "country")
+                .unwrap()
+                .clone()
+        };
+        let s = check(EXAMPLE).unwrap();
+        assert_eq!((fr(&s).pue, fr(&s).intensity_g_per_kwh), (1.56, 31.0));
+        let text = EXAMPLE.replace(
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]",
+            "candidates = [\"gcp:*\", \"aws:us-east-1\", \"country:FR\"]\nyear = 2023",
+        );
+        let s = check(&text).unwrap();
+        assert_eq!(
+            (fr(&s).intensity_g_per_kwh, fr(&s).intensity_year),
+            (49.0, 2023)
+        );
+        let paris = s.sites.iter().find(|r| r.region == "europe-west9").unwrap();
+        assert_eq!(paris.intensity_g_per_kwh, 49.0);
+        let e = error(&text.replace("year = 2023", "year = 2019"));
+        assert!(e.contains("no grid data for 2019"), "{e}");
+    }
+
+    #[test]
     fn the_issue_example_parses() {
         let s = check(EXAMPLE).unwrap();
         assert_eq!(s.name, "ResNet-50 on ImageNet");
@@ -1327,7 +1423,10 @@ max_concurrent_devices = 64
             Path::new("s.toml"),
             &text,
             &Catalog::bundled().unwrap(),
-            Options { allow_large: true },
+            Options {
+                allow_large: true,
+                ..Options::default()
+            },
         );
         assert!(s.is_ok());
     }

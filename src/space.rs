@@ -13,7 +13,11 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
+pub mod asha;
 mod chacha;
+pub mod quality;
+
+pub use asha::Asha;
 
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,6 +319,8 @@ pub enum Strategy {
         /// Charge a promoted configuration only its extra budget.
         resume: bool,
     },
+    /// Asynchronous successive halving (Li et al. 2020), see [`asha`].
+    Asha(Asha),
 }
 
 impl Strategy {
@@ -326,6 +332,16 @@ impl Strategy {
             Strategy::Sobol(_) => "sobol",
             Strategy::LatinHypercube(_) => "latin_hypercube",
             Strategy::Hyperband { .. } => "hyperband",
+            Strategy::Asha(_) => "asha",
+        }
+    }
+
+    /// Slot of the resource parameter of an adaptive strategy.
+    pub fn resource(&self) -> Option<usize> {
+        match self {
+            Strategy::Hyperband { resource, .. } => Some(*resource),
+            Strategy::Asha(a) => Some(a.resource),
+            _ => None,
         }
     }
 }
@@ -336,18 +352,29 @@ pub fn random_trials_for(top_fraction: f64, confidence: f64) -> u64 {
     ceil_exact((1.0 - confidence).ln() / (1.0 - top_fraction).ln())
 }
 
-/// Latin hypercube trials for a target: N = ceil(2 / q) (40 for q = 0.05),
-/// so that, with one stratum per trial, the good fraction of the range of
-/// the parameter that matters is covered twice over.
-pub fn lhs_trials_for(top_fraction: f64) -> u64 {
-    ceil_exact(2.0 / top_fraction)
+/// Latin hypercube trials for a target: the random-search count, since the
+/// quality displayed (and ranked) for quasi-random designs is the i.i.d.
+/// lower bound (see [`quality`]): 59 for q = 0.05, p = 0.95.
+pub fn lhs_trials_for(top_fraction: f64, confidence: f64) -> u64 {
+    random_trials_for(top_fraction, confidence)
 }
 
-/// Sobol trials for a target: the power of two at or above the Latin
-/// hypercube count, since Sobol points are balanced in blocks of 2^k
-/// (64 for q = 0.05).
-pub fn sobol_trials_for(top_fraction: f64) -> u64 {
-    lhs_trials_for(top_fraction).next_power_of_two()
+/// Sobol trials for a target: the power of two at or above the
+/// random-search count, since Sobol points are balanced in blocks of 2^k
+/// (64 for q = 0.05, p = 0.95; 256 for p = 0.999).
+pub fn sobol_trials_for(top_fraction: f64, confidence: f64) -> u64 {
+    random_trials_for(top_fraction, confidence).next_power_of_two()
+}
+
+/// Rungs and full budget of an adaptive strategy (Hyperband, ASHA).
+pub fn adaptive_rungs(_params: &[Param], strategy: &Strategy) -> Option<(Vec<Rung>, f64)> {
+    match strategy {
+        Strategy::Hyperband {
+            max_resource, eta, ..
+        } => Some((hyperband_rungs(*max_resource, *eta), *max_resource)),
+        Strategy::Asha(a) => Some((a.rungs(), a.max_resource)),
+        _ => None,
+    }
 }
 
 /// Ceiling that forgives floating-point noise (40.000000000000007 → 40).
@@ -489,14 +516,10 @@ pub fn count(params: &[Param], strategy: &Strategy) -> Result<u64, String> {
             })
         }),
         Strategy::Random(c) => Ok(sampled(*c, random_trials_for)),
-        Strategy::LatinHypercube(c) => Ok(sampled(*c, |q, _| lhs_trials_for(q))),
-        Strategy::Sobol(c) => Ok(sampled(*c, |q, _| sobol_trials_for(q))),
-        Strategy::Hyperband {
-            max_resource, eta, ..
-        } => Ok(hyperband_rungs(*max_resource, *eta)
-            .iter()
-            .map(|r| r.configs)
-            .sum()),
+        Strategy::LatinHypercube(c) => Ok(sampled(*c, lhs_trials_for)),
+        Strategy::Sobol(c) => Ok(sampled(*c, sobol_trials_for)),
+        Strategy::Hyperband { .. } | Strategy::Asha(_) => Ok(adaptive_rungs(params, strategy)
+            .map_or(0, |(rungs, _)| rungs.iter().map(|r| r.configs).sum())),
     }
 }
 
@@ -553,6 +576,11 @@ impl<'a> JobSet<'a> {
                 rungs: hyperband_rungs(*max_resource, *eta),
                 resource: *resource,
                 resume: *resume,
+            },
+            Strategy::Asha(a) => Plan::Hyperband {
+                rungs: a.rungs(),
+                resource: a.resource,
+                resume: true,
             },
         };
         Ok(JobSet {
@@ -753,40 +781,18 @@ fn lhs_strata(dims: usize, n: u64, seed: u64) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// The quality measure of a strategy: the probability that at least one of
-/// its trials lies in the best `top_fraction` q of the space.
-///
-/// - random, Sobol, Latin hypercube with n trials: 1 − (1 − q)^n (for the
-///   quasi-random designs this is the independent-draw value; their even
-///   coverage does at least as well);
-/// - grid: Bergstra & Bengio (2012) observe that few parameters matter for
-///   a given task. If one parameter decides quality, a grid tries only L_p
-///   distinct values of it, whatever its size. A parameter whose every
-///   possible value is tried (a `values` list, enumerated integers) is
-///   covered for certain; a continuous one sampled at L_p grid points counts
-///   as L_p draws. Not knowing which matters, we take the worst case:
-///   min over continuous parameters of 1 − (1 − q)^(L_p), or 1 if none;
-/// - Hyperband: 1 − (1 − q)^C over its C sampled configurations, assuming
-///   the early rungs rank configurations correctly (an upper bound).
+/// The ranked quality of a strategy with plain roles and no fidelity
+/// model (see [`quality::of`] for the interval and its labels).
 pub fn quality(params: &[Param], strategy: &Strategy, trials: u64, top_fraction: f64) -> f64 {
-    match strategy {
-        Strategy::Grid => params
-            .iter()
-            .filter(|p| !p.grid_is_exhaustive())
-            .map(|p| hit_probability(top_fraction, p.grid_len().unwrap_or(0) as f64))
-            .fold(1.0, f64::min),
-        Strategy::Hyperband {
-            max_resource, eta, ..
-        } => {
-            let configs: u64 = hyperband_rungs(*max_resource, *eta)
-                .iter()
-                .filter(|r| r.rung == 0)
-                .map(|r| r.configs)
-                .sum();
-            hit_probability(top_fraction, configs as f64)
-        }
-        _ => hit_probability(top_fraction, trials as f64),
-    }
+    quality::of(
+        params,
+        &quality::Roles::plain(params.len()),
+        strategy,
+        trials,
+        top_fraction,
+        None,
+    )
+    .ranked
 }
 
 #[cfg(test)]
@@ -823,10 +829,13 @@ mod tests {
     fn target_counts_match_the_issue() {
         // ln(0.05) / ln(0.95) = −2.9957 / −0.05129 = 58.4 → 59.
         assert_eq!(random_trials_for(0.05, 0.95), 59);
-        // 2 / 0.05 = 40.
-        assert_eq!(lhs_trials_for(0.05), 40);
-        // Next power of two at or above 40 is 64.
-        assert_eq!(sobol_trials_for(0.05), 64);
+        // Latin hypercube is sized like random search: 59.
+        assert_eq!(lhs_trials_for(0.05, 0.95), 59);
+        // Next power of two at or above 59 is 64.
+        assert_eq!(sobol_trials_for(0.05, 0.95), 64);
+        // p = 0.999: ln 0.001 / ln 0.95 = 134.7 → 135, and 256 for Sobol.
+        assert_eq!(lhs_trials_for(0.05, 0.999), 135);
+        assert_eq!(sobol_trials_for(0.05, 0.999), 256);
     }
 
     #[test]
@@ -986,9 +995,9 @@ mod tests {
             range("lr", 1e-4, 1e-1, Distribution::LogUniform, Some(4)),
             values("b", &[1.0, 2.0, 3.0]),
         ];
-        // Only lr is continuous, with 4 levels: 1 − 0.95^4 = 0.18549375.
+        // Only lr is continuous, with 4 levels: min(1, 3 × 0.05) = 0.15.
         let q = quality(&params, &Strategy::Grid, 12, 0.05);
-        assert!((q - 0.18549375).abs() < 1e-12);
+        assert!((q - 0.15).abs() < 1e-12);
         // 59 random trials: 1 − 0.95^59 = 0.9515.
         let r = quality(&params, &Strategy::Random(Count::Trials(59)), 59, 0.05);
         assert!((r - (1.0 - 0.95f64.powi(59))).abs() < 1e-12);

@@ -25,9 +25,13 @@ use crate::cost::{Cost, TrialError};
 use crate::error::{Error, Result};
 use crate::estimate;
 use crate::hourly;
-use crate::scenario::Scenario;
+use crate::scenario::{self, Scenario};
 use crate::space::{self, JobSet, Level, Strategy};
 use crate::units::{GPerKwh, Hours, Watts};
+
+pub mod adaptive;
+pub mod dispatch;
+pub mod simulate;
 
 /// A chunk's costs with their trial indices, or its first failing trial.
 type ChunkResult = std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>;
@@ -55,8 +59,33 @@ pub struct StrategyTotals {
     pub device_work: f64,
     /// Schedule length on the cluster, in work units.
     pub makespan_work: f64,
-    /// Probability that a trial lands in the best `top_fraction` of the space.
+    /// Probability that a trial lands in the best `top_fraction` of the
+    /// space: the ranked value (`quality_low`, or the Monte Carlo value of a
+    /// stated fidelity model; see [`space::quality`]).
     pub quality: f64,
+    /// Lower bound of the quality.
+    pub quality_low: f64,
+    /// Upper bound of the quality.
+    pub quality_high: f64,
+    /// What the quality figures are ("coverage model", "upper bound", ...).
+    pub quality_model: &'static str,
+    /// The ranked quality is below `[scenario] quality_target`.
+    pub below_target: bool,
+    /// 10th and 90th percentiles of device work (simulated strategies; else equal to it).
+    pub device_work_p10: f64,
+    /// See `device_work_p10`.
+    pub device_work_p90: f64,
+    /// Device work when the cheapest jobs are promoted (adaptive strategies; else equal).
+    pub device_work_low: f64,
+    /// Device work when the most expensive jobs are promoted.
+    pub device_work_high: f64,
+    /// 10th and 90th percentiles of the schedule length.
+    pub makespan_p10: f64,
+    /// See `makespan_p10`.
+    pub makespan_p90: f64,
+    /// How the schedule length was obtained ("random dispatch: median of 11
+    /// permutations", "optimistic bound (longest first)", ...).
+    pub schedule_model: String,
 }
 
 /// One option: a strategy run on one kind of device at one site.
@@ -171,42 +200,13 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     if *strategy == Strategy::Grid {
         return grid_totals(scenario);
     }
+    if strategy.resource().is_some() {
+        return adaptive::totals(scenario, strategy);
+    }
     let full = JobSet::new(&scenario.params, strategy, scenario.seed).map_err(Error::input)?;
-    let resource = match strategy {
-        Strategy::Hyperband { resource, .. } => Some(*resource),
-        _ => None,
-    };
-    let phases: Vec<Vec<Group>> = match full.rungs() {
-        // Rungs are barriers, run one after another, brackets in order.
-        Some(rungs) => rungs
-            .iter()
-            .map(|r| {
-                Ok(groups(
-                    evaluate(
-                        scenario,
-                        strategy,
-                        &full,
-                        r.first_trial..r.first_trial + r.configs,
-                        resource,
-                    )?,
-                    1,
-                ))
-            })
-            .collect::<Result<_>>()?,
-        None => vec![groups(
-            evaluate(scenario, strategy, &full, 0..full.len(), None)?,
-            1,
-        )],
-    };
-    let configurations = match full.rungs() {
-        Some(rungs) => rungs
-            .iter()
-            .filter(|r| r.rung == 0)
-            .map(|r| r.configs)
-            .sum(),
-        None => full.len(),
-    };
-    summarise(scenario, strategy, &phases, full.len(), configurations)
+    let phases = vec![evaluate(scenario, strategy, &full, 0..full.len(), None)?];
+    let runs = scenario.model.runs_per_config(&scenario.params, strategy);
+    summarise(scenario, strategy, &phases, runs, full.len())
 }
 
 /// A grid's totals, factored over the parameters the cost reads.
@@ -224,29 +224,21 @@ fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
     }
     let (sub, multiplicity) =
         JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
-    let phases = vec![groups(
-        evaluate(scenario, strategy, &sub, 0..sub.len(), None)?,
-        multiplicity,
-    )];
-    let trials = sub.len().saturating_mul(multiplicity);
-    summarise(scenario, strategy, &phases, trials, trials)
+    let phases = vec![evaluate(scenario, strategy, &sub, 0..sub.len(), None)?];
+    let multiplicity = multiplicity.saturating_mul(scenario.model.replicates);
+    summarise(scenario, strategy, &phases, multiplicity, sub.len())
 }
 
-fn summarise(
+/// Refuse schedules the scheduler cannot compute: a trial wider than the
+/// cluster, or too many trials of mixed widths.
+fn check_widths(
     scenario: &Scenario,
     strategy: &Strategy,
-    phases: &[Vec<Group>],
+    costs: &[Cost],
     trials: u64,
-    configurations: u64,
-) -> Result<StrategyTotals> {
+) -> Result<()> {
     let capacity = scenario.max_concurrent_devices;
-    let uniform = phases
-        .iter()
-        .flatten()
-        .map(|g| g.devices)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
-        <= 1;
+    let uniform = costs.windows(2).all(|w| w[0].devices == w[1].devices);
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(
             "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
@@ -256,25 +248,91 @@ fn summarise(
             crate::report::thousands(MIXED_SCHEDULE_LIMIT as f64)
         )));
     }
-    let all = phases.iter().flatten();
-    if let Some(g) = all.clone().find(|g| g.devices > capacity) {
+    if let Some(c) = costs.iter().find(|c| c.devices > capacity) {
         return Err(Error::input(format!(
             "a trial holds {} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`",
-            g.devices
+            c.devices
         )));
     }
-    let device_work: f64 = all
-        .map(|g| g.count as f64 * f64::from(g.devices) * g.work)
-        .sum();
-    let makespan_work = phases.iter().map(|p| makespan(p, capacity)).sum();
+    Ok(())
+}
+
+/// Totals of a non-adaptive strategy: `phases` of evaluated trials, each
+/// standing for `multiplicity` trials; `configurations` distinct ones.
+fn summarise(
+    scenario: &Scenario,
+    strategy: &Strategy,
+    phases: &[Vec<(Cost, u64)>],
+    multiplicity: u64,
+    configurations: u64,
+) -> Result<StrategyTotals> {
+    let trials = phases
+        .iter()
+        .map(|p| p.len() as u64)
+        .sum::<u64>()
+        .saturating_mul(multiplicity);
+    let costs: Vec<Cost> = phases.iter().flatten().map(|(c, _)| *c).collect();
+    check_widths(scenario, strategy, &costs, trials)?;
+    let device_work: f64 = costs
+        .iter()
+        .map(|c| f64::from(c.devices) * c.work)
+        .sum::<f64>()
+        * multiplicity as f64;
+    let rule = scenario.model.dispatch;
+    let spread = dispatch::spread(
+        phases,
+        multiplicity,
+        scenario.max_concurrent_devices,
+        rule,
+        scenario.seed,
+    );
+    let configurations = if *strategy == Strategy::Grid {
+        trials
+    } else {
+        configurations
+    };
+    let quality = space::quality::of(
+        &scenario.params,
+        &scenario.model.roles,
+        strategy,
+        configurations,
+        scenario.top_fraction,
+        None,
+    );
     Ok(StrategyTotals {
         strategy: strategy.clone(),
         trials,
         configurations,
         device_work,
-        makespan_work,
-        quality: space::quality(&scenario.params, strategy, trials, scenario.top_fraction),
+        makespan_work: spread.p50,
+        quality: quality.ranked,
+        quality_low: quality.low,
+        quality_high: quality.high,
+        quality_model: quality.model,
+        below_target: quality.ranked < scenario.model.quality_target - 1e-12,
+        device_work_p10: device_work,
+        device_work_p90: device_work,
+        device_work_low: device_work,
+        device_work_high: device_work,
+        makespan_p10: spread.p10,
+        makespan_p90: spread.p90,
+        schedule_model: schedule_label(rule, trials),
     })
+}
+
+/// How a non-adaptive strategy's wall-clock figure was obtained.
+fn schedule_label(rule: scenario::Dispatch, trials: u64) -> String {
+    match rule {
+        _ if trials > dispatch::EXPAND_LIMIT && rule != scenario::Dispatch::Lpt => {
+            "optimistic bound (longest first; p90: Graham's list-scheduling bound)".into()
+        }
+        scenario::Dispatch::Lpt => "optimistic bound (longest first)".into(),
+        scenario::Dispatch::Index => "index order".into(),
+        scenario::Dispatch::Random => format!(
+            "random dispatch: median of {} seeded permutations",
+            dispatch::PERMUTATIONS
+        ),
+    }
 }
 
 /// Cost of trials `range` of a job set, in index order, evaluated in

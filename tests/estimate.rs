@@ -21,7 +21,8 @@ fn close(v: &serde_json::Value, want: f64) {
 
 #[test]
 fn json_by_hand_with_intensity() {
-    // 1 × 250 W × 1.0 × 100 h × PUE 1.0 / 1000 = 25 kWh; × 429 g/kWh / 1000 = 10.725 kg.
+    // 1 × 250 W × 1.0 × 100 h / 1000 = 25 kWh × PUE 1.56 (the private-site
+    // default, as `plan`'s country: sites) = 39 kWh; × 429 g/kWh / 1000 = 16.731 kg.
     let v = json(&[
         "--hardware",
         "V100 PCIe 16GB",
@@ -32,9 +33,9 @@ fn json_by_hand_with_intensity() {
         "--intensity",
         "429",
     ]);
-    close(&v["energy_kwh"], 25.0);
-    close(&v["emissions_kg"], 10.725);
-    close(&v["pue"], 1.0);
+    close(&v["energy_kwh"], 39.0);
+    close(&v["emissions_kg"], 16.731);
+    close(&v["pue"], 1.56);
     close(&v["offset_kg"], 0.0);
     assert!(v["region"].is_null());
     for key in [
@@ -106,7 +107,8 @@ fn region_supplies_pue_intensity_and_offset() {
 }
 
 #[test]
-fn country_uses_pue_one() {
+fn country_uses_the_private_pue() {
+    // 1.56 (Uptime Institute 2024), the same default as `plan`'s country: sites.
     let v = json(&[
         "--hardware",
         "V100 SXM2 16GB",
@@ -115,7 +117,7 @@ fn country_uses_pue_one() {
         "--country",
         "FR",
     ]);
-    close(&v["pue"], 1.0);
+    close(&v["pue"], 1.56);
     assert_eq!(v["country"]["code"], "FR");
 }
 
@@ -134,11 +136,16 @@ fn text_shows_formula_and_sources() {
     ]);
     let s = stdout(&o);
     assert!(
-        s.contains("energy       25 kWh = 1 × 250 W × 1 × 100 h × PUE 1 / 1000"),
+        s.contains("devices      25 kWh = 1 × 100 h × 250 W × 1 / 1000"),
+        "{s}"
+    );
+    // (25 + 0) kWh × PUE 1.56 = 39 kWh; 39 × 429 / 1000 = 16.731 kg.
+    assert!(
+        s.contains("energy       39 kWh = (25 + 0 kWh) × PUE 1.56"),
         "{s}"
     );
     assert!(
-        s.contains("emissions    10.7 kg CO2eq = 25 kWh × 429 g/kWh / 1000"),
+        s.contains("emissions    16.7 kg CO2eq = 39 kWh × 429 g/kWh / 1000"),
         "{s}"
     );
     assert!(s.contains("given with --intensity"), "{s}");
@@ -344,7 +351,7 @@ fn start_window_finds_a_cleaner_hour() {
     assert!(v["attribution"]
         .as_str()
         .unwrap()
-        .contains("Electricity Maps (2023), ODbL"));
+        .contains("Electricity Maps (2021–2025), ODbL"));
     let (now, best) = (
         v["emissions_kg"].as_f64().unwrap(),
         v["best_emissions_kg"].as_f64().unwrap(),
@@ -399,8 +406,19 @@ fn bad_times_zones_and_windows() {
         .concat(),
         "no hourly intensity for grid zone 'XX'",
     );
+    // France has no hourly profile: --start needs a zone that has one.
     fails_with(
-        &[&base[..], &["--start", "2023-02-01T00:00Z"]].concat(),
+        &[
+            "estimate",
+            "--hardware",
+            "H100 SXM",
+            "--hours",
+            "1",
+            "--country",
+            "FR",
+            "--start",
+            "2023-02-01T00:00Z",
+        ],
         "--grid-zone",
     );
     fails_with(
@@ -475,4 +493,89 @@ fn embodied_in_json_and_markdown() {
         ],
         "--lifetime-utilization must be a fraction",
     );
+}
+
+#[test]
+fn country_gb_start_uses_the_gb_profile_and_grid_zone_alone_is_a_site() {
+    // GB 2023: the hourly life-cycle mean (187.5 g/kWh) is scaled to the
+    // yearly 200 g/kWh; a year-long run from 2023-01-01 averages 200 (±1 %).
+    let v = json(&[
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "8760",
+        "--country",
+        "GB",
+        "--start",
+        "2023-01-01T00:00Z",
+    ]);
+    assert_eq!(v["grid_zone"], "GB");
+    let g = v["intensity_g_per_kwh"].as_f64().unwrap();
+    assert!((g - 200.0).abs() <= 2.0, "{g}");
+    assert!(
+        v["scaling"].as_str().unwrap().contains("scaled ×1.06"),
+        "{v}"
+    );
+    // --grid-zone alone: the zone's 2025 annual figure (US-CAL-CISO 208 g/kWh).
+    let v = json(&[
+        "--hardware",
+        "H100 SXM",
+        "--hours",
+        "1",
+        "--grid-zone",
+        "US-CAL-CISO",
+    ]);
+    close(&v["intensity_g_per_kwh"], 208.0);
+    close(&v["pue"], 1.56);
+}
+
+#[test]
+fn device_hours_and_extra_energy_as_published() {
+    // GPT-3: 3,552,000 V100-hours × 330 W = 1,172,160 kWh × PUE 1.1 = 1,289,376 kWh;
+    // × 429 g/kWh = 553,142.304 kg (Patterson et al. 2021 report 552 t).
+    let args = [
+        "estimate",
+        "--hardware",
+        "V100 SXM2 32GB",
+        "--device-hours",
+        "3552000",
+        "--power-watts",
+        "330",
+        "--pue",
+        "1.1",
+        "--intensity",
+        "429",
+    ];
+    let v = json(&args[1..]);
+    close(&v["energy_kwh"], 1_289_376.0);
+    close(&v["emissions_kg"], 553_142.304);
+    assert!(v["count"].is_null() && v["hours"].is_null());
+    let text = stdout(&run(&args));
+    assert!(
+        text.starts_with("3,552,000 device-hours of V100 SXM2 32GB"),
+        "{text}"
+    );
+    let md = stdout(&run(&[&args[..], &["--format", "markdown"]].concat()));
+    assert!(
+        md.contains("It used 3,552,000 device-hours on V100 SXM2 32GB (power 330 W each"),
+        "{md}"
+    );
+    // BLOOM: 1,082,990 A100-hours × 400 W = 433,196 kWh, + 256,646 kWh idle
+    // = 689,842 kWh at PUE 1; × 57 g/kWh = 39,320.994 kg.
+    let v = json(&[
+        "--hardware",
+        "A100 SXM4 80GB",
+        "--device-hours",
+        "1082990",
+        "--extra-kwh",
+        "256646",
+        "--pue",
+        "1",
+        "--intensity",
+        "57",
+    ]);
+    close(&v["device_kwh"], 433_196.0);
+    close(&v["extra_kwh"], 256_646.0);
+    close(&v["energy_kwh"], 689_842.0);
+    close(&v["emissions_kg"], 39_320.994);
 }

@@ -271,7 +271,7 @@ fn every_bundled_scenario_plans_and_charts() {
 fn same_files_on_one_thread_and_many() {
     let dir = tempfile::tempdir().unwrap();
     let (one, many) = (dir.path().join("one"), dir.path().join("many"));
-    for (out, threads) in [(&one, Some("1")), (&many, None)] {
+    for (out, threads) in [(&one, Some("1")), (&many, Some("2"))] {
         let mut cmd = co2sweep();
         if let Some(t) = threads {
             cmd.env("RAYON_NUM_THREADS", t);
@@ -427,11 +427,12 @@ fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
         + "test,shift,Shift,GB,There,300,2023,test,1.0,test,0,TESTZ\n";
     fs::write(dir.path().join("regions.csv"), regions).unwrap();
     fs::create_dir(dir.path().join("hourly")).unwrap();
-    let mut profile = String::from("hour,g_per_kwh\n");
+    // TESTZ has no annual figure in grid.csv, so the profile is used unscaled.
+    let mut profile = String::from("g_per_kwh\n");
     for h in 0..8760 {
-        profile.push_str(&format!("{h},{}\n", if h < 24 { 500 } else { 100 }));
+        profile.push_str(&format!("{}\n", if h < 24 { 500 } else { 100 }));
     }
-    write(&dir.path().join("hourly"), "TESTZ.csv", &profile);
+    write(&dir.path().join("hourly"), "TESTZ_2023.csv", &profile);
     let text = TINY
         .replace("candidates = [\"test:*\"]", "candidates = [\"test:shift\"]")
         .replace(
@@ -479,7 +480,10 @@ fn plan_waits_for_a_cleaner_grid_within_the_deadline() {
         ("2", "2")
     );
     let report = fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("Electricity Maps (2023), ODbL"), "{report}");
+    assert!(
+        report.contains("Electricity Maps (2021–2025), ODbL"),
+        "{report}"
+    );
 }
 
 #[test]

@@ -12,3 +12,5 @@ mod plan;
 mod report;
 mod scenario;
 mod snapshot;
+mod strategies;
+mod uncertainty;

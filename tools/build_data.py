@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "reference")
 OUT = os.environ.get("CO2SWEEP_DATA_OUT", os.path.join(ROOT, "data"))
@@ -55,7 +57,14 @@ DESK = ("default: 150 kg per GPU (Luccioni et al. 2023); host = CCF base server 
         "(workstation)")
 CPU_EMB = ("default: Cloud Carbon Footprint coefficients: 1,000 kg per base rack server, +100 kg per CPU; "
            "dual-socket server assumed")
-EMB = {"sxm": (150, 2500, 8, BLOOM), "pcie": (150, 1000, 4, PCIE), "desk": (150, 1000, 2, DESK)}
+TPU_EMB = ("default: 150 kg per chip and a 2,500 kg host (Luccioni et al. 2023's accelerator and server figures); "
+           "a Cloud TPU host holds 4 chips (Google Cloud TPU system architecture, v2-v4)")
+EMB = {"sxm": (150, 2500, 8, BLOOM), "pcie": (150, 1000, 4, PCIE), "desk": (150, 1000, 2, DESK),
+       "tpu": (150, 2500, 4, TPU_EMB)}
+
+# Every device's default power has one meaning: the most one device may draw, i.e. the vendor's TDP (board
+# power for cards) where one is published, else the vendor's measured maximum (TPU v3, v4). Printed by
+# `estimate` with the source (src/catalog.rs POWER_DEFINITION).
 
 ACC = os.path.join("accelerators", "accelerators.csv")
 MLCO2 = "ML Emissions Calculator gpus.csv (mlco2/impact)"
@@ -171,11 +180,12 @@ ACCELERATORS = [
      "accelerators.csv (AMD MI200 table: 560 W, FP32 47.9, BF16 383)"),
     ("MI300X", "AMD Instinct MI300X", "AMD", "gpu", 750, 163.4, 1307.4, "bf16", 192, 2023, "sxm",
      "accelerators.csv (AMD MI300X: 750 W, FP32 163.4, BF16 dense 1307.4)"),
-    ("TPU v2", "TPUv2;TPU2;TPUv2 Chip", "Google", "tpu", 280, None, 45, "bf16", 16, 2017, "sxm",
-     "Green Algorithms TDP_gpu.csv (280 W, from Patterson et al. 2021); BF16 45 per chip (Google); mlco2's 221 W is an average"),
-    ("TPU v3", "TPUv3;TPU3;TPUv3 Chip", "Google", "tpu", 262, None, 123, "bf16", 32, 2018, "sxm",
+    ("TPU v2", "TPUv2;TPU2;TPUv2 Chip", "Google", "tpu", 280, None, 45, "bf16", 16, 2017,"tpu",
+     "TDP 280 W (Jouppi et al. 2020, via Green Algorithms TDP_gpu.csv); BF16 45 per chip (Google); mlco2's 221 W is "
+     "a measured figure, not the TDP"),
+    ("TPU v3", "TPUv3;TPU3;TPUv3 Chip", "Google", "tpu", 262, None, 123, "bf16", 32, 2018,"tpu",
      "accelerators.csv: no TDP published, 262 W = Google's measured maximum chip power; BF16 123 per chip"),
-    ("TPU v4", "TPUv4", "Google", "tpu", 192, None, 275, "bf16", 32, 2021, "sxm",
+    ("TPU v4", "TPUv4", "Google", "tpu", 192, None, 275, "bf16", 32, 2021,"tpu",
      "accelerators.csv: no TDP published, 192 W = Google's measured maximum chip power; BF16 275 per chip"),
 ]
 # Left out: TPU v5e and v5p (Google publishes no power figure for them; accelerators/SOURCES.md).
@@ -218,7 +228,20 @@ def cpu_rows():
     return rows
 
 
-# Release years of the CPUs Green Algorithms leaves blank, from the vendors' product pages.
+# CPU rows Green Algorithms gets wrong: (TDP W, release year), each from the vendor's product page
+# (Intel ARK, AMD product pages). Rows for SKUs that do not exist are dropped.
+CPU_FIXES = {
+    "Intel Core i3-10300": (65, 2020, "Intel ARK: 65 W, launched Q2 2020"),
+    "Intel Core i3-10320": (65, 2020, "Intel ARK: 65 W, launched Q2 2020"),
+    "Intel Core i5-10600K": (125, 2020, "Intel ARK: 125 W, launched Q2 2020"),
+    "Intel Core i7-6700K": (91, 2015, "Intel ARK: 91 W, launched Q3 2015"),
+    "Intel Core i9-10900KF": (125, 2020, "Intel ARK: 125 W, launched Q2 2020"),
+    "Ryzen 9 3900X": (105, 2019, "AMD product page: 105 W, launched July 2019"),
+}
+CPU_DROPPED = {"Intel Core i9-10900XE", "Intel Core i9-10920XE"}  # no such SKUs (the real ones end in X)
+
+# Release years of the CPUs Green Algorithms leaves blank, ESTIMATED from the model family's first launch
+# (not sourced per SKU; the row's source says so).
 CPU_YEARS = {
     "xeon e5-26": 2014, "xeon e5-46": 2014, "xeon e7": 2014, "xeon gold 61": 2017, "xeon gold 62": 2019,
     "xeon gold 63": 2021, "xeon platinum 81": 2017, "xeon platinum 82": 2019, "xeon platinum 83": 2021,
@@ -239,7 +262,7 @@ def fill_cpu_year(r):
     for key, year in CPU_YEARS.items():
         if key in low:
             r["release_year"] = year
-            r["source"] += "; release year from the vendor's product page"
+            r["source"] += "; release year estimated from the model family (not sourced)"
             return True
     return False
 
@@ -254,7 +277,15 @@ def hardware():
             "release_year": year, "source": source, "embodied_device_kg": dev, "embodied_server_kg": srv,
             "devices_per_server": per, "embodied_source": esrc,
         })
-    cpus = [r for r in cpu_rows() if fill_cpu_year(r)]
+    cpus = []
+    for r in cpu_rows():
+        if r["name"] in CPU_DROPPED:
+            continue
+        if r["name"] in CPU_FIXES:
+            tdp, year, why = CPU_FIXES[r["name"]]
+            r.update(tdp_watts=float(tdp), release_year=year, source=why + "; corrects Green Algorithms TDP_cpu.csv")
+        if fill_cpu_year(r):
+            cpus.append(r)
     rows.extend(sorted(cpus, key=lambda r: r["name"].lower()))
     return rows
 
@@ -280,95 +311,11 @@ def iso_tables():
     return iso3_to_2, name_to_2
 
 
-def countries(iso3_to_2):
-    mix = json.load(open(ref("codecarbon", "private_infra", "global_energy_mix.json")))
-    eco2ai = {r["alpha_2_code"].strip(): float(r["Emission intensity, kg/MWh"]) for r in read_csv(ref("eco2ai", "carbon_index.csv"))
-              if r["region"].strip() == "Whole country" and r["Emission intensity, kg/MWh"].strip()}
-    rows, seen = [], set()
-    for iso3, v in sorted(mix.items()):
-        ci = v.get("carbon_intensity")
-        a2 = iso3_to_2.get(iso3)
-        if ci is None or not a2 or a2 in seen:
-            continue
-        source = "Our World in Data (Ember; Energy Institute) via CodeCarbon global_energy_mix.json, CC BY 4.0"
-        year = int(v["year"])
-        if ci > 1200:
-            # OWID's figure (Turkmenistan: 1,306 g/kWh, in CodeCarbon and carbontracker alike) is above
-            # what any fuel mix emits (lignite ~1,100): use eco2ai's national-statistics figure.
-            fb = eco2ai[a2]
-            ci, year = fb, 2021
-            source = (f"eco2AI carbon_index.csv (national statistics; Apache-2.0), year as of the eco2AI 2022 release; "
-                      f"OWID's {v['carbon_intensity']:.0f} g/kWh is above the physically plausible range")
-        seen.add(a2)
-        rows.append({"code": a2, "name": v["country_name"], "kind": "country", "intensity_g_per_kwh": float(ci),
-                     "year": year, "source": source})
-
-    # US states: eGRID 2016 output emission rates (lb/MWh) via CodeCarbon; 1 lb/MWh = 0.45359237 g/kWh.
-    us = json.load(open(ref("codecarbon", "private_infra", "2016", "usa_emissions.json")))
-    for state, v in sorted(us.items()):
-        if state.startswith("_"):
-            continue
-        rows.append({"code": "US-" + v["regionCode"], "name": state.title(), "kind": "subnational",
-                     "intensity_g_per_kwh": v["emissions"] * 0.45359237, "year": 2016,
-                     "source": "US EPA eGRID 2016 state output emission rate (lb/MWh × 0.4536) via CodeCarbon usa_emissions.json"})
-
-    # Canadian provinces: 2023 generation mix (Canada Energy Regulator via CodeCarbon) × per-source
-    # life-cycle factors from CodeCarbon's carbon_intensity_per_source.json (its own method).
-    per = json.load(open(ref("codecarbon", "private_infra", "carbon_intensity_per_source.json")))
-    factor = {"naturalGas": per["natural_gas"], "petroleum": per["petroleum"], "coal": per["coal"], "nuclear": per["nuclear"],
-              "hydro": per["hydroelectricity"], "wind": per["wind"], "solar": per["solar"], "biomass": 230,
-              "tidal": per["hydroelectricity"], "other": per["world_average"]}
-    codes = {"british columbia": "BC", "alberta": "AB", "saskatchewan": "SK", "manitoba": "MB", "ontario": "ON", "quebec": "QC",
-             "new brunswick": "NB", "nova scotia": "NS", "prince edward island": "PE", "newfoundland and labrador": "NL",
-             "yukon": "YT", "northwest territories": "NT", "nunavut": "NU"}
-    ca = json.load(open(ref("codecarbon", "private_infra", "2023", "canada_energy_mix.json")))
-    for prov, mixp in sorted(ca.items()):
-        total = sum(mixp.get(k, 0.0) for k in factor)
-        if prov not in codes or total <= 0:
-            continue
-        ci = sum(mixp.get(k, 0.0) * f for k, f in factor.items()) / total
-        rows.append({"code": "CA-" + codes[prov], "name": prov.title(), "kind": "subnational", "intensity_g_per_kwh": ci,
-                     "year": 2023, "source": "Canada Energy Regulator 2023 mix via CodeCarbon canada_energy_mix.json × "
-                     "CodeCarbon per-source factors (biomass 230 g/kWh, IPCC 2014)"})
-
-    # Nordic bidding zones (ENTSO-E historical averages via CodeCarbon).
-    nordic = json.load(open(ref("codecarbon", "private_infra", "nordic_emissions.json")))["data"]
-    for zone, v in sorted(nordic.items()):
-        country = zone[:2]
-        code = f"{country}-{zone}"
-        rows.append({"code": code, "name": v["description"], "kind": "subnational",
-                     "intensity_g_per_kwh": float(v["emission_factor"]), "year": int(v["year"]),
-                     "source": "ENTSO-E historical averages via CodeCarbon nordic_emissions.json"})
-
-    # Green Algorithms sub-national grids not covered above (e.g. Australian states).
-    have = {r["code"] for r in rows}
-    for r in read_csv(ref("green-algorithms", "CI_aggregated.csv"), skip=1):
-        loc = r["location"].strip()
-        if "-" not in loc or loc in have:
-            continue
-        ci = float(r["carbonIntensity"])
-        if ci > 1200:
-            continue  # AU-VIC lignite figure (1,060) is kept; anything above the range is not
-        rows.append({"code": loc, "name": r["regionName"].strip() or loc, "kind": "subnational", "intensity_g_per_kwh": ci,
-                     "year": 2020, "source": "Green Algorithms CI_aggregated.csv (carbonfootprint.com 2022 factors, "
-                     "data years 2019-2020), CC BY 4.0: " + r["source"].strip()})
-        have.add(loc)
-    return rows
+from grid import countries, grid_table, place_on_zones, DEFAULT_YEAR  # noqa: E402  (tools/grid.py)
 
 
 # ---------------------------------------------------------------------------
 # Regions
-
-ZONES = {
-    ("aws", "us-east-1"): "US-MIDA-PJM", ("gcp", "us-east4"): "US-MIDA-PJM", ("azure", "eastus"): "US-MIDA-PJM",
-    ("azure", "eastus2"): "US-MIDA-PJM", ("aws", "us-west-1"): "US-CAL-CISO", ("gcp", "us-west2"): "US-CAL-CISO",
-    ("azure", "westus"): "US-CAL-CISO", ("gcp", "us-south1"): "US-TEX-ERCO", ("azure", "southcentralus"): "US-TEX-ERCO",
-    ("aws", "eu-west-2"): "GB", ("gcp", "europe-west2"): "GB", ("azure", "uksouth"): "GB", ("azure", "ukwest"): "GB",
-    ("aws", "eu-central-1"): "DE-LU", ("gcp", "europe-west3"): "DE-LU", ("azure", "germanywestcentral"): "DE-LU",
-    ("azure", "germanynorth"): "DE-LU", ("aws", "ap-southeast-1"): "SG", ("gcp", "asia-southeast1"): "SG",
-    ("azure", "southeastasia"): "SG", ("aws", "ap-southeast-2"): "AU-NSW", ("gcp", "australia-southeast1"): "AU-NSW",
-    ("azure", "australiaeast"): "AU-NSW", ("gcp", "northamerica-northeast2"): "CA-ON", ("azure", "canadacentral"): "CA-ON",
-}
 
 PROVIDER_PUE = {"aws": (1.135, "Cloud Carbon Footprint provider average (AWS)"),
                 "gcp": (1.1, "Cloud Carbon Footprint provider average (Google Cloud)"),
@@ -443,7 +390,7 @@ def regions(name_to_2, country_ci):
     for r in read_csv(ref("mlco2-impact", "impact.csv")):
         p = r["provider"].strip()
         region = region_id(p, r["region"].strip() or ("par" if p == "scaleway" else r["regionName"].strip().lower()))
-        offsets[p] = float(r["offsetRatio"] or 0)
+        offsets.setdefault(p, set()).add(float(r["offsetRatio"] or 0))
         country = name_to_2.get(r["country"].strip().lower(), "")
         if r["city"].strip() == "Hong Kong" or r["state"].strip() == "Hong Kong":
             country = "HK"
@@ -523,6 +470,8 @@ def regions(name_to_2, country_ci):
 
     rows = []
     for (p, region), row in sorted(out.items()):
+        if (p, region) in LOGICAL:
+            continue  # geographies, staging and canary locations: no place, no grid of their own
         if not row.get("country"):
             row["country"] = REGION_COUNTRY.get((p, region)) or LOGICAL.get((p, region), "")
         if "intensity_g_per_kwh" not in row:
@@ -541,14 +490,17 @@ def regions(name_to_2, country_ci):
         if "pue" not in row:
             pue, src = PROVIDER_PUE.get(p, UNKNOWN_PUE)
             row.update(pue=pue, pue_source=src)
-        row.setdefault("offset_pct", offsets.get(p, 0.0))
+        # A region the calculator does not list gets its provider's share only when every
+        # listed region of the provider has the same one (GCP, Azure: 100); AWS's shares
+        # differ by region, so an unlisted AWS region gets 0, not the last row's value.
+        shares = offsets.get(p, {0.0})
+        row.setdefault("offset_pct", next(iter(shares)) if len(shares) == 1 else 0.0)
         if not row.get("country"):
             row["country"] = REGION_COUNTRY.get((p, region)) or LOGICAL.get((p, region), "")
         if (p, region) in LOGICAL and row.get("name", region) == region:
             row["name"] = region + " (logical location)"
         row.setdefault("location", "")
         row.setdefault("country", "")
-        row["grid_zone"] = ZONES.get((p, region), "")
         rows.append(row)
     return rows
 
@@ -573,12 +525,16 @@ def main():
     write_csv("hardware.csv", ["name", "aliases", "vendor", "kind", "tdp_watts", "fp32_tflops", "tensor16_tflops",
                                "tensor16_format", "memory_gb", "cores", "release_year", "source", "embodied_device_kg",
                                "embodied_server_kg", "devices_per_server", "embodied_source"], hw)
-    cs = countries(iso3_to_2)
-    write_csv("countries.csv", ["code", "name", "kind", "intensity_g_per_kwh", "year", "source"], cs)
+    grid = grid_table(REF, iso3_to_2)
+    write_csv("grid.csv", ["zone", "name", "year", "intensity_g_per_kwh", "basis", "source"], grid)
+    cs = countries(grid)
+    write_csv("countries.csv", ["code", "name", "kind", "intensity_g_per_kwh", "year", "source", "grid_zone"], cs)
     country_ci = {c["code"]: c for c in cs}
-    rg = regions(name_to_2, country_ci)
+    rg = place_on_zones(regions(name_to_2, country_ci), REF, grid)
     write_csv("regions.csv", ["provider", "region", "name", "country", "location", "intensity_g_per_kwh", "intensity_year",
-                              "intensity_source", "pue", "pue_source", "offset_pct", "grid_zone"], rg)
+                              "intensity_source", "pue", "pue_source", "offset_pct", "grid_zone", "zone_source",
+                              "provider_intensity_g_per_kwh", "provider_intensity_year", "provider_intensity_basis",
+                              "provider_cfe_pct"], rg)
     write_csv("equivalents.csv", ["key", "description", "kg_co2_per_unit", "unit", "source", "year"], EQUIVALENTS)
     acc = sum(1 for r in hw if r["kind"] != "cpu")
     print(f"hardware: {acc} accelerators, {len(hw) - acc} CPUs; regions: {len(rg)} in "

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Build data/hourly/<ZONE>.csv from the Electricity Maps 2023 hourly files.
+"""Build data/hourly/<ZONE>_<YEAR>.csv from the Electricity Maps hourly files.
 
-Each output is `hour,g_per_kwh` then one row per hour of 2023: hour = hours
-since 2023-01-01T00:00Z (0..8759), g_per_kwh = the *direct* (combustion-only)
-carbon intensity in g CO2eq/kWh, rounded to 1 decimal with a trailing ".0"
-dropped. The source rows are checked: every hour of the year present once,
-in order, with a finite value in 0..2000.
+Each output is the header `g_per_kwh` then one row per hour of YEAR, in
+order from YEAR-01-01T00:00Z (8760 rows, 8784 in a leap year): the
+*life-cycle* carbon intensity in g CO2eq/kWh, rounded to whole grams (the
+shape is later scaled to the annual mean, so a gram is ample). The source
+rows are checked: every hour of the year present once, in order, with a
+finite value in 0..2000.
 
-Usage: python3 tools/build_hourly.py [SOURCE_DIR] [OUT_DIR]
-Defaults: /work/shared/reference/electricitymaps-hourly-2023 and data/hourly.
-Standard library only. Data: Electricity Maps (2023), ODbL.
+Usage: python3 tools/build_hourly.py [REFERENCE_DIR] [OUT_DIR]
+Defaults: ../shared/reference and data/hourly. Reads
+electricitymaps-hourly-2023/ (eight zones, 2023) and
+electricitymaps-hourly-2021-2024/ (six zones, 2021-2024).
+Standard library only. Data: Electricity Maps (2021-2024), ODbL.
 """
 
 import csv
@@ -18,21 +21,26 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ZONES = [
-    "AU-NSW",
-    "CA-ON",
-    "DE-LU",
-    "GB",
-    "SG",
-    "US-CAL-CISO",
-    "US-MIDA-PJM",
-    "US-TEX-ERCO",
+# (folder, file prefix, zone id written, years). The file prefix is green-dcc's
+# folder name, not always the zone id inside (PROVENANCE.md of each folder).
+SETS = [
+    ("electricitymaps-hourly-2023", "AU-NSW", "AU-NSW", [2023]),
+    ("electricitymaps-hourly-2023", "CA-ON", "CA-ON", [2023]),
+    ("electricitymaps-hourly-2023", "DE-LU", "DE", [2023]),
+    ("electricitymaps-hourly-2023", "GB", "GB", [2023]),
+    ("electricitymaps-hourly-2023", "SG", "SG", [2023]),
+    ("electricitymaps-hourly-2023", "US-CAL-CISO", "US-CAL-CISO", [2023]),
+    ("electricitymaps-hourly-2023", "US-MIDA-PJM", "US-MIDA-PJM", [2023]),
+    ("electricitymaps-hourly-2023", "US-TEX-ERCO", "US-TEX-ERCO", [2023]),
+    ("electricitymaps-hourly-2021-2024", "AU-VIC", "AU-VIC", [2021, 2022, 2023, 2024]),
+    ("electricitymaps-hourly-2021-2024", "BR-SP", "BR-CS", [2021, 2022, 2023, 2024]),
+    ("electricitymaps-hourly-2021-2024", "CL-SIC", "CL-SEN", [2021, 2022, 2023, 2024]),
+    ("electricitymaps-hourly-2021-2024", "KR", "KR", [2021, 2022, 2023, 2024]),
+    ("electricitymaps-hourly-2021-2024", "US-NY-NYIS", "US-NY-NYIS", [2021, 2022, 2023, 2024]),
+    ("electricitymaps-hourly-2021-2024", "ZA", "ZA", [2021, 2022, 2023, 2024]),
 ]
-YEAR = 2023
 TIME_COLUMN = "Datetime (UTC)"
-DIRECT_COLUMN = "Carbon Intensity gCO\u2082eq/kWh (direct)"
-# Above this total the values are rounded to whole grams instead.
-SIZE_LIMIT_BYTES = 800_000
+LCA_COLUMN = "Carbon Intensity gCO\u2082eq/kWh (LCA)"
 
 
 def fmt(value, decimals):
@@ -42,13 +50,13 @@ def fmt(value, decimals):
     return "0" if text in ("-0", "-0.0") else text
 
 
-def read_zone(path):
-    start = datetime(YEAR, 1, 1, tzinfo=timezone.utc)
-    hours = (datetime(YEAR + 1, 1, 1, tzinfo=timezone.utc) - start) // timedelta(hours=1)
+def read_zone(path, year):
+    start = datetime(year, 1, 1, tzinfo=timezone.utc)
+    hours = (datetime(year + 1, 1, 1, tzinfo=timezone.utc) - start) // timedelta(hours=1)
     values = []
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
-        for column in (TIME_COLUMN, DIRECT_COLUMN):
+        for column in (TIME_COLUMN, LCA_COLUMN):
             if column not in reader.fieldnames:
                 sys.exit(f"{path}: no column {column!r}")
         for line, row in enumerate(reader, start=2):
@@ -56,7 +64,7 @@ def read_zone(path):
             hour = (at.replace(tzinfo=timezone.utc) - start) // timedelta(hours=1)
             if hour != len(values):
                 sys.exit(f"{path}:{line}: expected hour {len(values)}, found {row[TIME_COLUMN]}")
-            value = float(row[DIRECT_COLUMN])
+            value = float(row[LCA_COLUMN])
             if not math.isfinite(value) or not 0 <= value <= 2000:
                 sys.exit(f"{path}:{line}: intensity {value} outside 0..2000")
             values.append(value)
@@ -65,29 +73,23 @@ def read_zone(path):
     return values
 
 
-def render(values, decimals):
-    lines = ["hour,g_per_kwh"]
-    lines += [f"{h},{fmt(v, decimals)}" for h, v in enumerate(values)]
-    return "\n".join(lines) + "\n"
+def render(values):
+    return "g_per_kwh\n" + "".join(f"{fmt(v, 0)}\n" for v in values)
 
 
 def main():
-    source = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference/electricitymaps-hourly-2023")
+    reference = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "reference")
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "data/hourly")
-    data = {zone: read_zone(source / f"{zone}_{YEAR}_hourly.csv") for zone in ZONES}
-    decimals = 1
-    texts = {zone: render(values, decimals) for zone, values in data.items()}
-    if sum(len(t) for t in texts.values()) > SIZE_LIMIT_BYTES:
-        decimals = 0
-        texts = {zone: render(values, decimals) for zone, values in data.items()}
     out.mkdir(parents=True, exist_ok=True)
     total = 0
-    for zone, text in texts.items():
-        (out / f"{zone}.csv").write_text(text, encoding="utf-8", newline="\n")
-        values = data[zone]
-        total += len(text)
-        print(f"{zone:12} {len(values)} h  mean {sum(values) / len(values):6.1f} g/kWh  {len(text):7} bytes")
-    print(f"total {total} bytes, {decimals} decimal(s)")
+    for folder, prefix, zone, years in SETS:
+        for year in years:
+            values = read_zone(reference / folder / f"{prefix}_{year}_hourly.csv", year)
+            text = render(values)
+            (out / f"{zone}_{year}.csv").write_text(text, encoding="utf-8", newline="\n")
+            total += len(text)
+            print(f"{zone:12} {year} {len(values)} h  LCA mean {sum(values) / len(values):6.1f} g/kWh  {len(text):7} bytes")
+    print(f"total {total} bytes")
 
 
 if __name__ == "__main__":

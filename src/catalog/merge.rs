@@ -1,7 +1,8 @@
 //! `--data DIR` adds or replaces catalog rows by name: a row of a file
 //! under `DIR` replaces the bundled row with the same key (a device's
 //! normalized name, a region's `provider:region`, a country's code, an
-//! equivalent's key) or, when none has it, is added after the bundled rows.
+//! equivalent's key, a grid row's zone and year) or, when none has it, is
+//! added after the bundled rows.
 
 /// `base` with every row of `extra` put in place of the row of the same
 /// key, or appended; bundled order is kept, added rows follow in file order.

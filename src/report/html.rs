@@ -111,6 +111,13 @@ fn plan_sections(out: &mut String, s: &Summary) {
             esc(&crate::report::text::figures(r, s.metric))
         );
     }
+    if s.overall.knee.is_none() {
+        let _ = writeln!(
+            out,
+            "<li><b>balanced (knee)</b>: {}.</li>",
+            crate::report::text::NO_KNEE
+        );
+    }
     let _ = writeln!(out, "</ul>");
     let _ = writeln!(out, "<h2 id=\"strategies\">Strategies</h2>");
     let q = pct(s.top_fraction * 100.0);
@@ -134,6 +141,9 @@ fn plan_sections(out: &mut String, s: &Summary) {
     let _ = writeln!(out, "<h2 id=\"findings\">Findings</h2>\n<ul>");
     for f in &s.findings {
         let _ = writeln!(out, "<li>{}</li>", esc(f));
+    }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "<li>{}</li>", esc(line));
     }
     let _ = writeln!(out, "</ul>");
 }

@@ -20,6 +20,14 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// "0.9–1.6" from p5 and p95; empty without an interval.
+fn interval(p5: Option<f64>, p95: Option<f64>) -> String {
+    match (p5, p95) {
+        (Some(lo), Some(hi)) => format!("{}–{}", num(lo), num(hi)),
+        _ => String::new(),
+    }
+}
+
 /// The report as Markdown.
 pub fn report(s: &Summary) -> String {
     let mut out = String::new();
@@ -70,6 +78,8 @@ pub fn report(s: &Summary) -> String {
                 num(r.wall_hours),
                 num(r.energy_kwh),
                 num(r.emissions_kg),
+                interval(r.emissions_kg_p5, r.emissions_kg_p95),
+                r.p_lowest.map_or(String::new(), |p| pct(p * 100.0)),
             ]
         })
         .collect();
@@ -84,12 +94,17 @@ pub fn report(s: &Summary) -> String {
             "Wall-clock h",
             "kWh",
             "kg CO2eq",
+            "90 % interval, kg",
+            "Lowest in (share of draws)",
         ],
         &rows,
     );
     let _ = writeln!(out, "\n## Findings\n");
     for f in &s.findings {
         let _ = writeln!(out, "- {f}");
+    }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "- {line}");
     }
     let _ = writeln!(out, "\n## Paragraph for the paper\n");
     let _ = writeln!(

@@ -107,17 +107,26 @@ pub fn estimate_paragraph(e: &Estimate, markup: Markup) -> String {
         ),
         _ => String::new(),
     };
+    let work = match (e.count, e.hours) {
+        (Some(count), Some(hours)) => format!("{} hours on {count} × {}", num(hours), e.hardware),
+        _ => format!("{} device-hours on {}", num(e.device_hours), e.hardware),
+    };
+    let extra = if e.extra_kwh > 0.0 {
+        format!(
+            ", plus {} kWh outside the devices (idle nodes, networking)",
+            num(e.extra_kwh)
+        )
+    } else {
+        String::new()
+    };
     let text = format!(
         "The computation ran on {infra}, where the grid emits {ci} kg CO2eq per kWh ({source}{year}). \
-         It used {hours} hours on {count} × {hw} (power {power} W each, utilization {util}, \
-         data-centre PUE {pue}), drawing {kwh} kWh. We estimate its emissions at {kg} kg CO2eq{offset}.{embodied} \
+         It used {work} (power {power} W each, utilization {util}){extra}; with a \
+         data-centre PUE of {pue} it drew {kwh} kWh. We estimate its emissions at {kg} kg CO2eq{offset}.{embodied} \
          The estimate was made with co2sweep, following the method of the Machine Learning Emissions Calculator ",
         infra = infrastructure(e),
         ci = num(e.intensity_g_per_kwh / 1000.0),
         source = e.intensity_source,
-        hours = num(e.hours),
-        count = e.count,
-        hw = e.hardware,
         power = num(e.power_watts),
         util = num(e.utilization),
         pue = num(e.pue),

@@ -17,13 +17,20 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         (None, Some(c)) => format!("{} grid ({})", c.name, c.code),
         (None, None) => "a grid of the given intensity".to_string(),
     };
-    let _ = writeln!(
-        s,
-        "{} × {} for {} h in {site}\n",
-        e.count,
-        e.hardware,
-        num(e.hours)
-    );
+    let _ = match (e.count, e.hours) {
+        (Some(count), Some(hours)) => writeln!(
+            s,
+            "{count} × {} for {} h in {site}\n",
+            e.hardware,
+            num(hours)
+        ),
+        _ => writeln!(
+            s,
+            "{} device-hours of {} in {site}\n",
+            num(e.device_hours),
+            e.hardware
+        ),
+    };
     let _ = writeln!(
         s,
         "  power        {} W per device ({})",
@@ -39,14 +46,30 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         num(e.intensity_g_per_kwh),
         e.intensity_source
     );
+    let work = match (e.count, e.hours) {
+        (Some(count), Some(hours)) => format!("{count} × {} h", num(hours)),
+        _ => format!("{} device-h", num(e.device_hours)),
+    };
     let _ = writeln!(
         s,
-        "  energy       {} kWh = {} × {} W × {} × {} h × PUE {} / 1000",
-        num(e.energy_kwh),
-        e.count,
+        "  devices      {} kWh = {work} × {} W × {} / 1000",
+        num(e.device_kwh),
         num(e.power_watts),
         num(e.utilization),
-        num(e.hours),
+    );
+    if e.extra_kwh > 0.0 {
+        let _ = writeln!(
+            s,
+            "  extra        {} kWh outside the devices (given with --extra-kwh)",
+            num(e.extra_kwh)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  energy       {} kWh = ({} + {} kWh) × PUE {}",
+        num(e.energy_kwh),
+        num(e.device_kwh),
+        num(e.extra_kwh),
         num(e.pue)
     );
     let _ = writeln!(
@@ -69,7 +92,7 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             s,
             "  embodied     {} kg CO2eq = {} device-h × ({} + {} / {}) kg / ({} y × 8,760 h × {})",
             num(emb),
-            num(e.hours * f64::from(e.count)),
+            num(e.device_hours),
             num(l.device_kg),
             num(l.server_kg),
             num(l.devices_per_server),
@@ -107,6 +130,9 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
                 num(kg),
                 pct(pc)
             );
+        }
+        if let Some(note) = &t.scaling {
+            let _ = writeln!(s, "               ({note})");
         }
         let _ = writeln!(s, "               {}", t.attribution);
     }

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
-use crate::report::{duration, mass, num, pct, thousands};
+use crate::report::{duration, mass, num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
 /// the rows back, so every chart can be redrawn from `options.csv` alone.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct OptionRow {
     /// Strategy name.
     pub strategy: String,
@@ -67,6 +67,71 @@ pub struct OptionRow {
     pub wait_hours: f64,
     /// Whether the sweep ends by `[execution] deadline_hours`.
     pub meets_deadline: bool,
+    /// Lower bound of the quality (see `space::quality`).
+    #[serde(default)]
+    pub quality_low: f64,
+    /// Upper bound of the quality.
+    #[serde(default)]
+    pub quality_high: f64,
+    /// What the quality figures are: "coverage model", "upper bound", ...
+    #[serde(default)]
+    pub quality_model: String,
+    /// The strategy's quality is below `[scenario] quality_target`: never on the front nor marked.
+    #[serde(default)]
+    pub below_target: bool,
+    /// Device-hours when the cheapest jobs are promoted (adaptive strategies), h.
+    #[serde(default)]
+    pub device_hours_low: f64,
+    /// Device-hours when the most expensive jobs are promoted, h.
+    #[serde(default)]
+    pub device_hours_high: f64,
+    /// 10th percentile of device-hours over the simulations, h.
+    #[serde(default)]
+    pub device_hours_p10: f64,
+    /// 90th percentile of device-hours over the simulations, h.
+    #[serde(default)]
+    pub device_hours_p90: f64,
+    /// 10th percentile of the run's wall-clock hours (dispatch permutations or simulations), h.
+    #[serde(default)]
+    pub wall_hours_p10: f64,
+    /// 90th percentile of the run's wall-clock hours, h.
+    #[serde(default)]
+    pub wall_hours_p90: f64,
+    /// How the wall-clock figure was obtained ("optimistic bound", "random dispatch: median ...").
+    #[serde(default)]
+    pub schedule_model: String,
+    /// 5th percentile of `emissions_kg` over the uncertainty draws (empty in
+    /// files written before ranges existed; equal to the figure with 0 draws).
+    #[serde(default)]
+    pub emissions_kg_p5: Option<f64>,
+    /// Median of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p50: Option<f64>,
+    /// 95th percentile of `emissions_kg` over the draws.
+    #[serde(default)]
+    pub emissions_kg_p95: Option<f64>,
+    /// 5th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p5: Option<f64>,
+    /// Median of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p50: Option<f64>,
+    /// 95th percentile of `energy_kwh`.
+    #[serde(default)]
+    pub energy_kwh_p95: Option<f64>,
+    /// 5th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p5: Option<f64>,
+    /// Median of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p50: Option<f64>,
+    /// 95th percentile of `wall_hours`.
+    #[serde(default)]
+    pub wall_hours_p95: Option<f64>,
+    /// Share of draws in which this option has the lowest emissions of all
+    /// options (on the ranking metric).
+    #[serde(default)]
+    pub p_lowest: Option<f64>,
     /// Where the site is, for people: "Paris, France".
     #[serde(default)]
     pub place: String,
@@ -86,17 +151,18 @@ impl OptionRow {
         let mut marks = Vec::new();
         let mut mark = |m: &Marks, prefix: &str| {
             for (idx, name) in [
-                (m.lowest, "lowest"),
-                (m.fastest, "fastest"),
+                (Some(m.lowest), "lowest"),
+                (Some(m.fastest), "fastest"),
                 (m.knee, "knee"),
             ] {
-                if idx == i {
+                if idx == Some(i) {
                     marks.push(format!("{prefix}{name}"));
                 }
             }
         };
         mark(&plan.overall, "");
         mark(&plan.per_strategy[e.strategy], "strategy-");
+        let r = &plan.uncertainty.ranges[i];
         OptionRow {
             strategy: t.strategy.name().to_string(),
             hardware: device.name.clone(),
@@ -126,6 +192,29 @@ impl OptionRow {
             }),
             wait_hours: e.wait_hours,
             meets_deadline: e.meets_deadline,
+            quality_low: t.quality_low,
+            quality_high: t.quality_high,
+            quality_model: t.quality_model.to_string(),
+            below_target: t.below_target,
+            device_hours_low: e.device_hours * ratio(t.device_work_low, t.device_work),
+            device_hours_high: e.device_hours * ratio(t.device_work_high, t.device_work),
+            device_hours_p10: e.device_hours * ratio(t.device_work_p10, t.device_work),
+            device_hours_p90: e.device_hours * ratio(t.device_work_p90, t.device_work),
+            wall_hours_p10: (e.wall_hours - e.wait_hours) * ratio(t.makespan_p10, t.makespan_work)
+                + e.wait_hours,
+            wall_hours_p90: (e.wall_hours - e.wait_hours) * ratio(t.makespan_p90, t.makespan_work)
+                + e.wait_hours,
+            schedule_model: t.schedule_model.clone(),
+            emissions_kg_p5: Some(r.emissions_kg.p5),
+            emissions_kg_p50: Some(r.emissions_kg.p50),
+            emissions_kg_p95: Some(r.emissions_kg.p95),
+            energy_kwh_p5: Some(r.energy_kwh.p5),
+            energy_kwh_p50: Some(r.energy_kwh.p50),
+            energy_kwh_p95: Some(r.energy_kwh.p95),
+            wall_hours_p5: Some(r.wall_hours.p5),
+            wall_hours_p50: Some(r.wall_hours.p50),
+            wall_hours_p95: Some(r.wall_hours.p95),
+            p_lowest: Some(r.p_lowest),
             place: plan
                 .scenario
                 .places
@@ -143,9 +232,36 @@ impl OptionRow {
         }
     }
 
+    /// The 90 % interval (p5, p95) of the ranked figure, where the row has
+    /// one that is not a single point (operational metric only: the columns
+    /// hold operational emissions).
+    pub fn metric_interval(&self) -> Option<(f64, f64)> {
+        match (self.metric, self.emissions_kg_p5, self.emissions_kg_p95) {
+            (Metric::Operational, Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
+    /// The 90 % interval (p5, p95) of wall-clock hours, where not a single point.
+    pub fn wall_interval(&self) -> Option<(f64, f64)> {
+        match (self.wall_hours_p5, self.wall_hours_p95) {
+            (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
     /// "hardware @ provider:region".
     pub fn label(&self) -> String {
         format!("{} @ {}:{}", self.hardware, self.provider, self.region)
+    }
+}
+
+/// a / b, and 1 when b is 0 (a figure and its percentile both zero).
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        1.0
     }
 }
 
@@ -156,8 +272,8 @@ pub struct Best {
     pub lowest_emissions: OptionRow,
     /// Shortest wall-clock time.
     pub fastest: OptionRow,
-    /// The balanced knee of the front.
-    pub knee: OptionRow,
+    /// The balanced knee of the front; none on fronts of fewer than three points.
+    pub knee: Option<OptionRow>,
 }
 
 impl Best {
@@ -165,8 +281,13 @@ impl Best {
         Best {
             lowest_emissions: OptionRow::of(plan, m.lowest),
             fastest: OptionRow::of(plan, m.fastest),
-            knee: OptionRow::of(plan, m.knee),
+            knee: m.knee.map(|k| OptionRow::of(plan, k)),
         }
+    }
+
+    /// The option a report recommends: the knee, or the lowest-emission one.
+    pub fn chosen(&self) -> &OptionRow {
+        self.knee.as_ref().unwrap_or(&self.lowest_emissions)
     }
 }
 
@@ -181,6 +302,16 @@ pub struct StrategySummary {
     pub configurations: u64,
     /// The quality measure (see `space::quality`).
     pub quality: f64,
+    /// Its lower bound.
+    pub quality_low: f64,
+    /// Its upper bound.
+    pub quality_high: f64,
+    /// What the figures are ("coverage model", "upper bound", ...).
+    pub quality_model: String,
+    /// Below `[scenario] quality_target`.
+    pub below_target: bool,
+    /// How the wall-clock figure was obtained.
+    pub schedule_model: String,
     /// Device-hours on the scenario's first candidate device.
     pub device_hours_first_candidate: f64,
     /// Its best options.
@@ -196,15 +327,36 @@ impl StrategySummary {
         vec![
             self.name.clone(),
             thousands(self.trials as f64),
-            pct(self.quality * 100.0),
+            quality_text(
+                self.quality,
+                self.quality_low,
+                self.quality_high,
+                &self.quality_model,
+                self.below_target,
+            ),
             b.label(),
             num(b.wall_hours),
             num(b.energy_kwh),
-            num(b.emissions_kg),
+            ranges::cell(b.emissions_kg, b.emissions_kg_p5, b.emissions_kg_p95),
             num(b.embodied_kg),
             num(b.total_kg),
         ]
     }
+}
+
+/// A quality for tables and sentences: "95%", "15% (coverage model)",
+/// "40% (40–100%, upper bound 100%)", with "below target" when it is.
+pub fn quality_text(ranked: f64, low: f64, high: f64, model: &str, below: bool) -> String {
+    let mut out = pct(ranked * 100.0);
+    if (high - low).abs() > 1e-9 {
+        out.push_str(&format!(" ({}–{})", pct(low * 100.0), pct(high * 100.0)));
+    } else if model == "coverage model" {
+        out.push_str(" (coverage model)");
+    }
+    if below {
+        out.push_str(", below target");
+    }
+    out
 }
 
 /// A data file and where it was read from.
@@ -229,6 +381,8 @@ pub struct Summary {
     pub metric: Metric,
     /// The quality measure's q.
     pub top_fraction: f64,
+    /// `[scenario] quality_target`.
+    pub quality_target: f64,
     /// Options evaluated.
     pub options_evaluated: usize,
     /// Candidate devices.
@@ -253,6 +407,56 @@ pub struct Summary {
     pub sources: String,
     /// The method's citation.
     pub citation: String,
+    /// The uncertainty run: draws, and what drives the lowest option's range.
+    pub uncertainty: UncertaintySummary,
+}
+
+/// The uncertainty of a plan, for the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintySummary {
+    /// Monte Carlo draws (0: point figures only).
+    pub draws: usize,
+    /// Seed of the draws (the scenario's).
+    pub seed: u64,
+    /// Per input, the lowest-emission option's compared emissions with only
+    /// that input varying (p5, p50, p95, kg CO2eq), widest first.
+    pub sensitivity: Vec<Sensitivity>,
+    /// The same, as one sentence.
+    pub sensitivity_line: Option<String>,
+}
+
+/// One input's one-at-a-time range.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    /// The input.
+    pub input: String,
+    /// 5th percentile, kg CO2eq.
+    pub p5: f64,
+    /// Median, kg CO2eq.
+    pub p50: f64,
+    /// 95th percentile, kg CO2eq.
+    pub p95: f64,
+}
+
+impl UncertaintySummary {
+    fn of(plan: &Plan) -> UncertaintySummary {
+        UncertaintySummary {
+            draws: plan.uncertainty.draws(),
+            seed: plan.scenario.seed,
+            sensitivity: plan
+                .uncertainty
+                .sensitivity(plan.overall.lowest)
+                .iter()
+                .map(|c| Sensitivity {
+                    input: c.input.name().to_string(),
+                    p5: c.range.p5,
+                    p50: c.range.p50,
+                    p95: c.range.p95,
+                })
+                .collect(),
+            sensitivity_line: ranges::sensitivity(plan),
+        }
+    }
 }
 
 impl Summary {
@@ -269,6 +473,11 @@ impl Summary {
                 trials: t.trials,
                 configurations: t.configurations,
                 quality: t.quality,
+                quality_low: t.quality_low,
+                quality_high: t.quality_high,
+                quality_model: t.quality_model.to_string(),
+                below_target: t.below_target,
+                schedule_model: t.schedule_model.clone(),
                 device_hours_first_candidate: t.device_work * first_multiplier,
                 best: Best::of(plan, m),
             })
@@ -279,6 +488,7 @@ impl Summary {
             seed: plan.scenario.seed,
             metric: plan.metric,
             top_fraction: plan.scenario.top_fraction,
+            quality_target: plan.scenario.model.quality_target,
             options_evaluated: plan.options.len(),
             hardware_candidates: plan.scenario.hardware.len(),
             site_candidates: plan.scenario.sites.len(),
@@ -293,11 +503,14 @@ impl Summary {
                 .iter()
                 .map(|(f, o)| DataSource { file: f.to_string(), origin: o.clone() })
                 .collect(),
-            sources: "Device figures: vendor datasheets; cloud-region intensity and PUE: the ML Emissions \
-                      Calculator (mlco2/impact), Cloud Carbon Footprint, Green Algorithms and Google's 2023 \
-                      region data; country grids: Our World in Data. See data/SOURCES.md."
+            sources: "Device figures: vendor datasheets; grid intensity of every region and country: \
+                      Electricity Maps annual life-cycle means (ODbL, via CO2.js; Ember, CC BY-SA 4.0, where \
+                      Electricity Maps has none), regions placed on zones with Cloud Carbon Footprint's map; \
+                      PUE: the ML Emissions Calculator, Cloud Carbon Footprint, Green Algorithms, Google. \
+                      See data/SOURCES.md."
                 .to_string(),
             citation: crate::report::paper::BIBTEX.to_string(),
+            uncertainty: UncertaintySummary::of(plan),
         }
     }
 }
@@ -309,27 +522,35 @@ pub fn method(plan: &Plan) -> Vec<String> {
          intensity (g CO2eq/kWh) / 1000 (Lacoste et al. 2019, with PUE applied and no intermediate rounding)."
             .to_string(),
         format!(
-            "Wall-clock time: trials start longest first on {} devices, each waiting until the devices it \
-             holds are free; Hyperband rungs run one after another.",
-            plan.scenario.max_concurrent_devices
+            "Wall-clock time on {} devices, each trial waiting until the devices it holds are free: {}.",
+            plan.scenario.max_concurrent_devices,
+            schedule_models(plan)
         ),
         "Runtime on another device scales by the ratio of peak dense throughput at the trial's precision \
          (FLOPs model: flops / (devices × peak × mfu))."
             .to_string(),
         format!(
-            "Quality: the probability that at least one trial lies in the best {} of the search space \
-             (1 − (1 − q)^n for n sampled trials; for a grid, n is the number of levels of its coarsest \
-             continuous parameter, after Bergstra & Bengio 2012).",
-            pct(plan.scenario.top_fraction * 100.0)
+            "Quality: the probability that at least one trial lies in the best {q} of the search space, under one \
+             model (Bergstra & Bengio 2012: one parameter matters, the good values are an interval of width q): \
+             random search 1 − (1 − q)^n (exact); grid min over continuous parameters of min(1, (L − 1)·q) \
+             (coverage model); Sobol and Latin hypercube between the i.i.d. value and min(1, n·q); Hyperband and \
+             ASHA between 1 − (1 − q)^(n_R) over the configurations trained to the full budget and \
+             1 − (1 − q)^C over all C (an upper bound: it assumes short runs rank configurations perfectly), or a \
+             Monte Carlo value when a fidelity correlation is stated. Options below the {} target are listed apart, \
+             never on the front nor marked.",
+            pct(plan.scenario.model.quality_target * 100.0),
+            q = pct(plan.scenario.top_fraction * 100.0),
         ),
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
+    m.extend(ranges::method(plan));
     if let Some(w) = &plan.scenario.window {
         m.push(format!(
             "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
              intensity profile starts at the whole hour that minimises the mean intensity over its run (power \
              taken as constant); its wall-clock time is then time to result, waiting included. Profiled regions \
-             use Electricity Maps' 2023 direct intensities ({}); starts in other years map to the same week of 2023.",
+             use Electricity Maps' hourly life-cycle intensities of the start's year ({}), the hourly shape scaled \
+             to the zone's annual figure; a year without a profile maps to the same week of the nearest profile year.",
             w.start,
             num(w.deadline_hours),
             crate::hourly::ATTRIBUTION
@@ -368,54 +589,8 @@ pub fn method(plan: &Plan) -> Vec<String> {
 pub fn findings(plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     let row = |i: usize| OptionRow::of(plan, i);
-    let q = pct(plan.scenario.top_fraction * 100.0);
 
-    // Strategies, each at its lowest-emission option.
-    if plan.totals.len() > 1 {
-        let lowest: Vec<OptionRow> = plan.per_strategy.iter().map(|m| row(m.lowest)).collect();
-        let named = |n: &str| lowest.iter().find(|r| r.strategy == n);
-        if let (Some(r), Some(g)) = (named("random"), named("grid")) {
-            let verb = if r.metric_kg() <= g.metric_kg() {
-                "less"
-            } else {
-                "more"
-            };
-            out.push(format!(
-                "random search ({} trials, {} chance of a top-{q} trial) emits {} {verb} than grid search ({} trials, {} chance).",
-                thousands(r.trials as f64),
-                pct(r.quality * 100.0),
-                pct(saving(g.metric_kg(), r.metric_kg()).abs()),
-                thousands(g.trials as f64),
-                pct(g.quality * 100.0),
-            ));
-        }
-        let best = (0..lowest.len())
-            .min_by(|&a, &b| lowest[a].metric_kg().total_cmp(&lowest[b].metric_kg()))
-            .unwrap_or(0);
-        let worst = (0..lowest.len())
-            .max_by(|&a, &b| {
-                lowest[a]
-                    .metric_kg()
-                    .total_cmp(&lowest[b].metric_kg())
-                    .then(b.cmp(&a))
-            })
-            .unwrap_or(0);
-        let (b, w) = (&lowest[best], &lowest[worst]);
-        // Not when it is the random-versus-grid sentence again.
-        let said = b.strategy == "random" && w.strategy == "grid" && named("grid").is_some();
-        if best != worst && !said {
-            out.push(format!(
-                "{} search ({} trials, {} chance of a top-{q} trial) emits {} less than {} search ({} trials, {} chance), each at its best option.",
-                b.strategy,
-                thousands(b.trials as f64),
-                pct(b.quality * 100.0),
-                pct(saving(w.metric_kg(), b.metric_kg())),
-                w.strategy,
-                thousands(w.trials as f64),
-                pct(w.quality * 100.0),
-            ));
-        }
-    }
+    strategy_findings(plan, &mut out);
 
     // Sites and hardware, around the overall lowest option.
     let best_i = plan.overall.lowest;
@@ -427,15 +602,11 @@ pub fn findings(plan: &Plan) -> Vec<String> {
             .collect()
     };
     let by_site = same(&|o| o.eval.strategy == e.strategy && o.eval.hardware == e.hardware);
-    if let Some(&dirtiest) = by_site.iter().max_by(|&&a, &&b| {
-        plan.metric_kg(&plan.options[a])
-            .total_cmp(&plan.metric_kg(&plan.options[b]))
-            .then(b.cmp(&a))
-    }) {
+    if let Some(dirtiest) = median(plan, &by_site) {
         let d = row(dirtiest);
         if dirtiest != best_i && d.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running in {}:{} instead of {}:{} (the highest-emitting candidate) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}).",
+                "Running in {}:{} instead of {}:{} (the median candidate site) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}){}.",
                 best.provider,
                 best.region,
                 d.provider,
@@ -444,32 +615,43 @@ pub fn findings(plan: &Plan) -> Vec<String> {
                 num(best.intensity_g_per_kwh),
                 num(d.intensity_g_per_kwh),
                 num(best.pue),
-                num(d.pue)
+                num(d.pue),
+                likely(plan, "less", ranges::p_less(plan, best_i, dirtiest)),
             ));
         }
     }
     let by_hw = same(&|o| o.eval.strategy == e.strategy && o.eval.site == e.site);
-    if let Some(&worst) = by_hw.iter().max_by(|&&a, &&b| {
-        plan.metric_kg(&plan.options[a])
-            .total_cmp(&plan.metric_kg(&plan.options[b]))
-            .then(b.cmp(&a))
-    }) {
+    if let Some(worst) = median(plan, &by_hw) {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} in the same region, and takes {} instead of {} of wall-clock time.",
+                "Running on {} emits {} less than on {} (the median candidate device) in the same region{}, and takes {} instead of {} of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
+                likely(plan, "less", ranges::p_less(plan, best_i, worst)),
                 duration(best.wall_hours),
                 duration(w.wall_hours)
             ));
         }
     }
-    let knee = row(plan.overall.knee);
+    if let Some(p) = best.p_lowest.filter(|_| plan.uncertainty.draws() > 0) {
+        out.push(format!(
+            "{} search on {} ({}) is the lowest-emission option{}.",
+            best.strategy,
+            best.label(),
+            ranges::mass(
+                best.metric_kg(),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p5),
+                Some(plan.uncertainty.ranges[best_i].compared_kg.p95)
+            ),
+            ranges::in_draws(plan, p)
+        ));
+    }
     let fastest = row(plan.overall.fastest);
-    if plan.overall.knee != best_i {
-        let fastest_too = if plan.overall.fastest == plan.overall.knee {
+    if let Some(knee_i) = plan.overall.knee.filter(|&k| k != best_i) {
+        let knee = row(knee_i);
+        let fastest_too = if plan.overall.fastest == knee_i {
             " It is also the fastest option.".to_string()
         } else {
             format!(
@@ -498,6 +680,112 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         ));
     }
     out
+}
+
+/// "grid, random: random dispatch ...; hyperband: simulated, ...".
+fn schedule_models(plan: &Plan) -> String {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for t in &plan.totals {
+        match groups.iter_mut().find(|(m, _)| *m == t.schedule_model) {
+            Some((_, names)) => names.push(t.strategy.name()),
+            None => groups.push((t.schedule_model.clone(), vec![t.strategy.name()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(m, names)| format!("{}: {m}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The option at the median of `members` by the ranked metric (the upper
+/// median; ties by index).
+fn median(plan: &Plan, members: &[usize]) -> Option<usize> {
+    let mut sorted = members.to_vec();
+    sorted.sort_by(|&a, &b| {
+        plan.metric_kg(&plan.options[a])
+            .total_cmp(&plan.metric_kg(&plan.options[b]))
+            .then(a.cmp(&b))
+    });
+    sorted.get(sorted.len() / 2).copied()
+}
+
+/// Strategy findings, each strategy at its lowest-emission option: the best
+/// strategy meeting the quality target against the median one meeting it,
+/// and every cheaper strategy below the target with the quality it reaches.
+fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
+    if plan.totals.len() < 2 {
+        return;
+    }
+    let q = pct(plan.scenario.top_fraction * 100.0);
+    let target = pct(plan.scenario.model.quality_target * 100.0);
+    let lowest: Vec<(usize, OptionRow)> = plan
+        .per_strategy
+        .iter()
+        .map(|m| (m.lowest, OptionRow::of(plan, m.lowest)))
+        .collect();
+    let mut meeting: Vec<&(usize, OptionRow)> =
+        lowest.iter().filter(|(_, r)| !r.below_target).collect();
+    meeting.sort_by(|(_, a), (_, b)| {
+        a.metric_kg()
+            .total_cmp(&b.metric_kg())
+            .then(a.strategy.cmp(&b.strategy))
+    });
+    let describe = |r: &OptionRow| {
+        format!(
+            "{} search ({} trials, {} chance of a top-{q} trial)",
+            r.strategy,
+            thousands(r.trials as f64),
+            quality_text(
+                r.quality,
+                r.quality_low,
+                r.quality_high,
+                &r.quality_model,
+                false
+            )
+        )
+    };
+    if meeting.len() >= 2 {
+        let ((bi, b), (mi, m)) = (meeting[0], meeting[meeting.len() / 2]);
+        if b.strategy != m.strategy {
+            out.push(format!(
+                "Among strategies meeting the {target} quality target, {} emits {} less than {} (the median), each at its best option{}.",
+                describe(b),
+                pct(saving(m.metric_kg(), b.metric_kg())),
+                describe(m),
+                likely(plan, "less", ranges::p_less(plan, *bi, *mi)),
+            ));
+        }
+    }
+    let Some((_, best)) = meeting.first() else {
+        out.push(format!(
+            "No strategy reaches the {target} quality target; marks and the front compare all of them."
+        ));
+        return;
+    };
+    for (_, r) in lowest
+        .iter()
+        .filter(|(_, r)| r.below_target && r.metric_kg() < best.metric_kg())
+    {
+        out.push(format!(
+            "{} search emits {} less than {} but reaches only {} ({}; target {target}), so it is listed apart and not ranked.",
+            r.strategy,
+            pct(saving(best.metric_kg(), r.metric_kg())),
+            describe(best),
+            pct(r.quality * 100.0),
+            r.quality_model,
+        ));
+    }
+}
+
+/// "; it emits less in 97 % of 10,000 draws" (empty without draws).
+fn likely(plan: &Plan, verb: &str, p: f64) -> String {
+    let n = ranges::in_draws(plan, p);
+    if n.is_empty() {
+        n
+    } else {
+        format!("; it emits {verb}{n}")
+    }
 }
 
 fn saving(from: f64, to: f64) -> f64 {

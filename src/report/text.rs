@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::plan::Metric;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
-use crate::report::{count, duration, mass, num, pct};
+use crate::report::{count, duration, num, pct, ranges, thousands};
 
 /// Most front rows shown in the terminal; files hold them all.
 pub const FRONT_ROWS: usize = 12;
@@ -42,8 +42,8 @@ pub fn plan(s: &Summary) -> String {
     };
     let _ = writeln!(
         out,
-        "\nPareto front: wall-clock hours vs {ranked} ({} options)",
-        s.front.len()
+        "\nPareto front: wall-clock hours vs {ranked} ({})",
+        count(s.front.len() as u64, "option")
     );
     let timed = s.front.iter().any(|r| !r.start.is_empty());
     let shown: Vec<Vec<String>> = (s.front.iter().take(FRONT_ROWS))
@@ -73,6 +73,19 @@ pub fn plan(s: &Summary) -> String {
             r.label(),
             figures(r, s.metric)
         );
+    }
+    if s.overall.knee.is_none() {
+        let _ = writeln!(out, "  balanced (knee): {NO_KNEE}");
+    }
+    if s.uncertainty.draws > 0 {
+        let _ = writeln!(
+            out,
+            "  (times and kWh: planned figure (5th–95th percentile over {} draws))",
+            thousands(s.uncertainty.draws as f64)
+        );
+    }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "  {line}");
     }
     let _ = writeln!(out, "\nFindings");
     for f in &s.findings {
@@ -108,15 +121,20 @@ fn header(out: &mut String, s: &Summary) {
     let _ = writeln!(out);
 }
 
+/// What the reports say when the front is too short for a knee.
+pub const NO_KNEE: &str = "none: the front has fewer than three points";
+
 /// The overall best options, one line each: an option that is both the
-/// knee and the fastest (say) is named once, with both roles.
+/// knee and the fastest (say) is named once, with both roles. No knee
+/// (fronts of fewer than three points) gives no line.
 pub fn best_options(s: &Summary) -> Vec<(String, &OptionRow)> {
     let mut out: Vec<(String, &OptionRow)> = Vec::new();
     for (what, r) in [
-        ("lowest emissions", &s.overall.lowest_emissions),
-        ("fastest", &s.overall.fastest),
-        ("balanced (knee)", &s.overall.knee),
+        ("lowest emissions", Some(&s.overall.lowest_emissions)),
+        ("fastest", Some(&s.overall.fastest)),
+        ("balanced (knee)", s.overall.knee.as_ref()),
     ] {
+        let Some(r) = r else { continue };
         match out.iter_mut().find(|(_, o)| *o == r) {
             Some(entry) => entry.0 = format!("{}, {what}", entry.0),
             None => out.push((what.to_string(), r)),
@@ -125,18 +143,19 @@ pub fn best_options(s: &Summary) -> Vec<(String, &OptionRow)> {
     out
 }
 
-/// "5.5 h, 12 kWh, 3.2 kg CO2eq (34.1 kg with embodied)": the total is
-/// given with `--metric total` and wherever embodied exceed operational;
-/// a delayed start is stated.
+/// "5.5 h (4.1–7.2 h), 12 kWh, 3.2 kg CO2eq, 90 % interval 2.1–4.5 kg,
+/// 34.1 kg with embodied": ranges where drawn; the total is given with
+/// `--metric total` and wherever embodied exceed operational; a delayed
+/// start is stated.
 pub fn figures(r: &OptionRow, metric: Metric) -> String {
     let mut text = format!(
-        "{}, {} kWh, {} CO2eq",
-        duration(r.wall_hours),
-        num(r.energy_kwh),
-        mass(r.emissions_kg)
+        "{}, {} kWh, {}",
+        ranges::duration(r.wall_hours, r.wall_hours_p5, r.wall_hours_p95),
+        ranges::cell(r.energy_kwh, r.energy_kwh_p5, r.energy_kwh_p95),
+        ranges::mass(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95)
     );
     if metric == Metric::Total || r.embodied_kg > r.emissions_kg {
-        let _ = write!(text, " ({} with embodied)", mass(r.total_kg));
+        let _ = write!(text, ", {} with embodied", crate::report::mass(r.total_kg));
     }
     if !r.start.is_empty() {
         let _ = write!(
@@ -157,7 +176,7 @@ fn front_row(r: &OptionRow, timed: bool) -> Vec<String> {
         .collect();
     let mut row = vec![
         num(r.wall_hours),
-        num(r.emissions_kg),
+        ranges::cell(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95),
         num(r.total_kg),
         num(r.energy_kwh),
         r.strategy.clone(),

@@ -255,13 +255,15 @@ pub(super) fn axes<'a, DB: DrawingBackend>(
 }
 
 /// One horizontal bar: `value` long, its first `part` solid and the rest
-/// light (operational, then embodied), `text` at its end.
+/// light (operational, then embodied), `text` at its end, and `range` (a
+/// 90 % interval, p5–p95) drawn as a whisker.
 #[derive(Debug, Clone)]
 pub(super) struct Bar {
     pub(super) value: f64,
     pub(super) part: Option<f64>,
     pub(super) color: RGBColor,
     pub(super) text: String,
+    pub(super) range: Option<(f64, f64)>,
 }
 
 impl Bar {
@@ -272,6 +274,7 @@ impl Bar {
             part: None,
             color,
             text,
+            range: None,
         }
     }
 }
@@ -308,7 +311,10 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
     bars: &[Option<Bar>],
 ) -> Drawn<Slots, DB> {
     let n = bars.len().max(1) as f64;
-    let values: Vec<f64> = bars.iter().flatten().map(|b| b.value).collect();
+    let values: Vec<f64> = (bars.iter().flatten())
+        .flat_map(|b| [Some(b.value), b.range.map(|r| r.1)])
+        .flatten()
+        .collect();
     let xa = Axis::bars(&values);
     let ya = Axis {
         lo: -0.5,
@@ -359,7 +365,10 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
         let (x0, y0) = px(0.0, y_of(i) + half);
         let (x1, y1) = px(b.value, y_of(i) - half);
         let split = b.part.filter(|p| ok(*p)).map(|p| px(p, 0.0).0);
-        draw_bar(&plot, ui, b, [(x0, y0), (x1, y1)], split, size)?;
+        let whisker = (b.range)
+            .filter(|&(lo, hi)| ok(lo) && ok(hi) && (!xa.log || lo > 0.0))
+            .map(|(lo, hi)| (px(lo, 0.0).0, px(hi, 0.0).0));
+        draw_bar(&plot, ui, b, [(x0, y0), (x1, y1)], split, whisker, size)?;
     }
     let top = area.get_base_pixel().1;
     let centres = (0..bars.len())
@@ -368,14 +377,33 @@ pub(super) fn bar_panel<DB: DrawingBackend>(
     Ok(Slots { centres })
 }
 
+/// A 90 % interval from `l` to `h` (pixels) at height `cy`, with caps
+/// `cap` px each side.
+fn draw_whisker<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    ui: &Ui,
+    (l, h): (i32, i32),
+    cy: i32,
+    cap: i32,
+) -> Drawn<(), DB> {
+    let ink = INK.stroke_width(ui.px(2.0) as u32);
+    plot.draw(&PathElement::new(vec![(l, cy), (h, cy)], ink))?;
+    for x in [l, h] {
+        plot.draw(&PathElement::new(vec![(x, cy - cap), (x, cy + cap)], ink))?;
+    }
+    Ok(())
+}
+
 /// One bar in `corners` (pixels), solid up to `split` and light after it,
-/// with its text outside its end, or inside when there is no room.
+/// its `whisker` (from, to px) across, with its text outside its end (and
+/// the whisker's), or inside when there is no room.
 fn draw_bar<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     ui: &Ui,
     b: &Bar,
     corners: [(i32, i32); 2],
     split: Option<i32>,
+    whisker: Option<(i32, i32)>,
     size: f64,
 ) -> Drawn<(), DB> {
     let [(x0, y0), (x1, y1)] = corners;
@@ -395,12 +423,16 @@ fn draw_bar<DB: DrawingBackend>(
             b.color.stroke_width(1),
         ))?;
     }
+    let cy = (y0 + y1) / 2;
+    if let Some(span) = whisker {
+        draw_whisker(plot, ui, span, cy, (y1 - y0).abs() / 4)?;
+    }
+    let end = whisker.map_or(x1, |(_, h)| h.max(x1));
     let outside = ui.text(size, INK).pos(Pos::new(HPos::Left, VPos::Center));
     let w = plot.estimate_text_size(&b.text, &outside)?.0 as i32;
-    let cy = (y0 + y1) / 2;
     let gap = ui.px(8.0);
-    if x1 + gap + w <= plot.dim_in_pixel().0 as i32 {
-        plot.draw(&Text::new(b.text.as_str(), (x1 + gap, cy), outside))
+    if end + gap + w <= plot.dim_in_pixel().0 as i32 {
+        plot.draw(&Text::new(b.text.as_str(), (end + gap, cy), outside))
     } else {
         let ink = if mid < x1 { INK } else { WHITE };
         let inside = ui.text(size, ink).pos(Pos::new(HPos::Right, VPos::Center));

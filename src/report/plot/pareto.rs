@@ -35,14 +35,29 @@ pub fn pareto<DB: DrawingBackend>(
     let valid = |r: &&OptionRow| ok(xy(r).0) && ok(xy(r).1);
     let front = front_of(rows, xy);
     let labelled = labelled(&front);
-    let sub = subtitle(front.len(), labelled.len());
+    let mut sub = subtitle(front.len(), labelled.len());
+    if front
+        .iter()
+        .any(|r| r.metric_interval().is_some() || r.wall_interval().is_some())
+    {
+        sub.push_str("; bars: 90 % intervals");
+    }
     let body = frame(root, &ui, &title_of(rows), &sub, &legend(&series, &devices))?;
     let finite: Vec<(f64, f64)> = rows.iter().filter(valid).map(xy).collect();
     if finite.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
     }
-    let xa = Axis::fit(finite.iter().map(|p| p.0), false);
-    let ya = Axis::fit(finite.iter().map(|p| p.1), false);
+    // Axes also hold the error bars of front options.
+    let xs = (front.iter().filter_map(|r| r.wall_interval())).flat_map(|(a, b)| [a, b]);
+    let ys = (front.iter().filter_map(|r| r.metric_interval())).flat_map(|(a, b)| [a, b]);
+    let xa = Axis::fit(
+        finite.iter().map(|p| p.0).chain(xs.filter(|v| ok(*v))),
+        false,
+    );
+    let ya = Axis::fit(
+        finite.iter().map(|p| p.1).chain(ys.filter(|v| ok(*v))),
+        false,
+    );
     let (xd, yd) = ("Wall-clock time (h)", emissions_label(rows));
     let mut chart = axes(&body, &ui, &xa, &ya, xd, &yd)?;
     let plot = chart.plotting_area().strip_coord_spec();
@@ -80,6 +95,19 @@ pub fn pareto<DB: DrawingBackend>(
             line,
             FRONT.stroke_width(width.round() as u32),
         ))?;
+    }
+    for r in &front {
+        // The front options' 90 % intervals (p5–p95) as error bars, under
+        // the markers.
+        let (x, y) = xy(r);
+        let ink = look(r).0.stroke_width(ui.px(2.0) as u32);
+        let bars = [
+            r.metric_interval().map(|(lo, hi)| [(x, lo), (x, hi)]),
+            r.wall_interval().map(|(lo, hi)| [(lo, y), (hi, y)]),
+        ];
+        for [a, b] in bars.into_iter().flatten() {
+            plot.draw(&PathElement::new(vec![to_px(a), to_px(b)], ink))?;
+        }
     }
     for r in &front {
         let (colour, shape, hollow) = look(r);

@@ -1,4 +1,6 @@
-//! The strategies chart: each search strategy at its lowest-emission option.
+//! The strategies chart: each search strategy at its lowest-emission option,
+//! operational and embodied emissions stacked, the 90 % interval of the
+//! operational part as a whisker where drawn.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -23,7 +25,12 @@ pub fn strategies<DB: DrawingBackend>(
         .iter()
         .filter_map(|s| lowest_of(rows, &s.rows, "strategy-lowest").map(|r| (s, r)))
         .collect();
-    let sub = "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light)";
+    let whiskers = best.iter().any(|(_, r)| operational_interval(r).is_some());
+    let sub = if whiskers {
+        "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light); whiskers: 90 % intervals of operational emissions"
+    } else {
+        "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light)"
+    };
     let legend = [
         Entry {
             label: "operational".into(),
@@ -97,5 +104,15 @@ fn stacked(r: &OptionRow, color: RGBColor) -> Bar {
         part: Some(r.emissions_kg),
         color,
         text,
+        range: operational_interval(r),
+    }
+}
+
+/// The 90 % interval (p5, p95) of operational emissions, which the bar's
+/// solid part shows, where not a single point.
+fn operational_interval(r: &OptionRow) -> Option<(f64, f64)> {
+    match (r.emissions_kg_p5, r.emissions_kg_p95) {
+        (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+        _ => None,
     }
 }

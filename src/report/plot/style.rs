@@ -25,7 +25,7 @@ pub(super) const SMALL: f64 = 17.0;
 pub(super) const FOOTER: f64 = 14.0;
 
 /// Credits for the data behind every chart.
-pub(super) const ATTRIBUTION: &str = "Data: ML Emissions Calculator (Lacoste et al. 2019), Cloud Carbon Footprint, Green Algorithms, Google 2023, Our World in Data; chart: co2sweep";
+pub(super) const ATTRIBUTION: &str = "Data: Electricity Maps (ODbL), Ember, Cloud Carbon Footprint, ML Emissions Calculator, Green Algorithms; chart: co2sweep";
 
 /// The width of the widest of `texts`, px.
 pub(super) fn widest<DB: DrawingBackend>(

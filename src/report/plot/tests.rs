@@ -48,6 +48,7 @@ fn row(
         meets_deadline: true,
         place: String::new(),
         named: false,
+        ..OptionRow::default()
     }
 }
 
@@ -356,6 +357,53 @@ fn strategies_stack_embodied_on_operational() {
     ] {
         assert!(t.iter().any(|s| s == want), "missing {want:?} in {t:?}");
     }
+}
+
+/// `rows` with a 90 % interval of ±20 % on operational emissions.
+fn with_intervals(mut rows: Vec<OptionRow>) -> Vec<OptionRow> {
+    for r in &mut rows {
+        r.emissions_kg_p5 = Some(r.emissions_kg * 0.8);
+        r.emissions_kg_p95 = Some(r.emissions_kg * 1.2);
+    }
+    rows
+}
+
+#[test]
+fn front_options_and_strategy_bars_carry_their_intervals() {
+    let lines = |svg: &str| svg.matches("<polyline").count();
+    // Pareto: the three front options (all random's) get one vertical bar
+    // each in random's colour (no wall-clock interval), and the subtitle
+    // says so.
+    let (plain, ranged) = (ranked(), with_intervals(ranked()));
+    let (a, b) = (
+        svg_of(|x| pareto(x, &plain)),
+        svg_of(|x| pareto(x, &ranged)),
+    );
+    let c = series_of(&plain)
+        .iter()
+        .find(|s| s.name == "random")
+        .unwrap()
+        .color;
+    let ink = format!("stroke=\"#{:02x}{:02x}{:02x}\"", c.0, c.1, c.2);
+    let bars = |svg: &str| {
+        (svg.to_lowercase().split("<polyline").skip(1))
+            .filter(|p| p.split('>').next().unwrap().contains(&ink))
+            .count()
+    };
+    assert_eq!(bars(&b), bars(&a) + 3);
+    assert!(!texts(&a).iter().any(|s| s.contains("90 % intervals")));
+    assert!(texts(&b)
+        .iter()
+        .any(|s| s.ends_with("; bars: 90 % intervals")));
+    // Strategies: two bars, each with a whisker and two caps: 6 lines.
+    let (a, b) = (
+        svg_of(|x| strategies(x, &sweep())),
+        svg_of(|x| strategies(x, &with_intervals(sweep()))),
+    );
+    assert_eq!(lines(&b), lines(&a) + 6);
+    assert!(texts(&b)
+        .iter()
+        .any(|s| s.ends_with("whiskers: 90 % intervals of operational emissions")));
 }
 
 #[test]
