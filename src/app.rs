@@ -23,7 +23,8 @@ use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
     CalibrateArgs, CatalogArgs, CatalogTable, ChartArgs, CheckArgs, Cli, Command, EstimateArgs,
-    EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
+    EstimateFormat, ExpandArgs, ExpandFormat, InitArgs, ListFormat, MetricArg, PlanArgs,
+    PlanFormat,
 };
 
 mod export;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
         Command::Export(args) => export::run(&catalog, &args, &mut out),
         Command::Chart(args) => run_chart(&args, &mut out),
+        Command::Init(args) => run_init(&args, &mut out),
     }?;
     out.flush()
         .map_err(|e| Error::io("could not write to stdout", e))
@@ -255,14 +257,28 @@ fn run_expand(catalog: &Catalog, args: &ExpandArgs, out: &mut dyn Write) -> Resu
 const PLAN_FILES: [&str; 4] = ["options.csv", "front.csv", "summary.json", "report.md"];
 
 /// Charts `plan --out` and `chart` write (the order of `plot::render_all`).
-const CHART_FILES: [&str; 6] = [
+const CHART_FILES: [&str; 7] = [
     "pareto.svg",
     "pareto.png",
     "strategies.svg",
     "strategies.png",
     "regions.svg",
     "regions.png",
+    "report.html",
 ];
+
+/// `report.html` with the SVG charts of `charts` inline.
+fn html_report(summary: Option<&Summary>, rows: &[OptionRow], charts: &[Output]) -> Output {
+    let svgs: Vec<(&str, &[u8])> = charts
+        .iter()
+        .filter(|o| o.name.ends_with(".svg"))
+        .map(|o| (o.name.as_str(), o.bytes.as_slice()))
+        .collect();
+    Output {
+        name: "report.html".into(),
+        bytes: report::html::report(summary, rows, &svgs).into_bytes(),
+    }
+}
 
 fn chart_size(text: &str) -> Result<ChartSize> {
     text.parse()
@@ -324,7 +340,10 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
                 bytes: report::markdown::report(&summary).into_bytes(),
             },
         ];
-        outputs.extend(plot::render_all(&rows, size)?);
+        let charts = plot::render_all(&rows, size)?;
+        let html = html_report(Some(&summary), &rows, &charts);
+        outputs.extend(charts);
+        outputs.push(html);
         files::write_all(dir, &outputs, args.force)?;
     }
     match args.format {
@@ -395,7 +414,8 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
     let size = chart_size(&args.chart_size)?;
     files::check_targets(&args.out, &CHART_FILES, args.force)?;
     let rows = report::csv::read_options(&args.options_csv)?;
-    let outputs = plot::render_all(&rows, size)?;
+    let mut outputs = plot::render_all(&rows, size)?;
+    outputs.push(html_report(None, &rows, &outputs));
     files::write_all(&args.out, &outputs, args.force)?;
     write_out(
         out,
@@ -410,4 +430,21 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
 /// `--front`: two or three of time, emissions, cost, quality.
 fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
     co2sweep::front::parse(text).map_err(|m| Error::input(format!("--front: {m}")))
+}
+
+fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
+    if args.path.exists() {
+        return Err(Error::input(format!(
+            "refusing to overwrite '{}'; choose another path (nothing was written)",
+            args.path.display()
+        )));
+    }
+    files::write_atomic(&args.path, co2sweep::template::TEMPLATE.as_bytes())?;
+    write_out(
+        out,
+        &format!(
+            "Wrote a scenario template to {p}; edit it, then run `co2sweep check {p}` and `co2sweep plan {p} --out out`\n",
+            p = args.path.display()
+        ),
+    )
 }

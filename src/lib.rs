@@ -67,6 +67,7 @@ pub mod scenario;
 pub mod space;
 pub mod suggest;
 pub mod sweep;
+pub mod template;
 pub mod uncertainty;
 pub mod units;
 

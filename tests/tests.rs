@@ -11,6 +11,7 @@ mod formula_oracle;
 mod golden;
 mod imports;
 mod plan;
+mod report;
 mod scenario;
 mod snapshot;
 mod strategies;
