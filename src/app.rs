@@ -439,7 +439,8 @@ fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
             args.path.display()
         )));
     }
-    files::write_atomic(&args.path, co2sweep::template::TEMPLATE.as_bytes())?;
+    let text = init_text(args)?;
+    files::write_atomic(&args.path, text.as_bytes())?;
     write_out(
         out,
         &format!(
@@ -447,4 +448,34 @@ fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
             p = args.path.display()
         ),
     )
+}
+
+/// The template `init` writes: the plain one, or one importing `--wandb` /
+/// `--hydra`, checked before anything is written.
+fn init_text(args: &InitArgs) -> Result<String> {
+    use co2sweep::import::{self, Source};
+    let (file, source) = match (&args.wandb, &args.hydra) {
+        (Some(f), _) => (f, Source::Wandb),
+        (None, Some(f)) => (f, Source::Hydra),
+        (None, None) => return Ok(co2sweep::template::TEMPLATE.to_string()),
+    };
+    let imported = import::load(file, source)?;
+    let dir = (args.path.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let relative = relative_to(file, dir);
+    let text = co2sweep::template::from_import(&imported, &relative);
+    let catalog = Catalog::bundled()?;
+    scenario::parse(&args.path, &text, &catalog, scenario::Options::default())?;
+    Ok(text)
+}
+
+/// `file` as seen from the folder `dir` (absolute when it is not below it).
+fn relative_to(file: &Path, dir: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (f, d) = (abs(file), abs(dir));
+    f.strip_prefix(&d)
+        .map_or(f.clone(), Path::to_path_buf)
+        .display()
+        .to_string()
 }

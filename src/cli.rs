@@ -93,6 +93,14 @@ pub struct InitArgs {
     /// Where to write the template (refused if it exists).
     #[arg(default_value = "scenario.toml")]
     pub path: PathBuf,
+
+    /// Start from a W&B sweep configuration: the template imports it with `[import] wandb`.
+    #[arg(long, value_name = "FILE", conflicts_with = "hydra")]
+    pub wandb: Option<PathBuf>,
+
+    /// Start from a Hydra multirun configuration: the template imports it with `[import] hydra`.
+    #[arg(long, value_name = "FILE")]
+    pub hydra: Option<PathBuf>,
 }
 
 /// `co2sweep chart`.
