@@ -60,14 +60,7 @@ fn run_estimate(
     args: &EstimateArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let owned;
-    let catalog = match args.year {
-        Some(y) => {
-            owned = catalog.for_year(y)?;
-            &owned
-        }
-        None => catalog,
-    };
+    let catalog = &*for_year(catalog, args.year)?;
     let device = catalog.device(&args.hardware)?;
     let site = match (&args.region, &args.country, args.intensity, &args.grid_zone) {
         (Some(r), _, _, _) => Site::Region(catalog.region(r)?),
@@ -145,14 +138,7 @@ fn run_estimate(
 }
 
 fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Result<()> {
-    let owned;
-    let catalog = match args.year {
-        Some(y) => {
-            owned = catalog.for_year(y)?;
-            &owned
-        }
-        None => catalog,
-    };
+    let catalog = &*for_year(catalog, args.year)?;
     let which = match args.table {
         CatalogTable::Hardware => table::Table::Hardware,
         CatalogTable::Regions => table::Table::Regions,
@@ -478,4 +464,12 @@ fn relative_to(file: &Path, dir: &Path) -> String {
         .map_or(f.clone(), Path::to_path_buf)
         .display()
         .to_string()
+}
+
+/// The catalog at `--year`, or as it is.
+fn for_year(catalog: &Catalog, year: Option<u16>) -> Result<std::borrow::Cow<'_, Catalog>> {
+    Ok(match year {
+        Some(y) => std::borrow::Cow::Owned(catalog.for_year(y)?),
+        None => std::borrow::Cow::Borrowed(catalog),
+    })
 }
