@@ -23,7 +23,8 @@ use co2sweep::units::{GPerKwh, Hours, Watts};
 
 use crate::cli::{
     CalibrateArgs, CatalogArgs, CatalogTable, ChartArgs, CheckArgs, Cli, Command, EstimateArgs,
-    EstimateFormat, ExpandArgs, ExpandFormat, ListFormat, MetricArg, PlanArgs, PlanFormat,
+    EstimateFormat, ExpandArgs, ExpandFormat, InitArgs, ListFormat, MetricArg, PlanArgs,
+    PlanFormat,
 };
 
 mod export;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => run_calibrate(&catalog, &args, &mut out),
         Command::Export(args) => export::run(&catalog, &args, &mut out),
         Command::Chart(args) => run_chart(&args, &mut out),
+        Command::Init(args) => run_init(&args, &mut out),
     }?;
     out.flush()
         .map_err(|e| Error::io("could not write to stdout", e))
@@ -58,14 +60,7 @@ fn run_estimate(
     args: &EstimateArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let owned;
-    let catalog = match args.year {
-        Some(y) => {
-            owned = catalog.for_year(y)?;
-            &owned
-        }
-        None => catalog,
-    };
+    let catalog = &*for_year(catalog, args.year)?;
     let device = catalog.device(&args.hardware)?;
     let site = match (&args.region, &args.country, args.intensity, &args.grid_zone) {
         (Some(r), _, _, _) => Site::Region(catalog.region(r)?),
@@ -143,14 +138,7 @@ fn run_estimate(
 }
 
 fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Result<()> {
-    let owned;
-    let catalog = match args.year {
-        Some(y) => {
-            owned = catalog.for_year(y)?;
-            &owned
-        }
-        None => catalog,
-    };
+    let catalog = &*for_year(catalog, args.year)?;
     let which = match args.table {
         CatalogTable::Hardware => table::Table::Hardware,
         CatalogTable::Regions => table::Table::Regions,
@@ -255,14 +243,28 @@ fn run_expand(catalog: &Catalog, args: &ExpandArgs, out: &mut dyn Write) -> Resu
 const PLAN_FILES: [&str; 4] = ["options.csv", "front.csv", "summary.json", "report.md"];
 
 /// Charts `plan --out` and `chart` write (the order of `plot::render_all`).
-const CHART_FILES: [&str; 6] = [
+const CHART_FILES: [&str; 7] = [
     "pareto.svg",
     "pareto.png",
     "strategies.svg",
     "strategies.png",
     "regions.svg",
     "regions.png",
+    "report.html",
 ];
+
+/// `report.html` with the SVG charts of `charts` inline.
+fn html_report(summary: Option<&Summary>, rows: &[OptionRow], charts: &[Output]) -> Output {
+    let svgs: Vec<(&str, &[u8])> = charts
+        .iter()
+        .filter(|o| o.name.ends_with(".svg"))
+        .map(|o| (o.name.as_str(), o.bytes.as_slice()))
+        .collect();
+    Output {
+        name: "report.html".into(),
+        bytes: report::html::report(summary, rows, &svgs).into_bytes(),
+    }
+}
 
 fn chart_size(text: &str) -> Result<ChartSize> {
     text.parse()
@@ -324,7 +326,10 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
                 bytes: report::markdown::report(&summary).into_bytes(),
             },
         ];
-        outputs.extend(plot::render_all(&rows, size)?);
+        let charts = plot::render_all(&rows, size)?;
+        let html = html_report(Some(&summary), &rows, &charts);
+        outputs.extend(charts);
+        outputs.push(html);
         files::write_all(dir, &outputs, args.force)?;
     }
     match args.format {
@@ -395,7 +400,8 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
     let size = chart_size(&args.chart_size)?;
     files::check_targets(&args.out, &CHART_FILES, args.force)?;
     let rows = report::csv::read_options(&args.options_csv)?;
-    let outputs = plot::render_all(&rows, size)?;
+    let mut outputs = plot::render_all(&rows, size)?;
+    outputs.push(html_report(None, &rows, &outputs));
     files::write_all(&args.out, &outputs, args.force)?;
     write_out(
         out,
@@ -410,4 +416,60 @@ fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
 /// `--front`: two or three of time, emissions, cost, quality.
 fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
     co2sweep::front::parse(text).map_err(|m| Error::input(format!("--front: {m}")))
+}
+
+fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
+    if args.path.exists() {
+        return Err(Error::input(format!(
+            "refusing to overwrite '{}'; choose another path (nothing was written)",
+            args.path.display()
+        )));
+    }
+    let text = init_text(args)?;
+    files::write_atomic(&args.path, text.as_bytes())?;
+    write_out(
+        out,
+        &format!(
+            "Wrote a scenario template to {p}; edit it, then run `co2sweep check {p}` and `co2sweep plan {p} --out out`\n",
+            p = args.path.display()
+        ),
+    )
+}
+
+/// The template `init` writes: the plain one, or one importing `--wandb` /
+/// `--hydra`, checked before anything is written.
+fn init_text(args: &InitArgs) -> Result<String> {
+    use co2sweep::import::{self, Source};
+    let (file, source) = match (&args.wandb, &args.hydra) {
+        (Some(f), _) => (f, Source::Wandb),
+        (None, Some(f)) => (f, Source::Hydra),
+        (None, None) => return Ok(co2sweep::template::TEMPLATE.to_string()),
+    };
+    let imported = import::load(file, source)?;
+    let dir = (args.path.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let relative = relative_to(file, dir);
+    let text = co2sweep::template::from_import(&imported, &relative);
+    let catalog = Catalog::bundled()?;
+    scenario::parse(&args.path, &text, &catalog, scenario::Options::default())?;
+    Ok(text)
+}
+
+/// `file` as seen from the folder `dir` (absolute when it is not below it).
+fn relative_to(file: &Path, dir: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (f, d) = (abs(file), abs(dir));
+    f.strip_prefix(&d)
+        .map_or(f.clone(), Path::to_path_buf)
+        .display()
+        .to_string()
+}
+
+/// The catalog at `--year`, or as it is.
+fn for_year(catalog: &Catalog, year: Option<u16>) -> Result<std::borrow::Cow<'_, Catalog>> {
+    Ok(match year {
+        Some(y) => std::borrow::Cow::Owned(catalog.for_year(y)?),
+        None => std::borrow::Cow::Borrowed(catalog),
+    })
 }

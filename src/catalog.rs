@@ -282,6 +282,40 @@ pub enum Origin {
     File(PathBuf),
 }
 
+/// One catalog table: the bundled rows, with the rows of `dir/file` (if
+/// any) adding to or replacing them by `key`; records where rows came from.
+fn table<T>(
+    dir: Option<&Path>,
+    file: &'static str,
+    bundled: &'static str,
+    check: fn(&T) -> Result<(), String>,
+    origins: &mut Vec<(&'static str, Origin)>,
+    key: impl Fn(&T) -> String,
+) -> Result<Vec<T>>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let base = parse_rows(&Path::new("data").join(file), bundled, check)?;
+    match dir.map(|d| d.join(file)).filter(|p| p.exists()) {
+        Some(path) => {
+            let text = read_limited(&path)?;
+            if text.trim().is_empty() {
+                return Err(Error::input(format!(
+                    "'{}' is empty; a data file needs at least its header line (see data/{file})",
+                    path.display()
+                )));
+            }
+            let extra = parse_rows(&path, &text, check)?;
+            origins.push((file, Origin::File(path)));
+            Ok(merge::by_key(base, extra, key))
+        }
+        None => {
+            origins.push((file, Origin::Bundled));
+            Ok(base)
+        }
+    }
+}
+
 /// The whole catalog.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -316,26 +350,10 @@ impl Catalog {
         Catalog::load(None)
     }
 
-    /// The catalog, with files under `dir` replacing bundled ones of the
-    /// same name.
+    /// The catalog, with the rows of files under `dir` adding to or
+    /// replacing the bundled rows of the same name (see `merge`).
     pub fn load(dir: Option<&Path>) -> Result<Catalog> {
         let mut origins = Vec::new();
-        let mut source = |file: &'static str, bundled: &'static str| -> Result<(String, PathBuf)> {
-            if let Some(path) = dir.map(|d| d.join(file)).filter(|p| p.exists()) {
-                let text = read_limited(&path)?;
-                if text.trim().is_empty() {
-                    return Err(Error::input(format!(
-                        "'{}' is empty; a data file needs at least its header line (see data/{file})",
-                        path.display()
-                    )));
-                }
-                origins.push((file, Origin::File(path.clone())));
-                Ok((text, path))
-            } else {
-                origins.push((file, Origin::Bundled));
-                Ok((bundled.to_string(), Path::new("data").join(file)))
-            }
-        };
         if let Some(d) = dir {
             if !d.is_dir() {
                 return Err(Error::input(format!(
@@ -345,22 +363,86 @@ impl Catalog {
                 )));
             }
         }
-        let (text, path) = source("hardware.csv", BUNDLED_HARDWARE)?;
-        let hardware: Vec<Device> = parse_rows(&path, &text, check_device)?;
-        let (text, path) = source("regions.csv", BUNDLED_REGIONS)?;
-        let regions: Vec<Region> = parse_rows(&path, &text, check_region)?;
-        let (text, path) = source("countries.csv", BUNDLED_COUNTRIES)?;
-        let countries: Vec<Country> = parse_rows(&path, &text, check_country)?;
-        let (text, path) = source("equivalents.csv", BUNDLED_EQUIVALENTS)?;
-        let equivalents: Vec<Equivalent> = parse_rows(&path, &text, check_equivalent)?;
-        let (text, path) = source("throughput.csv", BUNDLED_THROUGHPUT)?;
-        let throughput: Vec<Measurement> = parse_rows(&path, &text, throughput::check)?;
-        let (text, path) = source("offerings.csv", BUNDLED_OFFERINGS)?;
-        let offerings: Vec<Offering> = parse_rows(&path, &text, offerings::check)?;
-        let (text, path) = source("offer_coverage.csv", BUNDLED_COVERAGE)?;
-        let coverage: Vec<Coverage> = parse_rows(&path, &text, offerings::check_coverage)?;
-        let (text, path) = source("grid.csv", BUNDLED_GRID)?;
-        let grid: Vec<GridYear> = parse_rows(&path, &text, grid::check_row)?;
+        let hardware = table(
+            dir,
+            "hardware.csv",
+            BUNDLED_HARDWARE,
+            check_device,
+            &mut origins,
+            |d: &Device| normalize(&d.name),
+        )?;
+        let regions = table(
+            dir,
+            "regions.csv",
+            BUNDLED_REGIONS,
+            check_region,
+            &mut origins,
+            |r: &Region| r.key().to_lowercase(),
+        )?;
+        let countries = table(
+            dir,
+            "countries.csv",
+            BUNDLED_COUNTRIES,
+            check_country,
+            &mut origins,
+            |c: &Country| c.code.to_uppercase(),
+        )?;
+        let equivalents = table(
+            dir,
+            "equivalents.csv",
+            BUNDLED_EQUIVALENTS,
+            check_equivalent,
+            &mut origins,
+            |e: &Equivalent| e.key.clone(),
+        )?;
+        let grid = table(
+            dir,
+            "grid.csv",
+            BUNDLED_GRID,
+            grid::check_row,
+            &mut origins,
+            |g: &GridYear| format!("{}|{}", g.zone.to_uppercase(), g.year),
+        )?;
+        let throughput = table(
+            dir,
+            "throughput.csv",
+            BUNDLED_THROUGHPUT,
+            throughput::check,
+            &mut origins,
+            |m: &Measurement| {
+                format!(
+                    "{}|{}|{}|{}",
+                    m.workload,
+                    normalize(&m.device),
+                    m.precision,
+                    m.group
+                )
+            },
+        )?;
+        let offerings = table(
+            dir,
+            "offerings.csv",
+            BUNDLED_OFFERINGS,
+            offerings::check,
+            &mut origins,
+            |o: &Offering| {
+                format!(
+                    "{}|{}|{}|{}",
+                    o.provider,
+                    o.region,
+                    normalize(&o.hardware),
+                    o.instance_type
+                )
+            },
+        )?;
+        let coverage = table(
+            dir,
+            "offer_coverage.csv",
+            BUNDLED_COVERAGE,
+            offerings::check_coverage,
+            &mut origins,
+            |c: &Coverage| format!("{}|{}|{:?}", c.provider, c.region, c.kind),
+        )?;
         let device_index = index_devices(&hardware)?;
         check_unique_regions(&regions)?;
         let year = grid::default_year(&grid);
@@ -716,6 +798,8 @@ fn check_equivalent(e: &Equivalent) -> Result<(), String> {
     nonempty(&e.key, "key")?;
     finite_in(e.kg_co2_per_unit, f64::MIN_POSITIVE, 1e9, "kg_co2_per_unit")
 }
+
+mod merge;
 
 mod semicolon_list {
     use serde::{Deserialize, Deserializer, Serializer};

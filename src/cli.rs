@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// A directory whose CSV files (hardware.csv, regions.csv, countries.csv,
-    /// equivalents.csv, and hourly/ZONE.csv profiles) replace or add to the bundled catalog.
+    /// equivalents.csv, and hourly/ZONE.csv profiles) add rows to the bundled catalog, or
+    /// replace the bundled rows of the same name (device name, provider:region, country code, key).
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
@@ -32,6 +33,9 @@ pub enum Command {
     /// List the catalog: hardware, cloud regions or country grids.
     Catalog(CatalogArgs),
     /// Validate a scenario and print, per strategy, its trials, device-hours and quality.
+    ///
+    /// The scenario format (every key, its meaning and default) is described in
+    /// README.md, section "Scenario files"; `co2sweep init` writes a commented template.
     Check(CheckArgs),
     /// Stream a strategy's job set (one line per trial) for a launcher.
     Expand(ExpandArgs),
@@ -39,10 +43,12 @@ pub enum Command {
     Plan(PlanArgs),
     /// Summarise a measured pilot run from CodeCarbon's emissions.csv.
     Calibrate(CalibrateArgs),
-    /// Redraw the charts (pareto, strategies, regions; SVG and PNG) from a saved options.csv.
+    /// Redraw the charts (pareto, strategies, regions; SVG and PNG) and report.html from a saved options.csv.
     Chart(ChartArgs),
     /// Write a strategy as a W&B sweep configuration or a Slurm job array.
     Export(ExportArgs),
+    /// Write a commented scenario template that `check` accepts as written.
+    Init(InitArgs),
 }
 
 /// `co2sweep export`.
@@ -79,6 +85,22 @@ pub enum ExportTarget {
     Wandb,
     /// A Slurm job array (`sbatch FILE`) and its trials file.
     Slurm,
+}
+
+/// `co2sweep init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the template (refused if it exists).
+    #[arg(default_value = "scenario.toml")]
+    pub path: PathBuf,
+
+    /// Start from a W&B sweep configuration: the template imports it with `[import] wandb`.
+    #[arg(long, value_name = "FILE", conflicts_with = "hydra")]
+    pub wandb: Option<PathBuf>,
+
+    /// Start from a Hydra multirun configuration: the template imports it with `[import] hydra`.
+    #[arg(long, value_name = "FILE")]
+    pub hydra: Option<PathBuf>,
 }
 
 /// `co2sweep chart`.

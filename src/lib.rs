@@ -69,6 +69,7 @@ pub mod scenario;
 pub mod space;
 pub mod suggest;
 pub mod sweep;
+pub mod template;
 pub mod uncertainty;
 pub mod units;
 

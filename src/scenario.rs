@@ -119,6 +119,8 @@ pub struct Scenario {
     pub uncertainty: crate::uncertainty::Spreads,
     /// The W&B or Hydra file of `[import]`, as read (for export).
     pub import: Option<crate::import::Imported>,
+    /// Per site (same order): its place name, and whether it was named explicitly.
+    pub places: Vec<place::Place>,
 }
 
 // ---------------------------------------------------------------------------
@@ -445,8 +447,12 @@ impl Checker<'_> {
             }
         }
         let (hardware, excluded) = self.hardware(raw.hardware, &cost)?;
+        let patterns: Vec<String> = (raw.regions.get_ref().candidates.get_ref().iter())
+            .map(|p| p.get_ref().clone())
+            .collect();
         let catalog = self.year_catalog(&raw.regions, options)?;
         let sites = self.sites(raw.regions, &catalog)?;
+        let places = place::places(&catalog, &patterns, &sites);
         let (pairs, left_out) =
             crate::offer::pairs(self.catalog, &hardware, &sites, options.any_hardware)
                 .map_err(|m| self.err(0, m))?;
@@ -494,6 +500,7 @@ impl Checker<'_> {
             .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
             import,
+            places,
             window,
             embodied,
             uncertainty,
@@ -1494,6 +1501,8 @@ impl Checker<'_> {
         Ok(out)
     }
 }
+
+pub mod place;
 
 #[cfg(test)]
 mod tests {

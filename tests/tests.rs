@@ -13,6 +13,7 @@ mod imports;
 mod limits;
 mod messages;
 mod plan;
+mod report;
 mod scenario;
 mod snapshot;
 mod strategies;

@@ -128,6 +128,28 @@ pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<Path
     commit(dir, staged, force)
 }
 
+/// Write one new file through an unpredictable temporary sibling, renamed
+/// into place only if nothing is at `path` by then (never overwrites).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let fail = |e| Error::io(format!("could not write '{}'", path.display()), e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let mut tmp = Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    Ok(path.to_path_buf())
+}
+
 /// Every output written and flushed under a temporary name; dropped
 /// (deleted) on any failure.
 fn stage(dir: &Path, outputs: &[Output]) -> Result<Vec<(PathBuf, NamedTempFile)>> {

@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::report::paper::{self, provider_name};
-use crate::report::summary::{OptionRow, Summary};
-use crate::report::{num, pct, ranges, thousands};
+use crate::report::paper;
+use crate::report::summary::Summary;
+use crate::report::{num, pct, thousands};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", headers.join(" | "));
@@ -17,14 +17,6 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     );
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
-    }
-}
-
-fn where_(r: &OptionRow) -> String {
-    if r.provider == "country" {
-        format!("private infrastructure on the {} grid", r.region)
-    } else {
-        format!("{} region {}", provider_name(&r.provider), r.region)
     }
 }
 
@@ -66,8 +58,9 @@ pub fn report(s: &Summary) -> String {
             "Lowest-emission option",
             "Wall-clock h",
             "kWh",
-            "kg CO2eq",
-            "+ embodied kg",
+            "Operational kg CO2eq",
+            "Embodied kg",
+            "Total kg",
         ],
         &rows,
     );
@@ -113,34 +106,11 @@ pub fn report(s: &Summary) -> String {
     if let Some(line) = &s.uncertainty.sensitivity_line {
         let _ = writeln!(out, "- {line}");
     }
-    let k = s.overall.chosen();
     let _ = writeln!(out, "\n## Paragraph for the paper\n");
     let _ = writeln!(
         out,
-        "We plan a hyperparameter search of {} trials by {} search, which finds a configuration in the best {} of the space with probability {} ({}), run on {} in {}, where the grid emits {} kg CO2eq/kWh (data-centre PUE {}). \
-         It takes an estimated {} device-hours and {} hours of wall-clock time on {} devices ({}), drawing {} kWh and emitting {}{}. \
-         Estimates were made with co2sweep, following the method of the Machine Learning Emissions Calculator {}.\n",
-        thousands(k.trials as f64),
-        k.strategy,
-        crate::report::pct(s.top_fraction * 100.0),
-        crate::report::summary::quality_text(k.quality, k.quality_low, k.quality_high, &k.quality_model, k.below_target),
-        k.quality_model,
-        k.hardware,
-        where_(k),
-        num(k.intensity_g_per_kwh / 1000.0),
-        num(k.pue),
-        num(k.device_hours),
-        num(k.wall_hours),
-        s.max_concurrent_devices,
-        k.schedule_model,
-        num(k.energy_kwh),
-        ranges::mass(k.emissions_kg, k.emissions_kg_p5, k.emissions_kg_p95),
-        if k.offset_kg > 0.0 {
-            format!(", of which {} kg are offset or matched by the provider", num(k.offset_kg))
-        } else {
-            String::new()
-        },
-        paper::Markup::Markdown.cite()
+        "{}\n",
+        crate::report::paragraph::paragraph(s, paper::Markup::Markdown)
     );
     let _ = writeln!(out, "## Data and citation\n");
     let _ = writeln!(out, "{}\n", s.sources);

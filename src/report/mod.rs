@@ -10,8 +10,10 @@
 pub mod csv;
 pub mod devices;
 pub mod files;
+pub mod html;
 pub mod markdown;
 pub mod paper;
+pub mod paragraph;
 pub mod plot;
 pub mod ranges;
 pub mod single;
@@ -74,9 +76,76 @@ pub fn pct(x: f64) -> String {
     }
 }
 
+/// The unit that fits a mass of `kg`, as (scale from kg, unit): below 1 kg
+/// g, from 1,000 kg t, else (and for 0 or non-finite figures) kg.
+pub fn mass_unit(kg: f64) -> (f64, &'static str) {
+    let a = kg.abs();
+    if !kg.is_finite() || a == 0.0 {
+        (1.0, "kg")
+    } else if a < 1.0 {
+        (1e3, "g")
+    } else if a < 1000.0 {
+        (1.0, "kg")
+    } else {
+        (1e-3, "t")
+    }
+}
+
+/// A mass of CO2eq for people, in the unit that fits: below 1 kg in g,
+/// from 1,000 kg in t. 0.0957 → "95.7 g"; 34.6 → "34.6 kg"; 12,345 → "12.3 t".
+pub fn mass(kg: f64) -> String {
+    let (scale, unit) = mass_unit(kg);
+    format!("{} {unit}", num(kg * scale))
+}
+
+/// The unit that fits a duration of `hours`, as (scale from h, unit):
+/// below 1 h min, from 72 h days, else (and for 0 or non-finite figures) h.
+pub fn duration_unit(hours: f64) -> (f64, &'static str) {
+    let a = hours.abs();
+    if !hours.is_finite() || a == 0.0 {
+        (1.0, "h")
+    } else if a < 1.0 {
+        (60.0, "min")
+    } else if a < 72.0 {
+        (1.0, "h")
+    } else {
+        (1.0 / 24.0, "days")
+    }
+}
+
+/// A duration for people, in the unit that fits: below 1 h in minutes,
+/// from 72 h in days. 0.0219 → "1.31 min"; 5.5 → "5.5 h"; 100 → "4.17 days".
+pub fn duration(hours: f64) -> String {
+    let (scale, unit) = duration_unit(hours);
+    format!("{} {unit}", num(hours * scale))
+}
+
+/// "1 option", "3 options": a count with its noun, singular for one.
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n as f64))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masses_and_durations_take_the_unit_that_fits() {
+        // 0.0957 kg × 1000 = 95.7 g; 12,345 kg / 1000 = 12.3 t.
+        assert_eq!(mass(0.0957), "95.7 g");
+        assert_eq!(mass(34.6), "34.6 kg");
+        assert_eq!(mass(12_345.0), "12.3 t");
+        // 0.0219 h × 60 = 1.314 min; 100 h / 24 = 4.1667 days.
+        assert_eq!(duration(0.0219), "1.31 min");
+        assert_eq!(duration(5.5), "5.5 h");
+        assert_eq!(duration(100.0), "4.17 days");
+        assert_eq!(count(1, "option"), "1 option");
+        assert_eq!(count(2280, "option"), "2,280 options");
+    }
 
     #[test]
     fn num_rounds_for_display() {

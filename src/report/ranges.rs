@@ -2,33 +2,43 @@
 //! "in 97 % of 10,000 draws", and the sensitivity line of the report.
 
 use crate::plan::Plan;
-use crate::report::{num, pct, thousands};
+use crate::report::{self, num, pct, thousands};
 use crate::uncertainty::spread::{self, Intensity};
 
-/// A mass in the unit that fits `kg` (g, kg or t), as (scale, unit).
-fn unit_of(kg: f64) -> (f64, &'static str) {
-    let a = kg.abs();
-    if a >= 1000.0 {
-        (1e-3, "t")
-    } else if a < 1.0 && a > 0.0 {
-        (1e3, "g")
-    } else {
-        (1.0, "kg")
-    }
-}
-
-/// "1.2 t CO2eq, 90 % interval 0.9–1.6 t"; without an interval (no draws,
+/// "1.2 t CO2eq, 90 % interval 0.9–1.6 t", in the unit that fits `kg`
+/// ([`report::mass`](crate::report::mass)); without an interval (no draws,
 /// or no spread), "1.2 t CO2eq".
 pub fn mass(kg: f64, p5: Option<f64>, p95: Option<f64>) -> String {
-    let (scale, unit) = unit_of(kg);
-    let head = format!("{} {unit} CO2eq", num(kg * scale));
+    format!("{} CO2eq{}", report::mass(kg), mass_interval(kg, p5, p95))
+}
+
+/// ", 90 % interval 0.9–1.6 t" in the unit that fits `kg`; empty without
+/// an interval.
+pub fn mass_interval(kg: f64, p5: Option<f64>, p95: Option<f64>) -> String {
+    let (scale, unit) = report::mass_unit(kg);
     match (p5, p95) {
         (Some(lo), Some(hi)) if lo != hi => format!(
-            "{head}, 90 % interval {}–{} {unit}",
+            ", 90 % interval {}–{} {unit}",
             num(lo * scale),
             num(hi * scale)
         ),
-        _ => head,
+        _ => String::new(),
+    }
+}
+
+/// "5.5 h (4.1–7.2 h)": a duration and its interval in the unit that fits
+/// `hours` ([`report::duration`](crate::report::duration)); the duration
+/// alone without an interval.
+pub fn duration(hours: f64, p5: Option<f64>, p95: Option<f64>) -> String {
+    let (scale, unit) = report::duration_unit(hours);
+    match (p5, p95) {
+        (Some(lo), Some(hi)) if lo != hi => format!(
+            "{} ({}–{} {unit})",
+            report::duration(hours),
+            num(lo * scale),
+            num(hi * scale)
+        ),
+        _ => report::duration(hours),
     }
 }
 
@@ -64,7 +74,7 @@ pub fn sensitivity(plan: &Plan) -> Option<String> {
     if top.range.p5 == top.range.p95 {
         return None;
     }
-    let (scale, unit) = unit_of(range.p50);
+    let (scale, unit) = report::mass_unit(range.p50);
     let alone = |r: &crate::uncertainty::Range| {
         format!("{}–{} {unit}", num(r.p5 * scale), num(r.p95 * scale))
     };
@@ -124,4 +134,29 @@ pub fn method(plan: &Plan) -> Vec<String> {
             rel(m.devices.first().map_or(0.0, |d| d.embodied)),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_take_the_unit_of_the_figure() {
+        // 0.5 kg → g: 500 g, interval 0.4 × 1000 = 400 g to 700 g.
+        assert_eq!(
+            mass(0.5, Some(0.4), Some(0.7)),
+            "500 g CO2eq, 90 % interval 400–700 g"
+        );
+        // 1,234 kg → t: 1.23 t; 900 kg = 0.9 t, 1,500 kg = 1.5 t.
+        assert_eq!(
+            mass(1234.0, Some(900.0), Some(1500.0)),
+            "1.23 t CO2eq, 90 % interval 0.9–1.5 t"
+        );
+        assert_eq!(mass(3.0, Some(3.0), Some(3.0)), "3 kg CO2eq");
+        assert_eq!(mass(3.0, None, None), "3 kg CO2eq");
+        // 0.5 h = 30 min, 0.25 h = 15 min, 0.75 h = 45 min; 96 h = 4 days.
+        assert_eq!(duration(0.5, Some(0.25), Some(0.75)), "30 min (15–45 min)");
+        assert_eq!(duration(96.0, Some(72.0), Some(120.0)), "4 days (3–5 days)");
+        assert_eq!(duration(5.5, None, None), "5.5 h");
+    }
 }

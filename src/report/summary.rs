@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
-use crate::report::{num, pct, ranges, thousands};
+use crate::report::{duration, mass, num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
 /// The first eleven columns are a fixed interface; `co2sweep chart` reads
@@ -141,6 +141,23 @@ pub struct OptionRow {
     /// `measured` or `modelled` speed-up relative to the reference.
     #[serde(default)]
     pub speed_basis: String,
+    /// 5th percentile of `cost_usd` over the uncertainty draws (price × hours,
+    /// so it moves with the trial-hours and speed-up spreads); empty where
+    /// the price is unknown.
+    #[serde(default)]
+    pub cost_usd_p5: Option<f64>,
+    /// Median of `cost_usd` over the draws.
+    #[serde(default)]
+    pub cost_usd_p50: Option<f64>,
+    /// 95th percentile of `cost_usd` over the draws.
+    #[serde(default)]
+    pub cost_usd_p95: Option<f64>,
+    /// Where the site is, for people: "Paris, France".
+    #[serde(default)]
+    pub place: String,
+    /// Whether the scenario listed the region by name (charts always show it).
+    #[serde(default)]
+    pub named: bool,
 }
 
 impl OptionRow {
@@ -221,6 +238,15 @@ impl OptionRow {
             availability: e.availability.name().to_string(),
             cost_usd: e.cost_usd,
             speed_basis: e.speed_basis.name().to_string(),
+            cost_usd_p5: r.cost_usd.map(|c| c.p5),
+            cost_usd_p50: r.cost_usd.map(|c| c.p50),
+            cost_usd_p95: r.cost_usd.map(|c| c.p95),
+            place: plan
+                .scenario
+                .places
+                .get(e.site)
+                .map_or(String::new(), |p| p.name.clone()),
+            named: plan.scenario.places.get(e.site).is_some_and(|p| p.named),
         }
     }
 
@@ -320,7 +346,8 @@ pub struct StrategySummary {
 
 impl StrategySummary {
     /// The cells of a strategy table row: name, trials, quality, then its
-    /// lowest-emission option's label, wall hours, kWh, kg CO2eq and embodied kg.
+    /// lowest-emission option's label, wall hours, kWh, operational,
+    /// embodied and total kg CO2eq; then its start and wait when it has one.
     pub fn cells(&self) -> Vec<String> {
         let b = &self.best.lowest_emissions;
         vec![
@@ -338,6 +365,7 @@ impl StrategySummary {
             num(b.energy_kwh),
             ranges::cell(b.emissions_kg, b.emissions_kg_p5, b.emissions_kg_p95),
             num(b.embodied_kg),
+            num(b.total_kg),
         ]
     }
 }
@@ -635,13 +663,13 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} (the median candidate device) in the same region{}, and takes {} h instead of {} h of wall-clock time.",
+                "Running on {} emits {} less than on {} (the median candidate device) in the same region{}, and takes {} instead of {} of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
                 likely(plan, "less", ranges::p_less(plan, best_i, worst)),
-                num(best.wall_hours),
-                num(w.wall_hours)
+                duration(best.wall_hours),
+                duration(w.wall_hours)
             ));
         }
     }
@@ -661,24 +689,32 @@ pub fn findings(plan: &Plan) -> Vec<String> {
     let fastest = row(plan.overall.fastest);
     if let Some(knee_i) = plan.overall.knee.filter(|&k| k != best_i) {
         let knee = row(knee_i);
+        let fastest_too = if plan.overall.fastest == knee_i {
+            " It is also the fastest option.".to_string()
+        } else {
+            format!(
+                " The fastest ({} search on {}) takes {} and emits {}.",
+                fastest.strategy,
+                fastest.label(),
+                duration(fastest.wall_hours),
+                mass(fastest.metric_kg())
+            )
+        };
         out.push(format!(
-            "The balanced option, {} search on {}, finishes in {} h instead of {} h for {} kg CO2eq instead of {} kg; the fastest ({}) takes {} h and emits {} kg.",
+            "The balanced option, {} search on {}, finishes in {} instead of {} for {} CO2eq instead of {}.{fastest_too}",
             knee.strategy,
             knee.label(),
-            num(knee.wall_hours),
-            num(best.wall_hours),
-            num(knee.metric_kg()),
-            num(best.metric_kg()),
-            fastest.label(),
-            num(fastest.wall_hours),
-            num(fastest.metric_kg())
+            duration(knee.wall_hours),
+            duration(best.wall_hours),
+            mass(knee.metric_kg()),
+            mass(best.metric_kg()),
         ));
     }
     if best.offset_kg > 0.0 {
         out.push(format!(
-            "The provider offsets or matches {} kg of the lowest option's {} kg CO2eq of operational emissions; offsets are shown, not subtracted: avoided emissions beat offset ones.",
-            num(best.offset_kg),
-            num(best.emissions_kg)
+            "The provider offsets or matches {} of the lowest option's {} CO2eq of operational emissions; offsets are shown, not subtracted: avoided emissions beat offset ones.",
+            mass(best.offset_kg),
+            mass(best.emissions_kg)
         ));
     }
     out

@@ -73,6 +73,8 @@ pub enum ListFormat {
     Json,
 }
 
+mod continent;
+
 fn matches(filter: Option<&str>, fields: &[&str]) -> bool {
     filter.is_none_or(|f| {
         let f = f.to_lowercase();
@@ -143,7 +145,18 @@ pub fn list(
             let rows: Vec<&Region> = catalog
                 .regions
                 .iter()
-                .filter(|r| matches(filter, &[&r.key(), &r.name, &r.country, &r.location]))
+                .filter(|r| {
+                    let country = catalog.country(&r.country).map_or("", |c| c.name.as_str());
+                    let place = [
+                        r.key(),
+                        r.name.clone(),
+                        r.country.clone(),
+                        r.location.clone(),
+                    ];
+                    let more = [country, continent::of(&r.country)];
+                    let fields: Vec<&str> = place.iter().map(String::as_str).chain(more).collect();
+                    matches(filter, &fields)
+                })
                 .collect();
             emit(
                 &rows,
@@ -178,7 +191,7 @@ pub fn list(
             let rows: Vec<&Country> = catalog
                 .countries
                 .iter()
-                .filter(|c| matches(filter, &[&c.code, &c.name, &c.kind]))
+                .filter(|c| matches(filter, &[&c.code, &c.name, &c.kind, continent::of(&c.code)]))
                 .collect();
             emit(
                 &rows,

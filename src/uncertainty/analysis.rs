@@ -78,6 +78,6 @@ fn point(e: &Evaluated) -> Point {
         wall_hours: e.wall_hours,
         run_hours: e.wall_hours - e.wait_hours,
         embodied_kg: e.embodied_kg,
-        cost_usd: None,
+        cost_usd: e.cost_usd,
     }
 }
