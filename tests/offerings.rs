@@ -54,10 +54,10 @@ fn h100_in_us_east_1_costs_p5_48xlarge_over_eight() {
     let plan = Plan::build(s, Metric::Operational).unwrap();
     let o = &plan.options[0];
     // p5.48xlarge 55.04 USD/h / 8 GPUs = 6.88 USD per device-hour (p5.4xlarge
-    // 6.88 / 1 ties; the instance with more GPUs wins). 4 trials × 10 h × 8
-    // devices = 320 device-hours × 6.88 = 2,201.6 USD.
-    assert!((o.eval.device_hours - 320.0).abs() < 1e-9);
-    assert!((o.eval.cost_usd.unwrap() - 2201.6).abs() < 1e-6);
+    // 6.88 / 1 ties; the instance with more GPUs wins). 4 trials × 10 h × 1
+    // device = 40 device-hours × 6.88 = 275.2 USD.
+    assert!((o.eval.device_hours - 40.0).abs() < 1e-9);
+    assert!((o.eval.cost_usd.unwrap() - 275.2).abs() < 1e-6);
     assert_eq!(
         plan.scenario.pairs[0].instance_type.as_deref(),
         Some("p5.48xlarge")
