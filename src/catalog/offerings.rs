@@ -3,7 +3,12 @@
 //!
 //! A (provider, region, kind) listed in `offer_coverage.csv` is complete:
 //! a device of that kind missing from `offerings.csv` there is not offered.
-//! Anything not covered is *unknown*: the planner keeps it and says so.
+//! A device that a provider lists in none of its covered regions, although
+//! that provider's offer of the device's kind is known somewhere, is not
+//! offered anywhere by that provider (MI300X at AWS): a provider's covered
+//! regions hold every instance family it sells (AWS us-east-1, 57 Azure
+//! regions, every Google Cloud region). Anything else not covered is
+//! *unknown*: the planner keeps it and says so.
 
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +103,7 @@ pub fn lookup<'a>(
         let covered = coverage.iter().any(|c| {
             c.provider == site.provider && c.region == site.region && c.kind == device.kind
         });
-        let a = if covered {
+        let a = if covered || sold_nowhere(offerings, coverage, device, &site.provider) {
             Availability::NotOffered
         } else {
             Availability::Unknown
@@ -126,6 +131,23 @@ pub fn lookup<'a>(
         })
         .copied();
     (Availability::Offered, best)
+}
+
+/// Does `provider` cover the device's kind in some region yet list the
+/// device in none?
+fn sold_nowhere(
+    offerings: &[Offering],
+    coverage: &[Coverage],
+    device: &Device,
+    provider: &str,
+) -> bool {
+    let known = coverage
+        .iter()
+        .any(|c| c.provider == provider && c.kind == device.kind);
+    known
+        && !offerings
+            .iter()
+            .any(|o| o.provider == provider && o.hardware == device.name)
 }
 
 /// Checks one offering row on load.
@@ -178,20 +200,22 @@ mod tests {
     }
 
     #[test]
-    fn mi300x_is_never_in_a_gcp_region_and_uncovered_aws_is_unknown() {
+    fn mi300x_is_sold_by_neither_gcp_nor_aws_and_uncovered_aws_h100_is_unknown() {
         let c = Catalog::bundled().unwrap();
         let mi = c.device("MI300X").unwrap();
         for r in c.regions.iter().filter(|r| r.provider == "gcp") {
             let (a, _) = lookup(&c.offerings, &c.coverage, mi, r);
             assert_eq!(a, Availability::NotOffered, "{}", r.key());
         }
-        // AWS prices only four regions (Karpenter's tables): eu-north-1 is not one.
-        let (a, _) = lookup(
-            &c.offerings,
-            &c.coverage,
-            mi,
-            c.region("aws:eu-north-1").unwrap(),
-        );
+        // AWS covers only four regions (Karpenter's tables), eu-north-1 not
+        // among them; but AWS lists MI300X in none of its covered regions,
+        // so it sells it nowhere.
+        let north = c.region("aws:eu-north-1").unwrap();
+        let (a, _) = lookup(&c.offerings, &c.coverage, mi, north);
+        assert_eq!(a, Availability::NotOffered);
+        // H100 SXM is listed in us-east-1 (p5): in eu-north-1 it stays unknown.
+        let h100 = c.device("H100 SXM").unwrap();
+        let (a, _) = lookup(&c.offerings, &c.coverage, h100, north);
         assert_eq!(a, Availability::Unknown);
         // AWS us-east-1 is covered and lists no MI300X instance: not offered.
         let (a, _) = lookup(
