@@ -19,7 +19,7 @@
 //! from s, so results never depend on the thread count.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
@@ -28,6 +28,9 @@ use crate::scenario::Dispatch;
 use crate::space::quality::normal;
 
 use super::dispatch::shuffle;
+
+mod queue;
+use queue::Queue;
 
 /// One bracket: its configurations `first_config..first_config + configs[0]`,
 /// and how many of them each rung holds.
@@ -151,7 +154,7 @@ struct State<'a> {
     seed: u64,
     sim: u64,
     /// Jobs released and waiting (barrier modes).
-    queue: VecDeque<Job>,
+    queue: Queue<Job>,
     /// A job chosen asynchronously that did not fit yet.
     pending: Option<Job>,
     /// Per ladder: the rung in progress, its members, and those done.
@@ -180,7 +183,7 @@ impl<'a> State<'a> {
             rng,
             seed,
             sim,
-            queue: VecDeque::new(),
+            queue: Queue::new(),
             pending: None,
             rung: vec![(0, Vec::new(), 0); n],
             started: vec![0; n],
@@ -237,7 +240,12 @@ impl<'a> State<'a> {
                 wb.total_cmp(&wa).then(a.cmp(b))
             }),
         }
-        self.queue.extend(jobs);
+        for job in jobs {
+            let devices = (self.setup.cost)(job.config, job.rung)
+                .1
+                .clamp(1, self.setup.capacity);
+            self.queue.push(job, devices);
+        }
     }
 
     fn rung_zero(&mut self, l: usize) -> Vec<Job> {
@@ -290,8 +298,7 @@ impl<'a> State<'a> {
                 <= free
         };
         if self.setup.schedule != Schedule::Asynchronous {
-            let at = self.queue.iter().position(|j| fits(self, j))?;
-            return self.queue.remove(at);
+            return self.queue.take_fitting(free);
         }
         let job = match self.pending.take() {
             Some(j) => j,
