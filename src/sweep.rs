@@ -256,7 +256,10 @@ fn check_widths(
     trials: u64,
 ) -> Result<()> {
     let capacity = scenario.max_concurrent_devices;
-    let costs: Vec<Cost> = phases.iter().flat_map(|p| p.costs.iter().copied()).collect();
+    let costs: Vec<Cost> = phases
+        .iter()
+        .flat_map(|p| p.costs.iter().copied())
+        .collect();
     let uniform = costs.windows(2).all(|w| w[0].devices == w[1].devices);
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(

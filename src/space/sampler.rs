@@ -33,11 +33,7 @@ impl Sampler {
     pub fn of(param: &Param) -> Sampler {
         match &param.domain {
             Domain::Constant(_) => Sampler::Constant(param.sample(0.0)),
-            Domain::Values(v) => Sampler::Values(
-                (0..v.len())
-                    .map(|i| Param::slot(v, i))
-                    .collect(),
-            ),
+            Domain::Values(v) => Sampler::Values((0..v.len()).map(|i| Param::slot(v, i)).collect()),
             &Domain::Range {
                 min,
                 max,
@@ -46,12 +42,23 @@ impl Sampler {
             } => {
                 let (ln_min, ln_span) = (min.ln(), max.ln() - min.ln());
                 match distribution {
-                    Distribution::Uniform => Sampler::Uniform { min, span: max - min },
+                    Distribution::Uniform => Sampler::Uniform {
+                        min,
+                        span: max - min,
+                    },
                     Distribution::IntUniform => {
                         let (lo, hi) = (min.ceil(), max.floor());
-                        Sampler::IntUniform { lo, hi, width: hi - lo + 1.0 }
+                        Sampler::IntUniform {
+                            lo,
+                            hi,
+                            width: hi - lo + 1.0,
+                        }
                     }
-                    Distribution::QUniform(q) => Sampler::QUniform { min, span: max - min, q },
+                    Distribution::QUniform(q) => Sampler::QUniform {
+                        min,
+                        span: max - min,
+                        q,
+                    },
                     Distribution::LogUniform => Sampler::LogUniform { ln_min, ln_span },
                     Distribution::QLogUniform(q) => Sampler::QLogUniform { ln_min, ln_span, q },
                     Distribution::Shaped(d) => Sampler::Shaped(d),
@@ -87,7 +94,12 @@ mod tests {
     fn samplers_draw_what_params_draw_bit_for_bit() {
         let range = |min: f64, max: f64, distribution| Param {
             name: "p".into(),
-            domain: Domain::Range { min, max, distribution, grid_points: None },
+            domain: Domain::Range {
+                min,
+                max,
+                distribution,
+                grid_points: None,
+            },
         };
         let params = [
             range(1e-5, 1e-1, Distribution::LogUniform),
@@ -99,13 +111,20 @@ mod tests {
                 name: "b".into(),
                 domain: Domain::Values([64.0, 128.0, 256.0].map(Level::Num).to_vec()),
             },
-            Param { name: "c".into(), domain: Domain::Constant(Level::Num(3.5)) },
+            Param {
+                name: "c".into(),
+                domain: Domain::Constant(Level::Num(3.5)),
+            },
         ];
         for p in &params {
             let s = Sampler::of(p);
             for k in 0..1000u32 {
                 // Quantiles 0, 0.000999..., up to 0.999 and the largest below 1.
-                let u = if k == 999 { 1.0 - f64::EPSILON / 2.0 } else { f64::from(k) / 1000.0 };
+                let u = if k == 999 {
+                    1.0 - f64::EPSILON / 2.0
+                } else {
+                    f64::from(k) / 1000.0
+                };
                 assert_eq!(s.sample(u).to_bits(), p.sample(u).to_bits(), "{p:?} at {u}");
             }
         }

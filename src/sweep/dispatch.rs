@@ -200,7 +200,10 @@ pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
     let mut free: BinaryHeap<Reverse<u64>> = (0..capacity).map(|_| key(0.0)).collect();
     let (mut end, mut taken) = (0.0f64, Vec::new());
     for &j in jobs {
-        let Cost { work: w, devices: d } = costs[j as usize];
+        let Cost {
+            work: w,
+            devices: d,
+        } = costs[j as usize];
         taken.clear();
         for _ in 0..d.min(capacity) {
             taken.push(free.pop().map_or(0.0, time));

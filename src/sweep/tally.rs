@@ -114,7 +114,12 @@ pub fn evaluate(
             .into_par_iter()
             .map(|c| {
                 let from = start + c * CHUNK;
-                chunk(scenario, set, from..start + ((c + 1) * CHUNK).min(n), resource)
+                chunk(
+                    scenario,
+                    set,
+                    from..start + ((c + 1) * CHUNK).min(n),
+                    resource,
+                )
             })
             .collect();
         for result in done {
