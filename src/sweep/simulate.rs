@@ -70,6 +70,9 @@ pub struct Setup<'a> {
     pub ladders: &'a [Ladder],
     /// Work and devices of configuration c at rung k.
     pub cost: &'a (dyn Fn(u64, usize) -> (f64, u32) + Sync),
+    /// The devices every job holds, when all hold the same number (saves
+    /// a cost look-up per released job).
+    pub devices: Option<u32>,
     /// Devices the cluster runs at once.
     pub capacity: u32,
     /// Halving rate (the top 1/η are promoted).
@@ -241,8 +244,10 @@ impl<'a> State<'a> {
             }),
         }
         for job in jobs {
-            let devices = (self.setup.cost)(job.config, job.rung)
-                .1
+            let devices = self
+                .setup
+                .devices
+                .unwrap_or_else(|| (self.setup.cost)(job.config, job.rung).1)
                 .clamp(1, self.setup.capacity);
             self.queue.push(job, devices);
         }
@@ -423,6 +428,7 @@ mod tests {
         Setup {
             ladders,
             cost,
+            devices: None,
             capacity,
             eta: 3,
             schedule,
