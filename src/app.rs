@@ -28,6 +28,7 @@ use crate::cli::{
 };
 
 mod export;
+mod progress;
 
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -296,7 +297,12 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         MetricArg::Operational => Metric::Operational,
         MetricArg::Total => Metric::Total,
     };
-    let plan = Plan::build_with(s, metric, &objectives)?;
+    let bar = progress::Bar::new();
+    let plan = Plan::build_reporting(s, metric, &objectives, &|name, done, total| {
+        bar.show(name, done, total)
+    });
+    bar.finish();
+    let plan = plan?;
     let summary = Summary::of(&plan, catalog);
     let json = || -> Result<Vec<u8>> {
         let mut v = serde_json::to_vec_pretty(&summary)

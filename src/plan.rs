@@ -90,10 +90,21 @@ impl Plan {
         metric: Metric,
         objectives: &[crate::front::Objective],
     ) -> Result<Plan> {
+        Plan::build_reporting(scenario, metric, objectives, &|_, _, _| {})
+    }
+
+    /// [`Plan::build_with`], telling `progress` how far the evaluation of
+    /// each strategy's trials has got (see [`sweep::Progress`]).
+    pub fn build_reporting(
+        scenario: Scenario,
+        metric: Metric,
+        objectives: &[crate::front::Objective],
+        progress: sweep::Progress,
+    ) -> Result<Plan> {
         let totals = scenario
             .strategies
             .iter()
-            .map(|s| sweep::totals(&scenario, s))
+            .map(|s| sweep::totals_with(&scenario, s, progress))
             .collect::<Result<Vec<_>>>()?;
         let evaluated = sweep::options(&scenario, &totals)?;
         if let Some(e) = evaluated.iter().find(|e| {

@@ -19,6 +19,9 @@ pub mod dist;
 use crate::early_stop::{Halving, Survival};
 mod chacha;
 pub mod quality;
+mod sampler;
+
+use sampler::Sampler;
 
 pub use asha::Asha;
 
@@ -548,6 +551,8 @@ pub struct JobSet<'a> {
     base: ChaCha8Rng,
     /// The same key, for drawing a trial's words block by block.
     key: chacha::Key,
+    /// Each parameter's sampler, its constants worked out once.
+    samplers: Vec<Sampler>,
     plan: Plan,
     len: u64,
     /// Early termination: which trials stop where.
@@ -679,6 +684,7 @@ impl<'a> JobSet<'a> {
             seed,
             base: ChaCha8Rng::seed_from_u64(seed),
             key: chacha::Key::from_seed(seed),
+            samplers: params.iter().map(Sampler::of).collect(),
             plan,
             len,
             survival: None,
@@ -720,6 +726,7 @@ impl<'a> JobSet<'a> {
                 seed: 0,
                 base: ChaCha8Rng::seed_from_u64(0),
                 key: chacha::Key::from_seed(0),
+                samplers: Vec::new(),
                 plan: Plan::Grid(levels),
                 len,
                 survival: None,
@@ -769,7 +776,7 @@ impl<'a> JobSet<'a> {
             }
             Plan::Random => self.draw(index, slots),
             Plan::Sobol => {
-                for (d, (slot, p)) in slots.iter_mut().zip(self.params).enumerate() {
+                for (d, (slot, p)) in slots.iter_mut().zip(&self.samplers).enumerate() {
                     let u = sobol_burley::sample(index as u32, d as u32, sobol_seed(self.seed));
                     *slot = p.sample(f64::from(u));
                 }
@@ -777,7 +784,7 @@ impl<'a> JobSet<'a> {
             Plan::LatinHypercube(strata) => {
                 let mut rng = self.stream(index);
                 let n = self.len as f64;
-                for ((slot, p), perm) in slots.iter_mut().zip(self.params).zip(strata) {
+                for ((slot, p), perm) in slots.iter_mut().zip(&self.samplers).zip(strata) {
                     let u = (f64::from(perm[index as usize]) + unit(&mut rng)) / n;
                     *slot = p.sample(u);
                 }
@@ -816,10 +823,10 @@ impl<'a> JobSet<'a> {
     /// parameter `p` takes the stream's 64-bit word `p`, computed from the
     /// one ChaCha8 block that holds it (eight words a block).
     fn draw(&self, config: u64, slots: &mut [f64]) {
-        let blocks = slots.chunks_mut(8).zip(self.params.chunks(8));
-        for (counter, (slots, params)) in blocks.enumerate() {
+        let blocks = slots.chunks_mut(8).zip(self.samplers.chunks(8));
+        for (counter, (slots, samplers)) in blocks.enumerate() {
             let block = self.key.block(config, counter as u64);
-            for ((slot, p), pair) in slots.iter_mut().zip(params).zip(block.chunks_exact(2)) {
+            for ((slot, p), pair) in slots.iter_mut().zip(samplers).zip(block.chunks_exact(2)) {
                 let word = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
                 *slot = p.sample(unit_of(word));
             }

@@ -32,12 +32,14 @@ use crate::units::{GPerKwh, Hours, Watts};
 pub mod adaptive;
 pub mod dispatch;
 pub mod simulate;
+pub mod tally;
 
-/// A chunk's costs with their trial indices, or its first failing trial.
-type ChunkResult = std::result::Result<Vec<(Cost, u64)>, (u64, TrialError)>;
+use tally::Tally;
 
-/// Trials evaluated per parallel task.
-const CHUNK: u64 = 1 << 14;
+/// What the evaluation reports as it goes: strategy name, trials
+/// evaluated so far, trials in all. The library never prints; the CLI
+/// renders this (a progress bar on a terminal).
+pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 /// Most trials scheduled one by one (when trials hold different numbers of
 /// devices, equal trials cannot be placed in bulk).
@@ -46,9 +48,6 @@ pub const MIXED_SCHEDULE_LIMIT: u64 = 1_000_000;
 /// Most device assignments (trials × the devices each holds) of a schedule
 /// computed trial by trial: each is a heap operation.
 pub const MIXED_DEVICE_LIMIT: u64 = 5_000_000;
-
-/// Trials from which `plan` shows a progress bar (on a terminal only).
-const PROGRESS_FROM: u64 = 1 << 20;
 
 /// What one strategy costs, before a device or site is chosen.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,20 +206,29 @@ pub struct Group {
 /// of trials it stands for. Equal costs are then merged into groups, and
 /// the schedule is computed over groups (see [`makespan`]).
 pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals> {
+    totals_with(scenario, strategy, &|_, _, _| {})
+}
+
+/// [`totals`], telling `progress` how far the evaluation has got.
+pub fn totals_with(
+    scenario: &Scenario,
+    strategy: &Strategy,
+    progress: Progress,
+) -> Result<StrategyTotals> {
     if *strategy == Strategy::Grid {
-        return grid_totals(scenario);
+        return grid_totals(scenario, progress);
     }
     if strategy.resource().is_some() {
         return adaptive::totals(scenario, strategy);
     }
     let full = JobSet::new(&scenario.params, strategy, scenario.seed).map_err(Error::input)?;
-    let phases = vec![evaluate(scenario, strategy, &full, 0..full.len(), None)?];
     let runs = scenario.model.runs_per_config(&scenario.params, strategy);
+    let phases = vec![evaluate(scenario, strategy, &full, runs, progress)?];
     summarise(scenario, strategy, &phases, runs, full.len())
 }
 
 /// A grid's totals, factored over the parameters the cost reads.
-fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
+fn grid_totals(scenario: &Scenario, progress: Progress) -> Result<StrategyTotals> {
     let strategy = &Strategy::Grid;
     let mut used = vec![false; scenario.params.len()];
     for &i in scenario
@@ -234,8 +242,8 @@ fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
     }
     let (sub, multiplicity) =
         JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
-    let phases = vec![evaluate(scenario, strategy, &sub, 0..sub.len(), None)?];
     let multiplicity = multiplicity.saturating_mul(scenario.model.replicates);
+    let phases = vec![evaluate(scenario, strategy, &sub, multiplicity, progress)?];
     summarise(scenario, strategy, &phases, multiplicity, sub.len())
 }
 
@@ -244,10 +252,14 @@ fn grid_totals(scenario: &Scenario) -> Result<StrategyTotals> {
 fn check_widths(
     scenario: &Scenario,
     strategy: &Strategy,
-    costs: &[Cost],
+    phases: &[Tally],
     trials: u64,
 ) -> Result<()> {
     let capacity = scenario.max_concurrent_devices;
+    let costs: Vec<Cost> = phases
+        .iter()
+        .flat_map(|p| p.costs.iter().copied())
+        .collect();
     let uniform = costs.windows(2).all(|w| w[0].devices == w[1].devices);
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(
@@ -258,9 +270,9 @@ fn check_widths(
             crate::report::thousands(MIXED_SCHEDULE_LIMIT as f64)
         )));
     }
-    let assignments = costs
+    let assignments = phases
         .iter()
-        .fold(0u64, |a, c| a.saturating_add(u64::from(c.devices)));
+        .fold(0u64, |a, p| a.saturating_add(p.assignments()));
     if !uniform && assignments > MIXED_DEVICE_LIMIT {
         return Err(Error::input(format!(
             "{} has trials holding different numbers of devices, {} device assignments in all; such schedules \
@@ -284,22 +296,18 @@ fn check_widths(
 fn summarise(
     scenario: &Scenario,
     strategy: &Strategy,
-    phases: &[Vec<(Cost, u64)>],
+    phases: &[Tally],
     multiplicity: u64,
     configurations: u64,
 ) -> Result<StrategyTotals> {
     let trials = phases
         .iter()
-        .map(|p| p.len() as u64)
+        .map(|p| p.len)
         .sum::<u64>()
         .saturating_mul(multiplicity);
-    let costs: Vec<Cost> = phases.iter().flatten().map(|(c, _)| *c).collect();
-    check_widths(scenario, strategy, &costs, trials)?;
-    let device_work: f64 = costs
-        .iter()
-        .map(|c| f64::from(c.devices) * c.work)
-        .sum::<f64>()
-        * multiplicity as f64;
+    check_widths(scenario, strategy, phases, trials)?;
+    // One phase: its sum in index order is the sum over all trials.
+    let device_work: f64 = phases.iter().map(|p| p.device_work).sum::<f64>() * multiplicity as f64;
     if !device_work.is_finite() {
         return Err(Error::input(format!(
             "{}: the trials' hours add up to more than a floating-point number holds; \
@@ -308,13 +316,14 @@ fn summarise(
         )));
     }
     let rule = scenario.model.dispatch;
-    let spread = dispatch::spread(
-        phases,
-        multiplicity,
-        scenario.max_concurrent_devices,
-        rule,
-        scenario.seed,
-    );
+    // The cluster, then each CPU slot factor k: k × its devices.
+    let factors = crate::offer::slot_factors(scenario);
+    let capacities: Vec<u32> = std::iter::once(1)
+        .chain(factors.iter().copied())
+        .map(|k| scenario.max_concurrent_devices.saturating_mul(k))
+        .collect();
+    let spreads = dispatch::spreads(phases, multiplicity, &capacities, rule, scenario.seed);
+    let spread = spreads[0];
     let configurations = if *strategy == Strategy::Grid {
         trials
     } else {
@@ -328,13 +337,10 @@ fn summarise(
         scenario.top_fraction,
         None,
     );
-    let slot_makespans = crate::offer::slot_factors(scenario)
+    let slot_makespans = factors
         .into_iter()
-        .map(|k| {
-            let capacity = scenario.max_concurrent_devices.saturating_mul(k);
-            let s = dispatch::spread(phases, multiplicity, capacity, rule, scenario.seed);
-            (k, s.p50)
-        })
+        .zip(&spreads[1..])
+        .map(|(k, s)| (k, s.p50))
         .collect();
     Ok(StrategyTotals {
         slot_makespans,
@@ -373,57 +379,53 @@ fn schedule_label(rule: scenario::Dispatch, trials: u64) -> String {
     }
 }
 
-/// Cost of trials `range` of a job set, in index order, evaluated in
-/// parallel chunks. The first failing trial (lowest index) is reported,
-/// whatever the number of threads.
+/// Tally the cost of every trial of a job set, evaluated in parallel
+/// chunks (see [`tally`]). The first failing trial (lowest index) is
+/// reported, whatever the number of threads. Each trial's code is kept
+/// only for an order-dependent schedule.
 fn evaluate(
     scenario: &Scenario,
     strategy: &Strategy,
     set: &JobSet,
-    range: std::ops::Range<u64>,
-    resource: Option<usize>,
-) -> Result<Vec<(Cost, u64)>> {
-    let (start, n) = (range.start, range.end - range.start);
-    // indicatif draws nothing when stderr is not a terminal.
-    let bar = if n >= PROGRESS_FROM {
-        let style =
-            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} trials ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-        indicatif::ProgressBar::new(n)
-            .with_style(style)
-            .with_message(format!("evaluating {}", strategy.name()))
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let chunks: Vec<ChunkResult> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut slots = vec![0.0; scenario.params.len()];
-            (start + c * CHUNK..start + ((c + 1) * CHUNK).min(n))
-                .map(|i| {
-                    let info = set.trial(i, &mut slots);
-                    scenario
-                        .cost
-                        .evaluate(&mut slots, &info, resource)
-                        .map(|c| (c, i))
-                        .map_err(|e| (i, e))
-                })
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .inspect(|chunk| bar.inc(chunk.len() as u64))
-        })
-        .collect();
-    bar.finish_and_clear();
-    let mut costs = Vec::with_capacity(n as usize);
-    for chunk in chunks {
-        costs.extend(chunk.map_err(|(i, e)| trial_error(scenario, strategy, set, i, &e))?);
-    }
-    Ok(costs)
+    multiplicity: u64,
+    progress: Progress,
+) -> Result<Tally> {
+    let n = set.len();
+    let ordered = scenario.model.dispatch != scenario::Dispatch::Lpt
+        && n.saturating_mul(multiplicity) <= dispatch::EXPAND_LIMIT;
+    let keep_codes = ordered || scenario.cost.devices.as_constant().is_none();
+    let name = strategy.name();
+    let report = |done: u64| progress(name, done, n);
+    tally::evaluate(scenario, set, (0, n), None, keep_codes, &report)
+        .map_err(|(i, e)| trial_error(scenario, strategy, set, i, &e))
 }
 
 /// Merge trials of equal cost; groups come out longest first, ties by
 /// index. Each trial stands for `multiplicity` trials (a factored grid's
 /// sub-trials, whose ties are then broken in sub-grid order).
-fn groups(mut costs: Vec<(Cost, u64)>, multiplicity: u64) -> Vec<Group> {
+///
+/// When every trial holds the same number of devices, trials of equal work
+/// all merge, so the groups are the tally's distinct costs, sorted; else
+/// the trials are listed in index order (bounded by
+/// [`MIXED_SCHEDULE_LIMIT`]) and merged as neighbours.
+fn groups(tally: &Tally, multiplicity: u64) -> Vec<Group> {
+    if !tally.uniform() {
+        return merge_records(tally.records(), multiplicity);
+    }
+    let mut out: Vec<Group> = (0..tally.costs.len())
+        .map(|g| Group {
+            work: tally.costs[g].work,
+            devices: tally.costs[g].devices,
+            count: tally.counts[g].saturating_mul(multiplicity),
+            first: tally.first[g],
+        })
+        .collect();
+    out.sort_by(|a, b| b.work.total_cmp(&a.work));
+    out
+}
+
+/// [`groups`] of trials listed one by one.
+fn merge_records(mut costs: Vec<(Cost, u64)>, multiplicity: u64) -> Vec<Group> {
     // Longest first, ties in index order: the scheduling order. Only
     // neighbours in that order merge, so the order is kept exactly.
     costs.sort_by(|(a, i), (b, j)| b.work.total_cmp(&a.work).then(i.cmp(j)));
@@ -709,12 +711,11 @@ mod tests {
     use proptest::prelude::{prop_assert, proptest};
 
     fn groups_of(jobs: &[(f64, u32)]) -> Vec<Group> {
-        let costs = jobs
+        let costs: Vec<Cost> = jobs
             .iter()
-            .enumerate()
-            .map(|(i, &(work, devices))| (Cost { work, devices }, i as u64))
+            .map(|&(work, devices)| Cost { work, devices })
             .collect();
-        groups(costs, 1)
+        groups(&Tally::of(&costs), 1)
     }
 
     /// The rule, one trial at a time, with every device tracked.

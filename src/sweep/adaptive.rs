@@ -144,7 +144,21 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         )));
     }
     let ladders = ladders(&rungs);
-    let cost = |c: u64, k: usize| table[c as usize].get(k).copied().unwrap_or((0.0, 1));
+    // One flat array, configuration c's rungs from offsets[c]: a look-up
+    // is one load, not a pointer chase into a small vector per configuration.
+    let offsets: Vec<usize> = std::iter::once(0)
+        .chain(table.iter().scan(0, |at, t| {
+            *at += t.len();
+            Some(*at)
+        }))
+        .collect();
+    let flat: Vec<(f64, u32)> = table.iter().flatten().copied().collect();
+    let cost = |c: u64, k: usize| {
+        let (from, to) = (offsets[c as usize], offsets[c as usize + 1]);
+        flat[from..to].get(k).copied().unwrap_or((0.0, 1))
+    };
+    let first = flat.first().map_or(1, |&(_, d)| d);
+    let devices = flat.iter().all(|&(_, d)| d == first).then_some(first);
     let (schedule, eta, label) = match strategy {
         Strategy::Asha(a) => (
             Schedule::Asynchronous,
@@ -161,6 +175,7 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     let setup = Setup {
         ladders: &ladders,
         cost: &cost,
+        devices,
         capacity,
         eta,
         schedule,

@@ -21,6 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 
+use super::tally::Tally;
 use super::{groups, makespan};
 use crate::cost::Cost;
 use crate::scenario::Dispatch;
@@ -62,84 +63,103 @@ impl Spread {
 }
 
 /// Schedule `phases` (each a barrier: the next starts when it ends) of
-/// trials `(cost, index, copies)` on `capacity` devices under `rule`.
-/// `seed` keys the permutations.
-pub fn spread(
-    phases: &[Vec<(Cost, u64)>],
+/// tallied trials, each standing for `multiplicity` trials, on each of
+/// `capacities` devices under `rule`. `seed` keys the permutations, which
+/// are drawn once and scheduled on every capacity.
+pub fn spreads(
+    phases: &[Tally],
     multiplicity: u64,
-    capacity: u32,
+    capacities: &[u32],
     rule: Dispatch,
     seed: u64,
-) -> Spread {
-    let n: u64 = phases.iter().map(|p| p.len() as u64 * multiplicity).sum();
-    let lpt = || -> f64 {
+) -> Vec<Spread> {
+    let n: u64 = phases.iter().map(|p| p.len * multiplicity).sum();
+    let lpt = |capacity: u32| -> f64 {
         phases
             .iter()
-            .map(|p| makespan(&groups(p.clone(), multiplicity), capacity))
+            .map(|p| makespan(&groups(p, multiplicity), capacity))
             .sum()
     };
     match rule {
-        Dispatch::Lpt => Spread::exact(lpt()),
-        _ if n > EXPAND_LIMIT => {
-            let low = lpt();
-            Spread {
-                p10: low,
-                p50: low,
-                p90: phases
-                    .iter()
-                    .map(|p| graham(p, multiplicity, capacity))
-                    .sum(),
-            }
-        }
-        Dispatch::Index => Spread::exact(
-            phases
-                .iter()
-                .map(|p| in_order(&expand(p, multiplicity), capacity))
-                .sum(),
-        ),
-        Dispatch::Random => {
-            let mut lengths: Vec<f64> = (0..PERMUTATIONS)
-                .into_par_iter()
-                .map(|k| {
-                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                    rng.set_stream(STREAM_BASE + k);
+        Dispatch::Lpt => capacities.iter().map(|&c| Spread::exact(lpt(c))).collect(),
+        _ if n > EXPAND_LIMIT => capacities
+            .iter()
+            .map(|&c| {
+                let low = lpt(c);
+                Spread {
+                    p10: low,
+                    p50: low,
+                    p90: phases.iter().map(|p| graham(p, multiplicity, c)).sum(),
+                }
+            })
+            .collect(),
+        Dispatch::Index => capacities
+            .iter()
+            .map(|&c| {
+                Spread::exact(
                     phases
                         .iter()
-                        .map(|p| {
-                            let mut jobs = expand(p, multiplicity);
-                            shuffle(&mut jobs, &mut rng);
-                            in_order(&jobs, capacity)
-                        })
-                        .sum()
-                })
-                .collect();
-            lengths.sort_by(f64::total_cmp);
-            let rank = |p: f64| lengths[((p * PERMUTATIONS as f64).ceil() as usize).max(1) - 1];
+                        .map(|p| in_order(&expand(p, multiplicity), &p.costs, c))
+                        .sum(),
+                )
+            })
+            .collect(),
+        Dispatch::Random => random(phases, multiplicity, capacities, seed),
+    }
+}
+
+/// `random` dispatch: [`PERMUTATIONS`] seeded orders, each scheduled on
+/// every capacity; nearest-rank p10, p50, p90 per capacity.
+fn random(phases: &[Tally], multiplicity: u64, capacities: &[u32], seed: u64) -> Vec<Spread> {
+    let lengths: Vec<Vec<f64>> = (0..PERMUTATIONS)
+        .into_par_iter()
+        .map(|k| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(STREAM_BASE + k);
+            let mut per_capacity = vec![0.0; capacities.len()];
+            for p in phases {
+                let mut jobs = expand(p, multiplicity);
+                shuffle(&mut jobs, &mut rng);
+                for (total, &c) in per_capacity.iter_mut().zip(capacities) {
+                    *total += in_order(&jobs, &p.costs, c);
+                }
+            }
+            per_capacity
+        })
+        .collect();
+    (0..capacities.len())
+        .map(|c| {
+            let mut sorted: Vec<f64> = lengths.iter().map(|l| l[c]).collect();
+            sorted.sort_by(f64::total_cmp);
+            let rank = |p: f64| sorted[((p * PERMUTATIONS as f64).ceil() as usize).max(1) - 1];
             Spread {
                 p10: rank(0.1),
                 p50: rank(0.5),
                 p90: rank(0.9),
             }
-        }
-    }
+        })
+        .collect()
 }
 
 /// Graham's bound on any list schedule of uniform trials on k slots:
 /// W/k + (1 − 1/k)·p_max (mixed device counts: k = capacity / max devices).
-fn graham(phase: &[(Cost, u64)], multiplicity: u64, capacity: u32) -> f64 {
-    let d = phase.iter().map(|(c, _)| c.devices).max().unwrap_or(1);
+fn graham(phase: &Tally, multiplicity: u64, capacity: u32) -> f64 {
+    let d = phase.costs.iter().map(|c| c.devices).max().unwrap_or(1);
     let k = f64::from((capacity / d).max(1));
-    let work: f64 = phase.iter().map(|(c, _)| c.work).sum::<f64>() * multiplicity as f64;
-    let longest = phase.iter().map(|(c, _)| c.work).fold(0.0, f64::max);
+    let work = phase.work * multiplicity as f64;
+    let longest = phase.costs.iter().map(|c| c.work).fold(0.0, f64::max);
     work / k + (1.0 - 1.0 / k) * longest
 }
 
-/// The trials in index order, each repeated `multiplicity` times.
-fn expand(phase: &[(Cost, u64)], multiplicity: u64) -> Vec<(f64, u32)> {
-    let mut v: Vec<(u64, f64, u32)> = phase.iter().map(|(c, i)| (*i, c.work, c.devices)).collect();
-    v.sort_by_key(|&(i, _, _)| i);
-    v.iter()
-        .flat_map(|&(_, w, d)| std::iter::repeat_n((w, d), multiplicity as usize))
+/// The trials' codes in index order, each repeated `multiplicity` times.
+fn expand(phase: &Tally, multiplicity: u64) -> Vec<u32> {
+    let codes = phase.codes.as_deref().unwrap_or(&[]);
+    if multiplicity == 1 {
+        return codes.to_vec();
+    }
+    codes
+        .iter()
+        .flat_map(|&g| std::iter::repeat_n(g, multiplicity as usize))
         .collect()
 }
 
@@ -151,20 +171,22 @@ pub fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
     }
 }
 
-/// Length of the schedule of `jobs` (work, devices) started in the given
-/// order: each waits until as many devices as it holds are free and takes
-/// those that freed first.
-pub fn in_order(jobs: &[(f64, u32)], capacity: u32) -> f64 {
-    let Some(&(_, d0)) = jobs.first() else {
+/// Length of the schedule of `jobs` (codes into `costs`) started in the
+/// given order: each waits until as many devices as it holds are free and
+/// takes those that freed first.
+pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
+    let Some(&j0) = jobs.first() else {
         return 0.0;
     };
+    let d0 = costs[j0 as usize].devices;
     let key = |x: f64| Reverse(x.to_bits());
     let time = |k: Reverse<u64>| f64::from_bits(k.0);
-    if jobs.iter().all(|&(_, d)| d == d0) {
+    if costs.iter().all(|c| c.devices == d0) {
         let slots = (capacity / d0).max(1) as usize;
         let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
         let mut end = 0.0f64;
-        for &(w, _) in jobs {
+        for &j in jobs {
+            let w = costs[j as usize].work;
             let start = if free.len() == slots {
                 free.pop().map_or(0.0, time)
             } else {
@@ -177,7 +199,11 @@ pub fn in_order(jobs: &[(f64, u32)], capacity: u32) -> f64 {
     }
     let mut free: BinaryHeap<Reverse<u64>> = (0..capacity).map(|_| key(0.0)).collect();
     let (mut end, mut taken) = (0.0f64, Vec::new());
-    for &(w, d) in jobs {
+    for &j in jobs {
+        let Cost {
+            work: w,
+            devices: d,
+        } = costs[j as usize];
         taken.clear();
         for _ in 0..d.min(capacity) {
             taken.push(free.pop().map_or(0.0, time));
@@ -195,11 +221,16 @@ pub fn in_order(jobs: &[(f64, u32)], capacity: u32) -> f64 {
 mod tests {
     use super::*;
 
-    fn phase(jobs: &[(f64, u32)]) -> Vec<(Cost, u64)> {
-        jobs.iter()
-            .enumerate()
-            .map(|(i, &(work, devices))| (Cost { work, devices }, i as u64))
-            .collect()
+    fn phase(jobs: &[(f64, u32)]) -> Tally {
+        let costs: Vec<Cost> = jobs
+            .iter()
+            .map(|&(work, devices)| Cost { work, devices })
+            .collect();
+        Tally::of(&costs)
+    }
+
+    fn spread(phases: &[Tally], m: u64, capacity: u32, rule: Dispatch, seed: u64) -> Spread {
+        spreads(phases, m, &[capacity], rule, seed)[0]
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! from s, so results never depend on the thread count.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
@@ -28,6 +28,9 @@ use crate::scenario::Dispatch;
 use crate::space::quality::normal;
 
 use super::dispatch::shuffle;
+
+mod queue;
+use queue::Queue;
 
 /// One bracket: its configurations `first_config..first_config + configs[0]`,
 /// and how many of them each rung holds.
@@ -67,6 +70,9 @@ pub struct Setup<'a> {
     pub ladders: &'a [Ladder],
     /// Work and devices of configuration c at rung k.
     pub cost: &'a (dyn Fn(u64, usize) -> (f64, u32) + Sync),
+    /// The devices every job holds, when all hold the same number (saves
+    /// a cost look-up per released job).
+    pub devices: Option<u32>,
     /// Devices the cluster runs at once.
     pub capacity: u32,
     /// Halving rate (the top 1/η are promoted).
@@ -153,7 +159,7 @@ struct State<'a> {
     base: ChaCha8Rng,
     sim: u64,
     /// Jobs released and waiting (barrier modes).
-    queue: VecDeque<Job>,
+    queue: Queue<Job>,
     /// A job chosen asynchronously that did not fit yet.
     pending: Option<Job>,
     /// Per ladder: the rung in progress, its members, and those done.
@@ -182,7 +188,7 @@ impl<'a> State<'a> {
             rng,
             base: ChaCha8Rng::seed_from_u64(seed),
             sim,
-            queue: VecDeque::new(),
+            queue: Queue::new(),
             pending: None,
             rung: vec![(0, Vec::new(), 0); n],
             started: vec![0; n],
@@ -239,7 +245,14 @@ impl<'a> State<'a> {
                 wb.total_cmp(&wa).then(a.cmp(b))
             }),
         }
-        self.queue.extend(jobs);
+        for job in jobs {
+            let devices = self
+                .setup
+                .devices
+                .unwrap_or_else(|| (self.setup.cost)(job.config, job.rung).1)
+                .clamp(1, self.setup.capacity);
+            self.queue.push(job, devices);
+        }
     }
 
     fn rung_zero(&mut self, l: usize) -> Vec<Job> {
@@ -297,8 +310,7 @@ impl<'a> State<'a> {
                 <= free
         };
         if self.setup.schedule != Schedule::Asynchronous {
-            let at = self.queue.iter().position(|j| fits(self, j))?;
-            return self.queue.remove(at);
+            return self.queue.take_fitting(free);
         }
         let job = match self.pending.take() {
             Some(j) => j,
@@ -423,6 +435,7 @@ mod tests {
         Setup {
             ladders,
             cost,
+            devices: None,
             capacity,
             eta: 3,
             schedule,

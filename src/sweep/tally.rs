@@ -1,0 +1,246 @@
+//! The tally of a strategy's evaluated trials: each distinct cost once,
+//! with how many trials have it, instead of one record per trial.
+//!
+//! Trials are evaluated in waves of parallel chunks. Each chunk numbers
+//! the distinct costs it meets (a small hash table) and writes one local
+//! code per trial; the waves are then folded in index order, serially:
+//! local codes are mapped to the tally's codes, counts are added, and the
+//! sums Σ devices × work and Σ work are accumulated trial by trial in index
+//! order, exactly as a plain serial sum over the trials (so every figure is
+//! bit for bit what one record per trial gave).
+//!
+//! Memory: O(distinct costs) plus one wave of chunks; one `u32` per trial
+//! only when an order-dependent schedule needs the trials in index order
+//! (`random` and `index` dispatch, or device counts that vary).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use crate::cost::{Cost, TrialError};
+use crate::scenario::Scenario;
+use crate::space::JobSet;
+
+/// Trials evaluated per parallel task.
+pub const CHUNK: u64 = 1 << 14;
+
+/// Chunks per wave: a wave's local codes are 4 bytes per trial.
+const WAVE: u64 = 64;
+
+/// The evaluated trials of one phase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// Distinct costs, in order of first appearance (lowest index first).
+    pub costs: Vec<Cost>,
+    /// Trials per distinct cost.
+    pub counts: Vec<u64>,
+    /// Lowest trial index per distinct cost.
+    pub first: Vec<u64>,
+    /// Each trial's number in `costs`, in index order, when kept.
+    pub codes: Option<Vec<u32>>,
+    /// Σ over trials, in index order, of devices × work.
+    pub device_work: f64,
+    /// Σ over trials, in index order, of work.
+    pub work: f64,
+    /// Index of the first trial evaluated.
+    pub start: u64,
+    /// Trials evaluated.
+    pub len: u64,
+}
+
+/// A multiplicative hash of a cost's bits (keys are few and well mixed by
+/// one multiplication; SipHash would cost more than the evaluation).
+#[derive(Default)]
+pub struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+}
+
+/// Distinct costs by (work bits, devices).
+type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
+
+/// One chunk: its distinct costs, a local code per trial.
+struct Chunk {
+    costs: Vec<(Cost, u64)>,
+    codes: Vec<u32>,
+}
+
+/// What a failed chunk reports: its first failing trial.
+type ChunkResult = Result<Chunk, (u64, TrialError)>;
+
+/// Evaluate trials `start..start + n` of `set` and tally them. `keep_codes`
+/// keeps each trial's code in index order. `progress` is told the trials
+/// done so far after each wave. The error is the lowest failing trial.
+pub fn evaluate(
+    scenario: &Scenario,
+    set: &JobSet,
+    (start, n): (u64, u64),
+    resource: Option<usize>,
+    keep_codes: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Tally, (u64, TrialError)> {
+    let mut tally = Tally {
+        costs: Vec::new(),
+        counts: Vec::new(),
+        first: Vec::new(),
+        codes: keep_codes.then(|| Vec::with_capacity(n as usize)),
+        // As `Sum for f64`: -0.0 is the neutral element.
+        device_work: -0.0,
+        work: -0.0,
+        start,
+        len: n,
+    };
+    let mut table = Table::default();
+    let chunks = n.div_ceil(CHUNK);
+    let mut wave = 0;
+    while wave < chunks {
+        let last = (wave + WAVE).min(chunks);
+        let done: Vec<ChunkResult> = (wave..last)
+            .into_par_iter()
+            .map(|c| {
+                let from = start + c * CHUNK;
+                chunk(
+                    scenario,
+                    set,
+                    from..start + ((c + 1) * CHUNK).min(n),
+                    resource,
+                )
+            })
+            .collect();
+        for result in done {
+            tally.fold(&mut table, &result?);
+        }
+        wave = last;
+        progress((wave * CHUNK).min(n));
+    }
+    Ok(tally)
+}
+
+/// Evaluate one chunk: distinct costs in order of appearance, and codes.
+fn chunk(
+    scenario: &Scenario,
+    set: &JobSet,
+    range: std::ops::Range<u64>,
+    resource: Option<usize>,
+) -> ChunkResult {
+    let mut slots = vec![0.0; scenario.params.len()];
+    let mut local = Table::default();
+    let mut out = Chunk {
+        costs: Vec::new(),
+        codes: Vec::with_capacity((range.end - range.start) as usize),
+    };
+    for i in range {
+        let info = set.trial(i, &mut slots);
+        let c = scenario
+            .cost
+            .evaluate(&mut slots, &info, resource)
+            .map_err(|e| (i, e))?;
+        let next = out.costs.len() as u32;
+        let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
+        if code == next {
+            out.costs.push((c, i));
+        }
+        out.codes.push(code);
+    }
+    Ok(out)
+}
+
+impl Tally {
+    /// The tally of `costs`, trial `i` at index `i`, codes kept.
+    pub fn of(costs: &[Cost]) -> Tally {
+        let mut tally = Tally {
+            costs: Vec::new(),
+            counts: Vec::new(),
+            first: Vec::new(),
+            codes: Some(Vec::with_capacity(costs.len())),
+            device_work: -0.0,
+            work: -0.0,
+            start: 0,
+            len: costs.len() as u64,
+        };
+        let mut local = Table::default();
+        let mut chunk = Chunk {
+            costs: Vec::new(),
+            codes: Vec::with_capacity(costs.len()),
+        };
+        for (&c, i) in costs.iter().zip(0u64..) {
+            let next = chunk.costs.len() as u32;
+            let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
+            if code == next {
+                chunk.costs.push((c, i));
+            }
+            chunk.codes.push(code);
+        }
+        tally.fold(&mut Table::default(), &chunk);
+        tally
+    }
+
+    /// Add the next chunk, in index order.
+    fn fold(&mut self, table: &mut Table, chunk: &Chunk) {
+        let global: Vec<u32> = chunk
+            .costs
+            .iter()
+            .map(|&(c, first)| {
+                let next = self.costs.len() as u32;
+                let code = *table.entry((c.work.to_bits(), c.devices)).or_insert(next);
+                if code == next {
+                    self.costs.push(c);
+                    self.counts.push(0);
+                    self.first.push(first);
+                }
+                code
+            })
+            .collect();
+        for &l in &chunk.codes {
+            let g = global[l as usize];
+            let c = self.costs[g as usize];
+            self.device_work += f64::from(c.devices) * c.work;
+            self.work += c.work;
+            self.counts[g as usize] += 1;
+            if let Some(codes) = &mut self.codes {
+                codes.push(g);
+            }
+        }
+    }
+
+    /// Do all trials hold the same number of devices?
+    pub fn uniform(&self) -> bool {
+        self.costs.windows(2).all(|w| w[0].devices == w[1].devices)
+    }
+
+    /// Σ over evaluated trials of devices held (saturating).
+    pub fn assignments(&self) -> u64 {
+        self.costs
+            .iter()
+            .zip(&self.counts)
+            .fold(0u64, |a, (c, &n)| {
+                a.saturating_add(n.saturating_mul(u64::from(c.devices)))
+            })
+    }
+
+    /// The trials as (cost, index) records, in index order (needs codes).
+    pub fn records(&self) -> Vec<(Cost, u64)> {
+        self.codes.as_deref().map_or_else(Vec::new, |codes| {
+            codes
+                .iter()
+                .zip(0u64..)
+                .map(|(&g, i)| (self.costs[g as usize], self.start + i))
+                .collect()
+        })
+    }
+}
