@@ -221,7 +221,7 @@ impl Profile {
     }
 
     /// A profile of any non-empty length, unchecked; for `from_csv` and tests.
-    fn from_values(zone: &str, year: i32, values: Vec<f64>) -> Profile {
+    pub(crate) fn from_values(zone: &str, year: i32, values: Vec<f64>) -> Profile {
         assert!(!values.is_empty(), "a profile needs at least one hour");
         let mut prefix = Vec::with_capacity(values.len() + 1);
         let mut sum = 0.0;

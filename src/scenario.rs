@@ -494,10 +494,10 @@ impl Checker<'_> {
                 )
             })
             .map_err(|e| self.err(embodied_at, e.to_string()))?;
-        let uncertainty = raw
-            .uncertainty
-            .check()
-            .map_err(|(offset, m)| self.err(offset, m))?;
+        let (uncertainty, note) = (raw.uncertainty.check())
+            .map_err(|(offset, m)| self.err(offset, m))?
+            .resolve(&catalog, &sites, window.as_ref());
+        self.warnings.borrow_mut().extend(note);
         Ok(Scenario {
             import,
             places,

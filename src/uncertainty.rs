@@ -28,6 +28,8 @@
 //! stream, named by the factor (see [`draws`]), so results do not depend on
 //! the thread count, the evaluation order, or which other options exist.
 //!
+//! [`zones`] gives each grid zone's intensity spread, from the catalog's
+//! yearly figures or an hourly profile over the run window.
 //! [`quantiles`] gives per option the 5th, 50th and 95th percentiles and
 //! the share of draws in which the option is the lowest; [`sensitivity`]
 //! says which input contributes most to one option's range.
@@ -37,6 +39,7 @@ pub mod draws;
 pub mod quantiles;
 pub mod sensitivity;
 pub mod spread;
+pub mod zones;
 
 pub use analysis::Analysis;
 pub use draws::Factors;

@@ -135,3 +135,56 @@ fn reports_give_ranges_and_likelihoods() {
     assert!(lowest["emissions_kg_p5"].as_f64() <= lowest["emissions_kg_p95"].as_f64());
     assert!(lowest["p_lowest"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn hourly_spread_and_time_shifted_options_show_in_the_reports() {
+    // ResNet with a one-week window from 1 March 2023 and the hourly
+    // intensity spread: profiled zones (gcp europe-west3 is DE) take their
+    // window's spread, the rest (FR) the yearly one, with a warning; every
+    // table of options gains the start and the wait.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(scenario("resnet50-imagenet.toml"))
+        .unwrap()
+        .replace(
+            "max_concurrent_devices = 64",
+            "max_concurrent_devices = 64\nstart = \"2023-03-01T00:00Z\"\ndeadline_hours = 168",
+        )
+        + "\n[uncertainty]\ndraws = 300\nintensity = \"hourly\"\n";
+    let s = write(dir.path(), "shifted.toml", &text);
+    let out = dir.path().join("out");
+    let o = run(&["plan", &s, "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        all.contains("intensity = \"hourly\": no hourly profile for"),
+        "{all}"
+    );
+    let text = stdout(&o);
+    let strategies = text.split("Pareto front").next().unwrap();
+    assert!(
+        strategies.contains("start (UTC)") && strategies.contains("wait"),
+        "{text}"
+    );
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let header = |section: &str| {
+        let table = md.split(section).nth(1).unwrap();
+        table
+            .lines()
+            .find(|l| l.starts_with('|'))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        header("## Strategies").ends_with("| Start (UTC) | Wait |"),
+        "{md}"
+    );
+    assert!(
+        header("## Pareto front").ends_with("| Start (UTC) | Wait |"),
+        "{md}"
+    );
+    assert!(md.contains("2023-03-0"), "{md}");
+    assert!(
+        md.contains("spread of hourly life-cycle intensity over the run window"),
+        "{md}"
+    );
+}

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::report::paper;
 use crate::report::summary::Summary;
-use crate::report::{num, pct, thousands};
+use crate::report::{num, pct, thousands, timing};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", headers.join(" | "));
@@ -48,24 +48,28 @@ pub fn report(s: &Summary) -> String {
         let _ = writeln!(out, "- {m}");
     }
     let _ = writeln!(out, "\n## Strategies\n");
-    let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
-    table(
-        &mut out,
-        &[
-            "Strategy",
-            "Trials",
-            &format!("P(top {q})"),
-            "Lowest-emission option",
-            "Wall-clock h",
-            "kWh",
-            "Operational kg CO2eq",
-            "Embodied kg",
-            "Total kg",
-        ],
-        &rows,
-    );
+    let mut rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
+    let quality = format!("P(top {q})");
+    let mut headers = vec![
+        "Strategy",
+        "Trials",
+        &quality,
+        "Lowest-emission option",
+        "Wall-clock h",
+        "kWh",
+        "Operational kg CO2eq",
+        "Embodied kg",
+        "Total kg",
+    ];
+    let best: Vec<_> = s
+        .strategies
+        .iter()
+        .map(|st| &st.best.lowest_emissions)
+        .collect();
+    timing::append(&mut headers, &mut rows, &best, ["Start (UTC)", "Wait"]);
+    table(&mut out, &headers, &rows);
     let _ = writeln!(out, "\n## Pareto front (wall-clock time vs emissions)\n");
-    let rows: Vec<Vec<String>> = s
+    let mut rows: Vec<Vec<String>> = s
         .front
         .iter()
         .map(|r| {
@@ -83,22 +87,21 @@ pub fn report(s: &Summary) -> String {
             ]
         })
         .collect();
-    table(
-        &mut out,
-        &[
-            "Strategy",
-            "Hardware",
-            "Region",
-            "Trials",
-            "Device-h",
-            "Wall-clock h",
-            "kWh",
-            "kg CO2eq",
-            "90 % interval, kg",
-            "Lowest in (share of draws)",
-        ],
-        &rows,
-    );
+    let mut headers = vec![
+        "Strategy",
+        "Hardware",
+        "Region",
+        "Trials",
+        "Device-h",
+        "Wall-clock h",
+        "kWh",
+        "kg CO2eq",
+        "90 % interval, kg",
+        "Lowest in (share of draws)",
+    ];
+    let front: Vec<_> = s.front.iter().collect();
+    timing::append(&mut headers, &mut rows, &front, ["Start (UTC)", "Wait"]);
+    table(&mut out, &headers, &rows);
     let _ = writeln!(out, "\n## Findings\n");
     for f in &s.findings {
         let _ = writeln!(out, "- {f}");

@@ -20,6 +20,7 @@ pub mod single;
 pub mod summary;
 pub mod table;
 pub mod text;
+pub mod timing;
 
 /// A number for people: thousands separated, about three significant digits.
 ///

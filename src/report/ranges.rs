@@ -110,6 +110,10 @@ pub fn method(plan: &Plan) -> Vec<String> {
         Intensity::Yearly => "each grid zone's year-to-year spread of annual life-cycle intensity, 2021–2025 \
                               (Electricity Maps via CO2.js, ODbL; sites with no known zone: the median zone, ×/÷ 1.11)"
             .to_string(),
+        Intensity::Hourly => "each profiled grid zone's spread of hourly life-cycle intensity over the run window \
+                              (σ of ln of the hours it touches); other zones: their year-to-year spread of annual \
+                              intensity (Electricity Maps, ODbL)"
+            .to_string(),
         Intensity::Relative(r) => format!("×/÷ {}", num(1.0 + r)),
     };
     let power = m.devices.first().map_or((1.0, 1.0), |d| d.power);

@@ -347,7 +347,8 @@ pub struct StrategySummary {
 impl StrategySummary {
     /// The cells of a strategy table row: name, trials, quality, then its
     /// lowest-emission option's label, wall hours, kWh, operational,
-    /// embodied and total kg CO2eq; then its start and wait when it has one.
+    /// embodied and total kg CO2eq (tables append its start and wait with
+    /// [`crate::report::timing`] when any strategy's option has one).
     pub fn cells(&self) -> Vec<String> {
         let b = &self.best.lowest_emissions;
         vec![

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::plan::Metric;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
-use crate::report::{count, duration, num, pct, ranges, thousands};
+use crate::report::{count, duration, num, pct, ranges, thousands, timing};
 
 /// Most front rows shown in the terminal; files hold them all.
 pub const FRONT_ROWS: usize = 12;
@@ -17,24 +17,27 @@ pub fn plan(s: &Summary) -> String {
     header(&mut out, s);
 
     let q = pct(s.top_fraction * 100.0);
-    let rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
+    let mut rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     let quality = format!("P(top {q})");
     let _ = writeln!(out, "Strategies, each at its lowest-emission option");
-    out.push_str(&render(
-        &[
-            "strategy",
-            "trials",
-            &quality,
-            "option",
-            "wall h",
-            "kWh",
-            "operational kg",
-            "embodied kg",
-            "total kg",
-        ],
-        &rows,
-        &[1, 2, 4, 5, 6, 7, 8],
-    ));
+    let mut headers = vec![
+        "strategy",
+        "trials",
+        &quality,
+        "option",
+        "wall h",
+        "kWh",
+        "operational kg",
+        "embodied kg",
+        "total kg",
+    ];
+    let best: Vec<_> = s
+        .strategies
+        .iter()
+        .map(|st| &st.best.lowest_emissions)
+        .collect();
+    timing::append(&mut headers, &mut rows, &best, ["start (UTC)", "wait"]);
+    out.push_str(&render(&headers, &rows, &[1, 2, 4, 5, 6, 7, 8]));
 
     let ranked = match s.metric {
         Metric::Operational => "operational emissions",

@@ -5,9 +5,13 @@
 //! buffer set per chunk, reused: memory is O(draws) per thread, never
 //! O(options × draws)), and its percentiles are exact order statistics
 //! found by selection, interpolated linearly between neighbours (type 7 of
-//! Hyndman & Fan, NumPy's default). Meanwhile each chunk keeps, per draw,
-//! its lowest option; chunks are combined in index order, so the winner of
-//! every draw, and `p_lowest`, are the same on any thread count.
+//! Hyndman & Fan, NumPy's default). Meanwhile each parallel task keeps,
+//! per draw, the lowest option of the chunks it processed; the lowest is a
+//! minimum under a total order (emissions, hours, index), so combining the
+//! tasks in any grouping gives the same winner of every draw, and the same
+//! `p_lowest`, on any thread count. Only the tasks in flight hold such an
+//! array: memory is O(threads × draws) for buffers and winners, plus the
+//! factors' draws (see [`super::draws`]), whatever the number of options.
 //!
 //! Ties in a draw go as the plan's "lowest" mark does: lower emissions,
 //! then fewer wall hours, then the first option.
@@ -125,37 +129,50 @@ pub fn ranges_among(
             },
         )
         .collect();
-    let chunks: Vec<(Vec<OptionRanges>, Vec<Best>)> = points
+    let none = || vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
+    // Each task folds its chunks' bids into one per-draw lowest; `better`
+    // is a minimum under a total order (index last), so the merge order
+    // does not change the result, and only a few such arrays are alive.
+    let (mut chunks, best) = points
         .par_chunks(CHUNK)
         .enumerate()
-        .map(|(c, chunk)| {
-            let mut buf = vec![0.0; n];
-            let mut best = vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
-            let out = chunk
-                .iter()
-                .enumerate()
-                .map(|(k, p)| {
-                    let pair = pairs.binary_search(&(p.hardware, p.site)).unwrap_or(0);
-                    let scaled = (unit[pair], time[p.hardware]);
-                    option(
-                        p,
-                        (c * CHUNK + k, eligible[c * CHUNK + k]),
-                        factors,
-                        compare,
-                        scaled,
-                        (&mut buf, &mut best),
-                    )
-                })
-                .collect();
-            (out, best)
-        })
-        .collect();
-    let mut best = vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
-    let mut out = Vec::with_capacity(points.len());
-    for (ranges, b) in chunks {
-        for (x, y) in best.iter_mut().zip(b) {
-            *x = better(*x, y);
-        }
+        .fold(
+            || (Vec::new(), none()),
+            |(mut done, mut best), (c, chunk)| {
+                let mut buf = vec![0.0; n];
+                let out: Vec<OptionRanges> = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| {
+                        let pair = pairs.binary_search(&(p.hardware, p.site)).unwrap_or(0);
+                        let scaled = (unit[pair], time[p.hardware]);
+                        option(
+                            p,
+                            (c * CHUNK + k, eligible[c * CHUNK + k]),
+                            factors,
+                            compare,
+                            scaled,
+                            (&mut buf, &mut best),
+                        )
+                    })
+                    .collect();
+                done.push((c, out));
+                (done, best)
+            },
+        )
+        .reduce(
+            || (Vec::new(), none()),
+            |(mut a, mut x), (b, y)| {
+                a.extend(b);
+                for (u, v) in x.iter_mut().zip(y) {
+                    *u = better(*u, v);
+                }
+                (a, x)
+            },
+        );
+    chunks.sort_unstable_by_key(|c| c.0);
+    let mut out: Vec<OptionRanges> = Vec::with_capacity(points.len());
+    for (_, ranges) in chunks {
         out.extend(ranges);
     }
     let mut wins = vec![0u64; points.len()];

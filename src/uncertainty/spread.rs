@@ -9,11 +9,13 @@
 //!
 //! Defaults and their sources (README, "Uncertainty"):
 //!
-//! - **intensity**: per grid zone, σ = the standard deviation of ln(annual
-//!   life-cycle intensity) over 2021–2025 (Electricity Maps via CO2.js,
-//!   `data/intensity_spread.csv`, built by `tools/build_spreads.py`); a site
-//!   whose zone is unknown takes its country's zone, else the median over
-//!   zones whose figure changes between years (σ = 0.064, ×/÷ 1.11).
+//! - **intensity**: per grid zone, σ = the sample standard deviation of
+//!   ln(annual life-cycle intensity) over the years the catalog's grid table
+//!   holds (2021–2025, Electricity Maps via CO2.js, `data/grid.csv`),
+//!   computed when the scenario is read (see [`super::zones`]); a site whose
+//!   zone is unknown takes its country's zone, else the median over zones
+//!   whose figure changes between years (σ = 0.064, ×/÷ 1.11). With
+//!   `intensity = "hourly"`, a profiled zone's spread over the run window.
 //! - **power**: real draw 55–100 % of TDP (Zeus, You et al. NSDI 2023:
 //!   ResNet-50 and BERT average GPU power at the full power limit is 0.57–0.97
 //!   of it over four GPUs and all batch sizes; Patterson et al. 2021 via
@@ -38,9 +40,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::catalog::Region;
+use super::zones::Zones;
+use crate::catalog::{Catalog, Region};
 use crate::cost::Work;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Window};
 
 /// z of the 95th percentile of the standard normal: a relative spread is a
 /// 90 % interval.
@@ -67,15 +70,15 @@ pub const PUE: f64 = 0.5;
 /// Default relative spread of embodied figures.
 pub const EMBODIED: f64 = 1.0;
 
-/// Zone spreads, `data/intensity_spread.csv`.
-const BUNDLED_ZONES: &str = include_str!("../../data/intensity_spread.csv");
-
 /// Where the intensity spread comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Intensity {
     /// Each zone's spread over the years the data hold (the default).
     #[default]
     Yearly,
+    /// Each profiled zone's spread over the run window's hours; the
+    /// yearly spread elsewhere.
+    Hourly,
     /// One relative spread for every site.
     Relative(f64),
 }
@@ -97,6 +100,10 @@ pub struct Spreads {
     pub pue: Option<f64>,
     /// Relative spread of embodied figures.
     pub embodied: Option<f64>,
+    /// Every grid zone's yearly spread, from the catalog (see [`Spreads::resolve`]).
+    pub zones: Zones,
+    /// With [`Intensity::Hourly`]: σ by profiled zone over the run window.
+    pub hourly: BTreeMap<String, f64>,
 }
 
 impl Default for Spreads {
@@ -109,6 +116,8 @@ impl Default for Spreads {
             trial_hours: None,
             pue: None,
             embodied: None,
+            zones: Zones::default(),
+            hourly: BTreeMap::new(),
         }
     }
 }
@@ -124,7 +133,50 @@ impl Spreads {
             trial_hours: Some(0.0),
             pue: Some(0.0),
             embodied: Some(0.0),
+            zones: Zones::default(),
+            hourly: BTreeMap::new(),
         }
+    }
+
+    /// Attach the zone spreads the intensity factor needs: every zone's
+    /// yearly spread from the catalog's grid table and, for `"hourly"`,
+    /// each profiled zone's spread over the run window. Returns a note
+    /// when `"hourly"` falls back to the yearly spread for some sites.
+    pub fn resolve(
+        mut self,
+        catalog: &Catalog,
+        sites: &[Region],
+        window: Option<&Window>,
+    ) -> (Spreads, Option<String>) {
+        self.zones = Zones::yearly(&catalog.grid);
+        if self.intensity != Intensity::Hourly {
+            return (self, None);
+        }
+        let Some(w) = window else {
+            let note =
+                "[uncertainty] intensity = \"hourly\" needs a run window ([execution] start and \
+                        deadline_hours); every site takes its zone's yearly spread";
+            return (self, Some(note.into()));
+        };
+        self.hourly = Zones::hourly(w);
+        let mut yearly: Vec<String> = sites
+            .iter()
+            .map(|r| self.zones.of(r).0)
+            .filter(|z| !self.hourly.contains_key(z))
+            .collect();
+        yearly.sort();
+        yearly.dedup();
+        let note = (!yearly.is_empty()).then(|| {
+            let n = yearly.len();
+            let shown = yearly.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            let more = if n > 5 { format!(" and {} more", n - 5) } else { String::new() };
+            format!(
+                "[uncertainty] intensity = \"hourly\": no hourly profile for {n} grid zone{} ({shown}{more}); \
+                 their sites take the zone's yearly spread",
+                if n == 1 { "" } else { "s" }
+            )
+        });
+        (self, note)
     }
 }
 
@@ -170,6 +222,7 @@ impl Raw {
             None => Intensity::Yearly,
             Some(v) => match v.get_ref() {
                 toml::Value::String(s) if s == "yearly" => Intensity::Yearly,
+                toml::Value::String(s) if s == "hourly" => Intensity::Hourly,
                 toml::Value::Float(x) if x.is_finite() && (0.0..=100.0).contains(x) => {
                     Intensity::Relative(*x)
                 }
@@ -177,7 +230,7 @@ impl Raw {
                 _ => {
                     return Err((
                         v.span().start,
-                        "[uncertainty] intensity is \"yearly\" (each zone's spread over the years) or a relative spread such as 0.2".into(),
+                        "[uncertainty] intensity is \"yearly\" (each zone's spread over the years), \"hourly\" (over the run window) or a relative spread such as 0.2".into(),
                     ))
                 }
             },
@@ -202,6 +255,8 @@ impl Raw {
             trial_hours: relative(self.trial_hours, "trial_hours")?,
             pue: relative(self.pue, "pue")?,
             embodied: relative(self.embodied, "embodied")?,
+            zones: Zones::default(),
+            hourly: BTreeMap::new(),
         })
     }
 }
@@ -296,15 +351,15 @@ impl Model {
                 embodied: sigma(s.embodied.unwrap_or(EMBODIED)),
             })
             .collect();
-        let table = zone_table();
         let mut zones: Vec<ZoneSpread> = Vec::new();
         let sites = scenario
             .sites
             .iter()
             .map(|r| {
-                let (key, yearly) = zone_of(r, &table);
+                let (key, yearly) = s.zones.of(r);
                 let zone_sigma = match s.intensity {
                     Intensity::Yearly => yearly,
+                    Intensity::Hourly => s.hourly.get(&key).copied().unwrap_or(yearly),
                     Intensity::Relative(x) => sigma(x),
                 };
                 let zone = zones.iter().position(|z| z.key == key).unwrap_or_else(|| {
@@ -344,31 +399,6 @@ pub fn default_power(u: f64) -> (f64, f64) {
     (1.0 - half, (1.0 + half).min(1.0 / u))
 }
 
-/// Zone spreads by zone id; `*` holds the default.
-fn zone_table() -> BTreeMap<String, f64> {
-    let mut reader = csv::Reader::from_reader(BUNDLED_ZONES.as_bytes());
-    reader
-        .records()
-        .filter_map(|r| {
-            let r = r.ok()?;
-            Some((r.get(0)?.to_string(), r.get(6)?.parse().ok()?))
-        })
-        .collect()
-}
-
-/// The zone whose intensity a site follows, and its yearly σ: the site's
-/// own zone, else its country's zone, else the site alone with the median σ.
-fn zone_of(site: &Region, table: &BTreeMap<String, f64>) -> (String, f64) {
-    let fallback = table.get("*").copied().unwrap_or(0.0);
-    if let Some(z) = &site.grid_zone {
-        return (z.clone(), table.get(z).copied().unwrap_or(fallback));
-    }
-    match table.get(&site.country) {
-        Some(&s) => (site.country.clone(), s),
-        None => (format!("site:{}", site.key()), fallback),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,11 +420,48 @@ mod tests {
         assert!((default_power(0.9).1 - 1.111_111).abs() < 1e-6);
     }
 
+    /// A small scenario on France and Germany, with `extra` appended.
+    fn scenario(extra: &str) -> Scenario {
+        let text = format!(
+            "[scenario]\nname = \"t\"\n[space.epochs]\nvalues = [1, 2]\n\
+             [trial]\nreference_hardware = \"V100 SXM2 16GB\"\nhours = \"epochs\"\n\
+             [strategies.grid]\n[hardware]\ncandidates = [\"V100 SXM2 16GB\"]\n\
+             [regions]\ncandidates = [\"country:FR\", \"country:DE\"]\n{extra}"
+        );
+        let catalog = Catalog::bundled().unwrap();
+        let path = std::path::Path::new("s.toml");
+        crate::scenario::parse(path, &text, &catalog, Default::default()).unwrap()
+    }
+
+    fn zone_sigma(m: &Model, key: &str) -> f64 {
+        m.zones.iter().find(|z| z.key == key).unwrap().sigma
+    }
+
     #[test]
-    fn zone_table_holds_the_median() {
-        let t = zone_table();
-        // tools/build_spreads.py: FR 2021–2025 = 60, 91, 49, 33, 31 g/kWh → σ(ln) = 0.444384.
-        assert!((t["FR"] - 0.444_384).abs() < 1e-6);
-        assert!((t["*"] - 0.064_148).abs() < 1e-6);
+    fn yearly_spread_comes_from_the_catalog_grid() {
+        // FR 2021–2025 = 60, 91, 49, 33, 31 g/kWh: σ of ln = 0.444384
+        // (hand computation in zones.rs).
+        let m = Model::new(&scenario(""));
+        assert!((zone_sigma(&m, "FR") - 0.444_384).abs() < 1e-6);
+        assert_eq!(m.zones.len(), 2);
+    }
+
+    #[test]
+    fn hourly_spread_where_a_profile_exists_else_yearly_with_a_note() {
+        let window = "[execution]\nstart = \"2023-03-01T00:00Z\"\ndeadline_hours = 48\n";
+        let s = scenario(&format!("{window}[uncertainty]\nintensity = \"hourly\"\n"));
+        let m = Model::new(&s);
+        // DE has a bundled hourly profile: its σ is the window's, not the
+        // yearly one; FR has none and keeps the yearly 0.444384.
+        let de = zone_sigma(&m, "DE");
+        assert_eq!(de, s.uncertainty.hourly["DE"]);
+        assert_ne!(de, s.uncertainty.zones.sigma["DE"]);
+        assert!((zone_sigma(&m, "FR") - 0.444_384).abs() < 1e-6);
+        let note = s.warnings.iter().find(|w| w.contains("hourly")).unwrap();
+        assert!(note.contains("1 grid zone (FR)"), "{note}");
+        // Without a window every zone is yearly, and the note says why.
+        let s = scenario("[uncertainty]\nintensity = \"hourly\"\n");
+        assert!((zone_sigma(&Model::new(&s), "FR") - 0.444_384).abs() < 1e-6);
+        assert!(s.warnings.iter().any(|w| w.contains("needs a run window")));
     }
 }
