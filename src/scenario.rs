@@ -33,6 +33,7 @@ pub use device_keys::Exclusion;
 pub mod model;
 
 pub use model::{Brackets, Dispatch, Model};
+mod execution_keys;
 mod imports;
 mod tables;
 
@@ -121,6 +122,8 @@ pub struct Scenario {
     pub import: Option<crate::import::Imported>,
     /// Per site (same order): its place name, and whether it was named explicitly.
     pub places: Vec<place::Place>,
+    /// Overheads, failures and capacity (`[trial] overhead_hours`, `[execution]`).
+    pub execution: crate::sweep::execution::Execution,
 }
 
 // ---------------------------------------------------------------------------
@@ -193,6 +196,7 @@ struct RawTrial {
     workload: Option<Spanned<String>>,
     threads: Option<Spanned<i64>>,
     replicates: Option<Spanned<i64>>,
+    overhead_hours: Option<Spanned<f64>>,
     #[serde(default)]
     tables: tables::RawTables,
 }
@@ -263,6 +267,12 @@ struct RawExecution {
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
     dispatch: Option<Spanned<String>>,
+    capacity: Option<Spanned<String>>,
+    idle_fraction: Option<Spanned<f64>>,
+    queue_wait_hours: Option<Spanned<f64>>,
+    failure_rate_per_device_hour: Option<Spanned<f64>>,
+    checkpoint_hours: Option<Spanned<f64>>,
+    restart_hours: Option<Spanned<f64>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -426,6 +436,7 @@ impl Checker<'_> {
             roles,
             replicates,
         )?;
+        let execution = self.execution(&raw.execution, &raw.trial.get_ref().overhead_hours)?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let mut strategies = match (&import, &raw.import) {
             (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
@@ -499,6 +510,7 @@ impl Checker<'_> {
             .check()
             .map_err(|(offset, m)| self.err(offset, m))?;
         Ok(Scenario {
+            execution,
             import,
             places,
             window,

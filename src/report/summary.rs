@@ -158,6 +158,10 @@ pub struct OptionRow {
     /// Whether the scenario listed the region by name (charts always show it).
     #[serde(default)]
     pub named: bool,
+    /// Busy device-hours / (max_concurrent_devices × run hours): the share of
+    /// a reservation used (`[execution] capacity`; see `sweep::execution`).
+    #[serde(default)]
+    pub utilization: f64,
 }
 
 impl OptionRow {
@@ -247,6 +251,7 @@ impl OptionRow {
                 .get(e.site)
                 .map_or(String::new(), |p| p.name.clone()),
             named: plan.scenario.places.get(e.site).is_some_and(|p| p.named),
+            utilization: e.utilization,
         }
     }
 
