@@ -6,6 +6,7 @@ mod bad;
 mod catalog;
 mod devices;
 mod estimate;
+mod execution;
 mod findings;
 mod formula_oracle;
 mod golden;
