@@ -33,6 +33,7 @@ pub use device_keys::Exclusion;
 pub mod model;
 
 pub use model::{Brackets, Dispatch, Model};
+pub mod baseline;
 mod execution_keys;
 mod imports;
 mod tables;
@@ -124,6 +125,8 @@ pub struct Scenario {
     pub places: Vec<place::Place>,
     /// Overheads, failures and capacity (`[trial] overhead_hours`, `[execution]`).
     pub execution: crate::sweep::execution::Execution,
+    /// `[baseline]`: what findings compare against (else the median candidate).
+    pub baseline: baseline::Baseline,
 }
 
 // ---------------------------------------------------------------------------
@@ -145,6 +148,8 @@ struct RawFile {
     #[serde(default)]
     uncertainty: crate::uncertainty::spread::Raw,
     import: Option<Spanned<imports::RawImport>>,
+    #[serde(default)]
+    baseline: baseline::RawBaseline,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -509,7 +514,9 @@ impl Checker<'_> {
             .uncertainty
             .check()
             .map_err(|(offset, m)| self.err(offset, m))?;
+        let baseline = self.baseline(&raw.baseline, &strategies, &hardware, &sites)?;
         Ok(Scenario {
+            baseline,
             execution,
             import,
             places,

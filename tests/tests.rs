@@ -3,6 +3,7 @@
 mod util;
 
 mod bad;
+mod baseline;
 mod catalog;
 mod devices;
 mod estimate;
