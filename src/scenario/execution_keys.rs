@@ -20,7 +20,7 @@ impl Checker<'_> {
     ) -> Result<Execution> {
         let hours = |v: &Option<Spanned<f64>>, key: &str| self.bounded(v, key, MAX_HOURS);
         let checkpoint = match &raw.checkpoint_hours {
-            Some(c) if !(*c.get_ref() > 0.0) => {
+            Some(c) if *c.get_ref() == 0.0 => {
                 return Err(self.err(
                     c.span().start,
                     format!("checkpoint_hours must be above 0, not {}", c.get_ref()),
