@@ -151,6 +151,10 @@ pub struct Device {
     /// Where the bandwidth, TF32, FP8 and clock figures come from.
     #[serde(default)]
     pub extras_source: String,
+    /// Power one idle device draws, W, where measured (reserved capacity
+    /// charges it on idle device-hours; else a share of TDP is taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_watts: Option<f64>,
 }
 
 impl Device {
@@ -772,6 +776,9 @@ fn check_device(d: &Device) -> Result<(), String> {
         if let Some(v) = value {
             finite_in(v, f64::MIN_POSITIVE, 1e6, what)?;
         }
+    }
+    if let Some(w) = d.idle_watts {
+        finite_in(w, 0.0, d.tdp_watts, "idle_watts")?;
     }
     finite_in(d.embodied_device_kg, 0.0, 1e6, "embodied_device_kg")?;
     finite_in(d.embodied_server_kg, 0.0, 1e7, "embodied_server_kg")?;

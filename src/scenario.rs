@@ -33,6 +33,8 @@ pub use device_keys::Exclusion;
 pub mod model;
 
 pub use model::{Brackets, Dispatch, Model};
+pub mod baseline;
+mod execution_keys;
 mod imports;
 mod tables;
 
@@ -121,6 +123,10 @@ pub struct Scenario {
     pub import: Option<crate::import::Imported>,
     /// Per site (same order): its place name, and whether it was named explicitly.
     pub places: Vec<place::Place>,
+    /// Overheads, failures and capacity (`[trial] overhead_hours`, `[execution]`).
+    pub execution: crate::sweep::execution::Execution,
+    /// `[baseline]`: what findings compare against (else the median candidate).
+    pub baseline: baseline::Baseline,
 }
 
 // ---------------------------------------------------------------------------
@@ -142,6 +148,8 @@ struct RawFile {
     #[serde(default)]
     uncertainty: crate::uncertainty::spread::Raw,
     import: Option<Spanned<imports::RawImport>>,
+    #[serde(default)]
+    baseline: baseline::RawBaseline,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -193,6 +201,7 @@ struct RawTrial {
     workload: Option<Spanned<String>>,
     threads: Option<Spanned<i64>>,
     replicates: Option<Spanned<i64>>,
+    overhead_hours: Option<Spanned<f64>>,
     #[serde(default)]
     tables: tables::RawTables,
 }
@@ -263,6 +272,12 @@ struct RawExecution {
     start: Option<Spanned<String>>,
     deadline_hours: Option<Spanned<f64>>,
     dispatch: Option<Spanned<String>>,
+    capacity: Option<Spanned<String>>,
+    idle_fraction: Option<Spanned<f64>>,
+    queue_wait_hours: Option<Spanned<f64>>,
+    failure_rate_per_device_hour: Option<Spanned<f64>>,
+    checkpoint_hours: Option<Spanned<f64>>,
+    restart_hours: Option<Spanned<f64>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -426,6 +441,7 @@ impl Checker<'_> {
             roles,
             replicates,
         )?;
+        let execution = self.execution(&raw.execution, &raw.trial.get_ref().overhead_hours)?;
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let mut strategies = match (&import, &raw.import) {
             (Some(imported), Some(r)) => self.import_strategies(imported, r, &params, options)?,
@@ -498,7 +514,10 @@ impl Checker<'_> {
             .map_err(|(offset, m)| self.err(offset, m))?
             .resolve(&catalog, &sites, window.as_ref());
         self.warnings.borrow_mut().extend(note);
+        let baseline = self.baseline(&raw.baseline, &strategies, &hardware, &sites)?;
         Ok(Scenario {
+            baseline,
+            execution,
             import,
             places,
             window,

@@ -31,6 +31,7 @@ use crate::units::{GPerKwh, Hours, Watts};
 
 pub mod adaptive;
 pub mod dispatch;
+pub mod execution;
 pub mod simulate;
 pub mod tally;
 
@@ -92,6 +93,10 @@ pub struct StrategyTotals {
     /// How the schedule length was obtained ("random dispatch: median of 11
     /// permutations", "optimistic bound (longest first)", ...).
     pub schedule_model: String,
+    /// Mean devices per launch (for per-launch overhead and rework).
+    pub launch_devices: f64,
+    /// Launches on the longest dependency chain: 1, or the rungs of an adaptive ladder.
+    pub chain_launches: u64,
 }
 
 /// One option: a strategy run on one kind of device at one site.
@@ -130,6 +135,11 @@ pub struct Evaluated {
     pub cost_usd: Option<f64>,
     /// Whether the device's speed-up is measured or modelled.
     pub speed_basis: crate::cost::SpeedBasis,
+    /// Busy device-hours / (cluster devices × run hours) (see [`execution`]).
+    pub utilization: f64,
+    /// Device-hours charged embodied emissions and price: the busy ones, or
+    /// all reserved ones under `[execution] capacity = "reserved"`.
+    pub charged_device_hours: f64,
 }
 
 /// A trial whose cost could not be computed, with its parameters.
@@ -361,6 +371,9 @@ fn summarise(
         makespan_p10: spread.p10,
         makespan_p90: spread.p90,
         schedule_model: schedule_label(rule, trials),
+        launch_devices: costs.iter().map(|c| f64::from(c.devices)).sum::<f64>()
+            / costs.len().max(1) as f64,
+        chain_launches: 1,
     })
 }
 
@@ -594,7 +607,7 @@ pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Eva
                 wait,
             );
             o.availability = pair.availability;
-            o.cost_usd = pair.usd_per_device_hour.map(|p| p * o.device_hours);
+            o.cost_usd = pair.usd_per_device_hour.map(|p| p * o.charged_device_hours);
             o.speed_basis = multipliers[h].1;
             o
         })
@@ -628,39 +641,57 @@ fn evaluate_option(
     // A CPU socket running k trials at once: socket-hours are trial-hours / k,
     // and the schedule has k slots per socket.
     let k = scenario.cost.trials_per_device(device);
-    let device_hours = Hours(totals.device_work * multiplier / f64::from(k));
-    let power = Watts(scenario.cost.power_watts(device));
-    let energy = estimate::energy(device_hours, power, 1.0, region.pue);
     let makespan_work = totals
         .slot_makespans
         .iter()
         .find(|(f, _)| *f == k)
         .map_or(totals.makespan_work, |(_, m)| *m);
-    let run_hours = makespan_work * multiplier;
+    let run = scenario.execution.run(
+        execution::Launches {
+            count: totals.trials as f64,
+            devices: totals.launch_devices,
+            chain: totals.chain_launches,
+        },
+        execution::Compute {
+            device_hours: totals.device_work * multiplier / f64::from(k),
+            run_hours: makespan_work * multiplier,
+            devices: f64::from(scenario.max_concurrent_devices),
+            per_device: f64::from(k),
+        },
+    );
+    let device_hours = Hours(run.busy_device_hours);
+    let power = Watts(scenario.cost.power_watts(device));
+    let idle = Watts(scenario.execution.idle_watts(device));
+    let energy = estimate::energy(device_hours, power, 1.0, region.pue)
+        + estimate::energy(Hours(run.idle_device_hours), idle, 1.0, region.pue);
+    let run_hours = run.run_hours;
     let timing = start_time(scenario, region, run_hours, wait);
     let intensity = timing.map_or(region.intensity_g_per_kwh, |t| t.intensity);
     let emissions = estimate::emissions(energy, GPerKwh(intensity));
     let wait_hours = timing.map_or(0.0, |t| t.wait_hours);
+    let wall_hours = wait_hours + scenario.execution.queue_wait_hours + run_hours;
     Evaluated {
         strategy,
         hardware,
         site,
         trials: totals.trials,
         device_hours: device_hours.get(),
-        wall_hours: wait_hours + run_hours,
+        wall_hours,
         energy_kwh: energy.get(),
         emissions_kg: emissions.get(),
         offset_kg: emissions.get() * region.offset_pct / 100.0,
-        embodied_kg: device_hours.get() * kg_per_device_hour,
+        embodied_kg: run.charged_device_hours * kg_per_device_hour,
         wait_hours,
         intensity_g_per_kwh: intensity,
         meets_deadline: scenario
             .window
             .as_ref()
-            .is_none_or(|w| wait_hours + run_hours <= w.deadline_hours),
+            .is_none_or(|w| wall_hours <= w.deadline_hours),
         availability: crate::catalog::Availability::Offered,
         cost_usd: None,
         speed_basis: crate::cost::SpeedBasis::Modelled,
+        utilization: run.utilization,
+        charged_device_hours: run.charged_device_hours,
     }
 }
 

@@ -3,9 +3,11 @@
 mod util;
 
 mod bad;
+mod baseline;
 mod catalog;
 mod devices;
 mod estimate;
+mod execution;
 mod findings;
 mod formula_oracle;
 mod golden;

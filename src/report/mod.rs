@@ -7,8 +7,10 @@
 //! Number formatting lives here once so every output rounds alike, and
 //! only for display: computations never round.
 
+pub mod baseline;
 pub mod csv;
 pub mod devices;
+pub mod execution;
 pub mod files;
 pub mod html;
 pub mod markdown;

@@ -65,7 +65,7 @@ pub fn paragraph(s: &Summary, markup: Markup) -> String {
     let strategy = k.strategy.replace('_', " ");
     format!(
         "We plan a hyperparameter search of {} trials by {strategy} search, which finds a configuration in the best {} of the space with probability {}, run on {} in {}, where the electricity grid emits {} g CO2eq/kWh (data-centre PUE {}). \
-         It takes an estimated {} device-hours and {} of wall-clock time on {} devices ({}), drawing {} kWh and emitting {}{}. \
+         It takes an estimated {} device-hours and {} of wall-clock time on {} devices ({}{}), drawing {} kWh and emitting {}{}. \
          Estimates were made with co2sweep, following the method of the Machine Learning Emissions Calculator {}.",
         thousands(k.trials as f64),
         pct(s.top_fraction * 100.0),
@@ -78,6 +78,7 @@ pub fn paragraph(s: &Summary, markup: Markup) -> String {
         duration(k.wall_hours),
         s.max_concurrent_devices,
         k.schedule_model,
+        crate::report::execution::capacity_phrase(&s.capacity, k.utilization),
         num(k.energy_kwh),
         emissions_phrase(k),
         if k.offset_kg > 0.0 {

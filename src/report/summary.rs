@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
+use crate::report::baseline::{self, Part};
 use crate::report::{duration, mass, num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
@@ -158,6 +159,10 @@ pub struct OptionRow {
     /// Whether the scenario listed the region by name (charts always show it).
     #[serde(default)]
     pub named: bool,
+    /// Busy device-hours / (max_concurrent_devices × run hours): the share of
+    /// a reservation used (`[execution] capacity`; see `sweep::execution`).
+    #[serde(default)]
+    pub utilization: f64,
 }
 
 impl OptionRow {
@@ -247,6 +252,7 @@ impl OptionRow {
                 .get(e.site)
                 .map_or(String::new(), |p| p.name.clone()),
             named: plan.scenario.places.get(e.site).is_some_and(|p| p.named),
+            utilization: e.utilization,
         }
     }
 
@@ -444,6 +450,8 @@ pub struct Summary {
     pub workload: String,
     /// The uncertainty run: draws, and what drives the lowest option's range.
     pub uncertainty: UncertaintySummary,
+    /// `[execution] capacity`: `shared` or `reserved`.
+    pub capacity: String,
 }
 
 /// The uncertainty of a plan, for the reports.
@@ -550,6 +558,7 @@ impl Summary {
             objectives: plan.objectives.clone(),
             workload: plan.scenario.cost.workload.name().to_string(),
             uncertainty: UncertaintySummary::of(plan),
+            capacity: plan.scenario.execution.capacity.name().to_string(),
         }
     }
 }
@@ -583,6 +592,7 @@ pub fn method(plan: &Plan) -> Vec<String> {
         "Offsets are shown beside the total and never subtracted.".to_string(),
     ];
     m.extend(ranges::method(plan));
+    m.extend(crate::report::execution::method(plan));
     if let Some(w) = &plan.scenario.window {
         m.push(format!(
             "Start times: from {}, with every sweep done within {} h, each option in a region with an hourly \
@@ -641,11 +651,12 @@ pub fn findings(plan: &Plan) -> Vec<String> {
             .collect()
     };
     let by_site = same(&|o| o.eval.strategy == e.strategy && o.eval.hardware == e.hardware);
-    if let Some(dirtiest) = median(plan, &by_site) {
+    let site = baseline::or_median(plan, &by_site, Part::Site, median(plan, &by_site));
+    if let Some((dirtiest, what)) = site {
         let d = row(dirtiest);
         if dirtiest != best_i && d.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running in {}:{} instead of {}:{} (the median candidate site) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}){}.",
+                "Running in {}:{} instead of {}:{} ({what}) cuts emissions by a further {} ({} vs {} g CO2eq/kWh, PUE {} vs {}){}.",
                 best.provider,
                 best.region,
                 d.provider,
@@ -660,11 +671,12 @@ pub fn findings(plan: &Plan) -> Vec<String> {
         }
     }
     let by_hw = same(&|o| o.eval.strategy == e.strategy && o.eval.site == e.site);
-    if let Some(worst) = median(plan, &by_hw) {
+    let device = baseline::or_median(plan, &by_hw, Part::Device, median(plan, &by_hw));
+    if let Some((worst, what)) = device {
         let w = row(worst);
         if worst != best_i && w.metric_kg() > best.metric_kg() {
             out.push(format!(
-                "Running on {} emits {} less than on {} (the median candidate device) in the same region{}, and takes {} instead of {} of wall-clock time.",
+                "Running on {} emits {} less than on {} ({what}) in the same region{}, and takes {} instead of {} of wall-clock time.",
                 best.hardware,
                 pct(saving(w.metric_kg(), best.metric_kg())),
                 w.hardware,
@@ -784,15 +796,18 @@ fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
             )
         )
     };
-    if meeting.len() >= 2 {
-        let ((bi, b), (mi, m)) = (meeting[0], meeting[meeting.len() / 2]);
-        if b.strategy != m.strategy {
+    let compared = plan.scenario.baseline.strategy.map_or_else(
+        || (meeting.len() >= 2).then(|| (meeting[meeting.len() / 2], "the median")),
+        |s| Some((&lowest[s], "the baseline")),
+    );
+    if let (Some(&&(bi, ref b)), Some((&(mi, ref m), what))) = (meeting.first(), compared) {
+        if b.strategy != m.strategy && m.metric_kg() > b.metric_kg() {
             out.push(format!(
-                "Among strategies meeting the {target} quality target, {} emits {} less than {} (the median), each at its best option{}.",
+                "Among strategies meeting the {target} quality target, {} emits {} less than {} ({what}), each at its best option{}.",
                 describe(b),
                 pct(saving(m.metric_kg(), b.metric_kg())),
                 describe(m),
-                likely(plan, "less", ranges::p_less(plan, *bi, *mi)),
+                likely(plan, "less", ranges::p_less(plan, bi, mi)),
             ));
         }
     }

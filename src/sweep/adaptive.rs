@@ -241,5 +241,8 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
             "simulated, {label}: mean of {n} seeded runs, promotions drawn at fidelity correlation {}",
             fidelity.unwrap_or(DEFAULT_COST_CORRELATION)
         ),
+        launch_devices: table.iter().flatten().map(|&(_, d)| f64::from(d)).sum::<f64>()
+            / table.iter().map(Vec::len).sum::<usize>().max(1) as f64,
+        chain_launches: ladders.iter().map(|l| l.configs.len() as u64).max().unwrap_or(1),
     })
 }
