@@ -371,10 +371,20 @@ fn summarise(
         makespan_p10: spread.p10,
         makespan_p90: spread.p90,
         schedule_model: schedule_label(rule, trials),
-        launch_devices: costs.iter().map(|c| f64::from(c.devices)).sum::<f64>()
-            / costs.len().max(1) as f64,
+        launch_devices: mean_devices(phases),
         chain_launches: 1,
     })
+}
+
+/// Mean devices per evaluated trial (each trial is one launch).
+fn mean_devices(phases: &[Tally]) -> f64 {
+    let (devices, trials) = phases
+        .iter()
+        .flat_map(|p| p.costs.iter().zip(&p.counts))
+        .fold((0.0, 0u64), |(d, n), (c, &k)| {
+            (d + f64::from(c.devices) * k as f64, n + k)
+        });
+    devices / trials.max(1) as f64
 }
 
 /// How a non-adaptive strategy's wall-clock figure was obtained.
