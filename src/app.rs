@@ -152,13 +152,13 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
     table::list(catalog, which, args.filter.as_deref(), format, out)
 }
 
-fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
+fn load_scenario(catalog: &Catalog, path: &Path, allow_large: bool) -> Result<Scenario> {
     load_scenario_in(catalog, path, allow_large, None, false)
 }
 
 fn load_scenario_in(
     catalog: &Catalog,
-    path: &std::path::Path,
+    path: &Path,
     allow_large: bool,
     year: Option<u16>,
     any_hardware: bool,
