@@ -28,7 +28,6 @@ EXCEPTIONS = {
     # Being split by the architecture work (#17).
     "src/catalog.rs",
     "src/estimate.rs",
-    "src/hourly.rs",
     "src/report/summary.rs",
     "src/app.rs:run_estimate",
     "src/scenario/candidates.rs:hardware",
