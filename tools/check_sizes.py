@@ -26,7 +26,7 @@ EXCEPTIONS = {
     "src/sweep.rs",
     "src/sweep/adaptive.rs:totals",
     # Being split by the architecture work (#17).
-    "src/catalog.rs",
+    "src/catalog.rs:load",  # one table() call per file; #11 adds tables here
     "src/estimate.rs",
     "src/report/summary.rs",
     "src/app.rs:run_estimate",
