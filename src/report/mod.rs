@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod devices;
 pub mod files;
+pub mod findings;
 pub mod html;
 pub mod markdown;
 pub mod paper;
