@@ -27,7 +27,6 @@ EXCEPTIONS = {
     "src/sweep/adaptive.rs:totals",
     # Being split by the architecture work (#17).
     "src/catalog.rs:load",  # one table() call per file; #11 adds tables here
-    "src/estimate.rs",
     "src/report/summary.rs:of",
     "src/app.rs:run_estimate",
     "src/scenario/candidates.rs:hardware",
