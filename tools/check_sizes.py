@@ -28,7 +28,6 @@ EXCEPTIONS = {
     # Being split by the architecture work (#17).
     "src/catalog.rs:load",  # one table() call per file; #11 adds tables here
     "src/report/summary.rs:of",
-    "src/app.rs:run_estimate",
     "src/scenario/candidates.rs:hardware",
     "src/scenario/candidates.rs:sites",
     "src/scenario/check.rs:scenario",

@@ -68,8 +68,8 @@ impl Checker<'_> {
                         "grid search would run {} trials, more than the {} allowed without --allow-large; \
                          random search reaches the same quality with far fewer (try [strategies.random] \
                          target = {{ top_fraction = 0.05, confidence = 0.95 }}: 59 trials)",
-                        crate::report::thousands(n as f64),
-                        crate::report::thousands(GRID_LIMIT as f64)
+                        crate::units::thousands(n as f64),
+                        crate::units::thousands(GRID_LIMIT as f64)
                     ),
                 ));
             }
