@@ -30,7 +30,6 @@ EXCEPTIONS = {
     "src/report/summary.rs:of",
     "src/scenario/candidates.rs:hardware",
     "src/scenario/candidates.rs:sites",
-    "src/scenario/check.rs:scenario",
     "src/scenario/imports.rs:import_strategies",
     "src/scenario/params.rs:range",
     "src/scenario/strategies.rs:strategies",
