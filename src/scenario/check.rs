@@ -1,14 +1,16 @@
 //! The whole-file check: each table's checker in turn, assembled into a
 //! [`Scenario`].
 
+use indexmap::IndexMap;
 use toml::Spanned;
 
 use super::imports::RawImport;
-use super::raw::{RawEmbodied, RawFile, RawStrategies};
+use super::raw::{RawEmbodied, RawFile, RawParam, RawStrategies};
 use super::{model, place, Checker, Options, Scenario, MAX_CONCURRENT_DEVICES, TOP_FRACTION};
 use crate::embodied::Overrides;
 use crate::error::Result;
 use crate::import::Imported;
+use crate::space::quality::Roles;
 use crate::space::{Param, Strategy};
 
 impl Checker<'_> {
@@ -20,28 +22,7 @@ impl Checker<'_> {
         };
         let _ = raw.scenario.description;
         let mut import = raw.import.as_ref().map(|i| self.import(i)).transpose()?;
-        let mut params = Vec::with_capacity(raw.space.len());
-        let mut space = raw.space;
-        let mut role_by_name: std::collections::HashMap<String, model::RoleKeys> = space
-            .iter_mut()
-            .map(|(name, p)| {
-                let p = p.get_mut();
-                (name.clone(), (p.continuous.take(), p.role.take()))
-            })
-            .collect();
-        match &mut import {
-            Some(imported) => params = self.merge_space(imported, space)?,
-            None => {
-                for (name, p) in space {
-                    params.push(self.param(name, p)?);
-                }
-            }
-        }
-        let role_keys: Vec<model::RoleKeys> = params
-            .iter()
-            .map(|p| role_by_name.remove(&p.name).unwrap_or_default())
-            .collect();
-        let roles = self.roles(&role_keys, &params)?;
+        let (params, roles) = self.space(raw.space, &mut import)?;
         let replicates = self.replicates(&raw.trial.get_ref().replicates)?;
         let model = self.model(
             (
@@ -100,6 +81,37 @@ impl Checker<'_> {
             model,
             warnings: self.warnings.take(),
         })
+    }
+
+    /// `[space]` (merged into an imported file's space, if any) and each
+    /// parameter's role keys.
+    fn space(
+        &self,
+        mut space: IndexMap<String, Spanned<RawParam>>,
+        import: &mut Option<Imported>,
+    ) -> Result<(Vec<Param>, Roles)> {
+        let mut params = Vec::with_capacity(space.len());
+        let mut role_by_name: std::collections::HashMap<String, model::RoleKeys> = space
+            .iter_mut()
+            .map(|(name, p)| {
+                let p = p.get_mut();
+                (name.clone(), (p.continuous.take(), p.role.take()))
+            })
+            .collect();
+        match import {
+            Some(imported) => params = self.merge_space(imported, space)?,
+            None => {
+                for (name, p) in space {
+                    params.push(self.param(name, p)?);
+                }
+            }
+        }
+        let role_keys: Vec<model::RoleKeys> = params
+            .iter()
+            .map(|p| role_by_name.remove(&p.name).unwrap_or_default())
+            .collect();
+        let roles = self.roles(&role_keys, &params)?;
+        Ok((params, roles))
     }
 
     /// `[scenario] seed`, zero or more (default 0).
