@@ -25,17 +25,11 @@ EXCEPTIONS = {
     "src/space.rs",
     "src/sweep.rs",
     "src/sweep/adaptive.rs:totals",
-    # Being split by the architecture work (#17).
+    # Long functions not yet split (#17 ran out of time): a loader, the
+    # option row, the import checks, renderers and readers.
     "src/catalog.rs:load",  # one table() call per file; #11 adds tables here
     "src/report/summary.rs:of",
-    "src/scenario/candidates.rs:hardware",
-    "src/scenario/candidates.rs:sites",
     "src/scenario/imports.rs:import_strategies",
-    "src/scenario/params.rs:range",
-    "src/scenario/strategies.rs:strategies",
-    "src/scenario/trial.rs:trial",
-    "src/scenario/trial.rs:calibration",
-    # Long functions not yet split (renderers and readers).
     "src/calibrate.rs:parse",
     "src/expand.rs:write",
     "src/report/markdown.rs:report",

@@ -5,9 +5,9 @@ use toml::Spanned;
 
 use super::raw::{RawCandidates, RawRegions};
 use super::{Checker, Exclusion, Options, PRIVATE_PUE};
-use crate::catalog::{Catalog, Device, Kind, Region};
+use crate::catalog::{Catalog, Country, Device, Kind, Region};
 use crate::cost::{precision_name, TrialCost};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::suggest;
 
 impl Checker<'_> {
@@ -45,13 +45,7 @@ impl Checker<'_> {
                 continue;
             }
             let at = item.span().start;
-            let kind = match pattern {
-                "*" => Some(None),
-                "kind:gpu" => Some(Some(Kind::Gpu)),
-                "kind:tpu" => Some(Some(Kind::Tpu)),
-                "kind:cpu" => Some(Some(Kind::Cpu)),
-                _ => None,
-            };
+            let kind = device_kind(pattern);
             let picked: Vec<&Device> = match kind {
                 // Patterns keep the devices whose runtime can be scaled.
                 Some(k) => self
@@ -89,17 +83,22 @@ impl Checker<'_> {
             }
         }
         if out.is_empty() {
-            let reasons: Vec<&str> = excluded.iter().map(|e| e.reason.as_str()).collect();
-            return Err(self.err(
-                list.span().start,
-                format!(
-                    "no candidate device can run {}: {}",
-                    precision_name(cost.precision),
-                    reasons.join("; ")
-                ),
-            ));
+            return Err(self.no_device(list.span().start, cost, &excluded));
         }
         Ok((out, excluded))
+    }
+
+    /// No candidate device is left: the precision excluded them all.
+    fn no_device(&self, at: usize, cost: &TrialCost, excluded: &[Exclusion]) -> Error {
+        let reasons: Vec<&str> = excluded.iter().map(|e| e.reason.as_str()).collect();
+        self.err(
+            at,
+            format!(
+                "no candidate device can run {}: {}",
+                precision_name(cost.precision),
+                reasons.join("; ")
+            ),
+        )
     }
 
     /// The catalog for the grid year: `Options::year` (the command line),
@@ -155,29 +154,7 @@ impl Checker<'_> {
                 let c = catalog
                     .country(code)
                     .map_err(|e| self.err(at, e.to_string()))?;
-                vec![Region {
-                    provider: "country".into(),
-                    region: c.code.clone(),
-                    name: c.name.clone(),
-                    country: c.code.split('-').next().unwrap_or(&c.code).to_string(),
-                    location: c.name.clone(),
-                    intensity_g_per_kwh: c.intensity_g_per_kwh,
-                    intensity_year: c.year,
-                    intensity_source: c.source.clone(),
-                    pue: private_pue,
-                    pue_source: if raw.private_pue.is_some() {
-                        "[regions] private_pue".into()
-                    } else {
-                        crate::estimate::PRIVATE_PUE_SOURCE.into()
-                    },
-                    offset_pct: 0.0,
-                    grid_zone: c.grid_zone.clone(),
-                    zone_source: format!("the grid of {}", c.code),
-                    provider_intensity_g_per_kwh: None,
-                    provider_intensity_year: None,
-                    provider_intensity_basis: None,
-                    provider_cfe_pct: None,
-                }]
+                vec![country_site(c, private_pue, raw.private_pue.is_some())]
             } else if let Some(provider) = pattern.strip_suffix(":*") {
                 let regions: Vec<Region> = catalog
                     .regions
@@ -211,5 +188,45 @@ impl Checker<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// `*` and `kind:gpu|tpu|cpu`: `Some(kind)` for a pattern over the
+/// catalog (`Some(None)` for every kind), `None` for a device name.
+fn device_kind(pattern: &str) -> Option<Option<Kind>> {
+    match pattern {
+        "*" => Some(None),
+        "kind:gpu" => Some(Some(Kind::Gpu)),
+        "kind:tpu" => Some(Some(Kind::Tpu)),
+        "kind:cpu" => Some(Some(Kind::Cpu)),
+        _ => None,
+    }
+}
+
+/// A `country:CODE` site: private infrastructure on that grid, at
+/// `private_pue` (`given`: set by `[regions] private_pue`).
+fn country_site(c: &Country, private_pue: f64, given: bool) -> Region {
+    Region {
+        provider: "country".into(),
+        region: c.code.clone(),
+        name: c.name.clone(),
+        country: c.code.split('-').next().unwrap_or(&c.code).to_string(),
+        location: c.name.clone(),
+        intensity_g_per_kwh: c.intensity_g_per_kwh,
+        intensity_year: c.year,
+        intensity_source: c.source.clone(),
+        pue: private_pue,
+        pue_source: if given {
+            "[regions] private_pue".into()
+        } else {
+            crate::estimate::PRIVATE_PUE_SOURCE.into()
+        },
+        offset_pct: 0.0,
+        grid_zone: c.grid_zone.clone(),
+        zone_source: format!("the grid of {}", c.code),
+        provider_intensity_g_per_kwh: None,
+        provider_intensity_year: None,
+        provider_intensity_basis: None,
+        provider_cfe_pct: None,
     }
 }

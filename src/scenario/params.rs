@@ -123,52 +123,7 @@ impl Checker<'_> {
                 format!("parameter '{name}' has min {lo} ≥ max {hi}; min must be below max"),
             ));
         }
-        const DISTRIBUTIONS: [&str; 5] = [
-            "uniform",
-            "int_uniform",
-            "q_uniform",
-            "log_uniform_values",
-            "q_log_uniform_values",
-        ];
-        let q = |p: &RawParam| -> Result<f64> {
-            match &p.q {
-                Some(q) if *q.get_ref() > 0.0 && q.get_ref().is_finite() => Ok(*q.get_ref()),
-                Some(q) => Err(self.err(q.span().start, "`q` must be a positive number")),
-                None => Err(self.err(
-                    p.distribution.as_ref().map_or(0, |d| d.span().start),
-                    format!("parameter '{name}': this distribution needs `q`, the step values are rounded to"),
-                )),
-            }
-        };
-        let distribution =
-            match &p.distribution {
-                // As W&B does: integer bounds mean integers.
-                None if lo_int && hi_int => Distribution::IntUniform,
-                None => Distribution::Uniform,
-                Some(d) => match d.get_ref().as_str() {
-                    "uniform" => Distribution::Uniform,
-                    "int_uniform" => Distribution::IntUniform,
-                    "q_uniform" => Distribution::QUniform(q(p)?),
-                    "log_uniform_values" => Distribution::LogUniform,
-                    "q_log_uniform_values" => Distribution::QLogUniform(q(p)?),
-                    "log_uniform" => return Err(self.err(
-                        d.span().start,
-                        "'log_uniform' takes its bounds as exponents in W&B; co2sweep supports \
-                         'log_uniform_values' (bounds as values): use that",
-                    )),
-                    other => {
-                        let hint = suggest::closest(other, DISTRIBUTIONS)
-                            .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
-                        return Err(self.err(
-                            d.span().start,
-                            format!(
-                                "unknown distribution '{other}'{hint}; choose {}",
-                                suggest::or_list(&DISTRIBUTIONS)
-                            ),
-                        ));
-                    }
-                },
-            };
+        let distribution = self.distribution(&name, p, lo_int && hi_int)?;
         if matches!(
             distribution,
             Distribution::LogUniform | Distribution::QLogUniform(_)
@@ -191,23 +146,7 @@ impl Checker<'_> {
                 format!("`q` applies only to q_uniform and q_log_uniform_values ('{name}')"),
             ));
         }
-        let grid_points = match &p.grid_points {
-            None => None,
-            Some(g) if (1..=i64::from(u32::MAX)).contains(g.get_ref()) => Some(*g.get_ref() as u32),
-            Some(g) if *g.get_ref() < 1 => {
-                return Err(self.err(g.span().start, "grid_points must be at least 1"))
-            }
-            Some(g) => {
-                return Err(self.err(
-                    g.span().start,
-                    format!(
-                        "grid_points {} is too large: grid search takes at most {} levels per parameter",
-                        g.get_ref(),
-                        space::MAX_LEVELS
-                    ),
-                ))
-            }
-        };
+        let grid_points = self.grid_points(p)?;
         if distribution == Distribution::IntUniform && (hi.floor() < lo.ceil()) {
             return Err(self.err(
                 min.span().start,
@@ -241,6 +180,79 @@ impl Checker<'_> {
                 distribution,
                 grid_points,
             },
+        })
+    }
+
+    /// A range's distribution: W&B's names; integer bounds without one
+    /// mean `int_uniform`.
+    fn distribution(&self, name: &str, p: &RawParam, ints: bool) -> Result<Distribution> {
+        const DISTRIBUTIONS: [&str; 5] = [
+            "uniform",
+            "int_uniform",
+            "q_uniform",
+            "log_uniform_values",
+            "q_log_uniform_values",
+        ];
+        let q = |p: &RawParam| -> Result<f64> {
+            match &p.q {
+                Some(q) if *q.get_ref() > 0.0 && q.get_ref().is_finite() => Ok(*q.get_ref()),
+                Some(q) => Err(self.err(q.span().start, "`q` must be a positive number")),
+                None => Err(self.err(
+                    p.distribution.as_ref().map_or(0, |d| d.span().start),
+                    format!("parameter '{name}': this distribution needs `q`, the step values are rounded to"),
+                )),
+            }
+        };
+        Ok(match &p.distribution {
+            // As W&B does: integer bounds mean integers.
+            None if ints => Distribution::IntUniform,
+            None => Distribution::Uniform,
+            Some(d) => {
+                match d.get_ref().as_str() {
+                    "uniform" => Distribution::Uniform,
+                    "int_uniform" => Distribution::IntUniform,
+                    "q_uniform" => Distribution::QUniform(q(p)?),
+                    "log_uniform_values" => Distribution::LogUniform,
+                    "q_log_uniform_values" => Distribution::QLogUniform(q(p)?),
+                    "log_uniform" => return Err(self.err(
+                        d.span().start,
+                        "'log_uniform' takes its bounds as exponents in W&B; co2sweep supports \
+                         'log_uniform_values' (bounds as values): use that",
+                    )),
+                    other => {
+                        let hint = suggest::closest(other, DISTRIBUTIONS)
+                            .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+                        return Err(self.err(
+                            d.span().start,
+                            format!(
+                                "unknown distribution '{other}'{hint}; choose {}",
+                                suggest::or_list(&DISTRIBUTIONS)
+                            ),
+                        ));
+                    }
+                }
+            }
+        })
+    }
+
+    /// `grid_points`: levels of a range in grid search, 1 to `u32::MAX`.
+    fn grid_points(&self, p: &RawParam) -> Result<Option<u32>> {
+        Ok(match &p.grid_points {
+            None => None,
+            Some(g) if (1..=i64::from(u32::MAX)).contains(g.get_ref()) => Some(*g.get_ref() as u32),
+            Some(g) if *g.get_ref() < 1 => {
+                return Err(self.err(g.span().start, "grid_points must be at least 1"))
+            }
+            Some(g) => {
+                return Err(self.err(
+                    g.span().start,
+                    format!(
+                        "grid_points {} is too large: grid search takes at most {} levels per parameter",
+                        g.get_ref(),
+                        space::MAX_LEVELS
+                    ),
+                ))
+            }
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use toml::Spanned;
 
-use super::raw::{RawSampled, RawStrategies};
+use super::raw::{RawHyperband, RawSampled, RawStrategies};
 use super::{Checker, Options, GRID_LIMIT};
 use crate::error::Result;
 use crate::space::{self, Count, Param, Strategy};
@@ -96,43 +96,7 @@ impl Checker<'_> {
         }
         if let Some(h) = &s.hyperband {
             spans.push(h.span().start);
-            let h = h.get_ref();
-            let resource = self.resource_param(&h.resource, params, "hyperband")?;
-            let eta = match &h.eta {
-                None => 3,
-                Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
-                Some(e) => {
-                    return Err(self.err(
-                        e.span().start,
-                        if *e.get_ref() < 2 {
-                            format!("hyperband eta must be at least 2, not {}", e.get_ref())
-                        } else {
-                            format!(
-                                "hyperband eta {} is too large: at most 1,000,000",
-                                e.get_ref()
-                            )
-                        },
-                    ))
-                }
-            };
-            let max_resource = *h.max_resource.get_ref();
-            if !(1.0..=1e12).contains(&max_resource) {
-                return Err(self.err(
-                    h.max_resource.span().start,
-                    if max_resource > 1e12 {
-                        format!("hyperband max_resource {max_resource} is too large: at most 10^12")
-                    } else {
-                        format!("hyperband max_resource must be at least 1, not {max_resource}")
-                    },
-                ));
-            }
-            self.check_max_resource(resource, max_resource, params, "hyperband");
-            out.push(Strategy::Hyperband {
-                resource,
-                max_resource,
-                eta,
-                resume: h.resume,
-            });
+            out.push(self.hyperband(h.get_ref(), params)?);
         }
         if let Some(a) = &s.asha {
             out.push(self.asha(a, params)?);
@@ -143,11 +107,54 @@ impl Checker<'_> {
                 "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
-        for (strategy, &at) in out
-            .iter()
-            .zip(&spans)
-            .filter(|(s, _)| **s != Strategy::Grid)
-        {
+        self.check_limits(&out, &spans, params)?;
+        Ok(out)
+    }
+
+    /// `[strategies.hyperband]`: resource parameter, eta and max_resource.
+    fn hyperband(&self, h: &RawHyperband, params: &[Param]) -> Result<Strategy> {
+        let resource = self.resource_param(&h.resource, params, "hyperband")?;
+        let eta = match &h.eta {
+            None => 3,
+            Some(e) if (2..=1_000_000).contains(e.get_ref()) => *e.get_ref() as u32,
+            Some(e) => {
+                return Err(self.err(
+                    e.span().start,
+                    if *e.get_ref() < 2 {
+                        format!("hyperband eta must be at least 2, not {}", e.get_ref())
+                    } else {
+                        format!(
+                            "hyperband eta {} is too large: at most 1,000,000",
+                            e.get_ref()
+                        )
+                    },
+                ))
+            }
+        };
+        let max_resource = *h.max_resource.get_ref();
+        if !(1.0..=1e12).contains(&max_resource) {
+            return Err(self.err(
+                h.max_resource.span().start,
+                if max_resource > 1e12 {
+                    format!("hyperband max_resource {max_resource} is too large: at most 10^12")
+                } else {
+                    format!("hyperband max_resource must be at least 1, not {max_resource}")
+                },
+            ));
+        }
+        self.check_max_resource(resource, max_resource, params, "hyperband");
+        Ok(Strategy::Hyperband {
+            resource,
+            max_resource,
+            eta,
+            resume: h.resume,
+        })
+    }
+
+    /// Each sampled strategy's trial count against the hard limits (grid
+    /// is checked on its own, with `--allow-large`).
+    fn check_limits(&self, out: &[Strategy], spans: &[usize], params: &[Param]) -> Result<()> {
+        for (strategy, &at) in out.iter().zip(spans).filter(|(s, _)| **s != Strategy::Grid) {
             let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
             if n > space::HARD_LIMIT {
                 return Err(self.err(
@@ -188,6 +195,6 @@ impl Checker<'_> {
                 ));
             }
         }
-        Ok(out)
+        Ok(())
     }
 }

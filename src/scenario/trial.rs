@@ -14,6 +14,9 @@ use crate::formula::Formula;
 use crate::space::Param;
 use crate::suggest;
 
+/// The pilot's parameter values as given: (name, value).
+type PilotValues = Vec<(String, f64)>;
+
 impl Checker<'_> {
     pub(super) fn trial(
         &self,
@@ -39,7 +42,104 @@ impl Checker<'_> {
             None => Formula::parse("1", &[]).expect("a literal parses"),
             Some(d) => self.formula(d, "devices", params)?,
         };
-        let (work, work_span) = match (&t.reference_hardware, &t.hours, &t.flops) {
+        let (work, work_span) = self.work(&t, at, params)?;
+        let work_at = crate::error::line_col(self.text, work_span.start);
+        let mut cost = TrialCost {
+            work,
+            devices,
+            utilization,
+            precision,
+            calibration: None,
+            workload,
+            speed: crate::cost::Speed::new(self.catalog, workload, precision),
+            threads,
+        };
+        if let Some(pilot) = &t.pilot {
+            cost.calibration = Some(self.calibration(pilot, &cost, params)?);
+        }
+        Ok((cost, work_at))
+    }
+
+    /// Calibrate the cost model to a CodeCarbon pilot run (see [`crate::cost::Calibration`]).
+    pub(super) fn calibration(
+        &self,
+        raw: &Spanned<RawPilot>,
+        cost: &TrialCost,
+        params: &[Param],
+    ) -> Result<Calibration> {
+        let at = raw.span().start;
+        let p = raw.get_ref();
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let file = base.join(&p.emissions_csv);
+        let pilot = calibrate::read(&file, self.catalog)
+            .map_err(|e| self.err(at, format!("pilot: {e}")))?;
+        let device_name = pilot.total.device.clone().ok_or_else(|| {
+            self.err(
+                at,
+                "pilot: the emissions file names no GPU or CPU model that the catalog knows",
+            )
+        })?;
+        let device = self
+            .catalog
+            .device(&device_name)
+            .map_err(|e| self.err(at, e.to_string()))?
+            .clone();
+        let (mut slots, given) = self.pilot_params(&p.params, params, at)?;
+        let needed: Vec<&str> = cost
+            .work_formula()
+            .variables_used()
+            .iter()
+            .chain(cost.devices.variables_used())
+            .filter(|&&i| slots[i].is_nan())
+            .map(|&i| params[i].name.as_str())
+            .collect();
+        if !needed.is_empty() {
+            return Err(self.err(
+                at,
+                format!(
+                    "pilot params must give {} (the cost formulas read them)",
+                    needed.join(", ")
+                ),
+            ));
+        }
+        let c = cost
+            .evaluate(&mut slots, &crate::space::TrialInfo::default(), None)
+            .map_err(|e| {
+                self.err(
+                    at,
+                    format!(
+                        "pilot: `{}` gives {} at the pilot's parameters; it {}",
+                        e.formula, e.value, e.problem
+                    ),
+                )
+            })?;
+        let multiplier = cost
+            .multiplier(&device)
+            .map_err(|m| self.err(at, format!("pilot: {m}")))?;
+        let measured_hours = pilot.total.duration_hours / pilot.total.runs as f64;
+        let predicted = c.work * multiplier;
+        let devices = pilot.total.gpu_count.unwrap_or(c.devices).max(1);
+        Ok(Calibration {
+            file,
+            runs: pilot.total.runs,
+            measured_hours,
+            watts_per_device: pilot.total.avg_power_watts / f64::from(devices),
+            device,
+            devices,
+            work_scale: measured_hours / predicted,
+            params: given,
+        })
+    }
+
+    /// The work model: `hours` on `reference_hardware`, or `flops` at an
+    /// `mfu`; with the span of the formula for messages.
+    fn work(
+        &self,
+        t: &RawTrial,
+        at: usize,
+        params: &[Param],
+    ) -> Result<(Work, std::ops::Range<usize>)> {
+        Ok(match (&t.reference_hardware, &t.hours, &t.flops) {
             (Some(dev), Some(hours), None) => {
                 if let Some(m) = &t.mfu {
                     return Err(self.err(
@@ -97,51 +197,20 @@ impl Checker<'_> {
                     "[trial] needs `hours` with `reference_hardware`, or `flops` with `mfu`",
                 ))
             }
-        };
-        let work_at = crate::error::line_col(self.text, work_span.start);
-        let mut cost = TrialCost {
-            work,
-            devices,
-            utilization,
-            precision,
-            calibration: None,
-            workload,
-            speed: crate::cost::Speed::new(self.catalog, workload, precision),
-            threads,
-        };
-        if let Some(pilot) = &t.pilot {
-            cost.calibration = Some(self.calibration(pilot, &cost, params)?);
-        }
-        Ok((cost, work_at))
+        })
     }
 
-    /// Calibrate the cost model to a CodeCarbon pilot run (see [`crate::cost::Calibration`]).
-    pub(super) fn calibration(
+    /// `[trial.pilot] params`: the pilot's parameter values, as formula
+    /// slots (NaN where not given) and as given.
+    fn pilot_params(
         &self,
-        raw: &Spanned<RawPilot>,
-        cost: &TrialCost,
+        raw: &toml::Table,
         params: &[Param],
-    ) -> Result<Calibration> {
-        let at = raw.span().start;
-        let p = raw.get_ref();
-        let base = self.path.parent().unwrap_or(Path::new("."));
-        let file = base.join(&p.emissions_csv);
-        let pilot = calibrate::read(&file, self.catalog)
-            .map_err(|e| self.err(at, format!("pilot: {e}")))?;
-        let device_name = pilot.total.device.clone().ok_or_else(|| {
-            self.err(
-                at,
-                "pilot: the emissions file names no GPU or CPU model that the catalog knows",
-            )
-        })?;
-        let device = self
-            .catalog
-            .device(&device_name)
-            .map_err(|e| self.err(at, e.to_string()))?
-            .clone();
+        at: usize,
+    ) -> Result<(Vec<f64>, PilotValues)> {
         let mut slots = vec![f64::NAN; params.len()];
         let mut given = Vec::new();
-        for (key, value) in &p.params {
+        for (key, value) in raw {
             let Some(i) = params.iter().position(|q| &q.name == key) else {
                 let names: Vec<&str> = params.iter().map(|q| q.name.as_str()).collect();
                 let hint = suggest::closest(key, names.iter().copied())
@@ -159,49 +228,6 @@ impl Checker<'_> {
             slots[i] = v;
             given.push((key.clone(), v));
         }
-        let needed: Vec<&str> = cost
-            .work_formula()
-            .variables_used()
-            .iter()
-            .chain(cost.devices.variables_used())
-            .filter(|&&i| slots[i].is_nan())
-            .map(|&i| params[i].name.as_str())
-            .collect();
-        if !needed.is_empty() {
-            return Err(self.err(
-                at,
-                format!(
-                    "pilot params must give {} (the cost formulas read them)",
-                    needed.join(", ")
-                ),
-            ));
-        }
-        let c = cost
-            .evaluate(&mut slots, &crate::space::TrialInfo::default(), None)
-            .map_err(|e| {
-                self.err(
-                    at,
-                    format!(
-                        "pilot: `{}` gives {} at the pilot's parameters; it {}",
-                        e.formula, e.value, e.problem
-                    ),
-                )
-            })?;
-        let multiplier = cost
-            .multiplier(&device)
-            .map_err(|m| self.err(at, format!("pilot: {m}")))?;
-        let measured_hours = pilot.total.duration_hours / pilot.total.runs as f64;
-        let predicted = c.work * multiplier;
-        let devices = pilot.total.gpu_count.unwrap_or(c.devices).max(1);
-        Ok(Calibration {
-            file,
-            runs: pilot.total.runs,
-            measured_hours,
-            watts_per_device: pilot.total.avg_power_watts / f64::from(devices),
-            device,
-            devices,
-            work_scale: measured_hours / predicted,
-            params: given,
-        })
+        Ok((slots, given))
     }
 }
