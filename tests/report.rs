@@ -191,9 +191,10 @@ fn render(browser: &Path, page: &Path, shot: &Path, tmp: &Path) -> String {
 
 /// Pixels of a PNG that are not white, and distinct colours among them.
 fn ink(png_file: &Path) -> (usize, usize) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(png_file).unwrap()));
+    let file = std::io::BufReader::new(fs::File::open(png_file).unwrap());
+    let decoder = png::Decoder::new(file);
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().expect("a frame size")];
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
     let mut colours = std::collections::BTreeSet::new();

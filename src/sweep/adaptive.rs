@@ -1,5 +1,5 @@
 //! Totals of adaptive strategies (Hyperband, ASHA): the cost of every
-//! configuration at every rung, then [`SIMULATIONS`] seeded runs of the
+//! configuration at every rung, then up to [`SIMULATIONS`] seeded runs of the
 //! [`simulate`] engine, plus the two promotion bounds.
 
 use rayon::prelude::*;
@@ -14,6 +14,19 @@ use crate::space::{self, Count, JobSet, Rung, Strategy};
 /// Seeded simulations behind the mean and the 10th–90th percentiles: the
 /// nearest-rank p10 and p90 of 20 runs are the 2nd and 18th.
 pub const SIMULATIONS: u64 = 20;
+
+/// Jobs simulated in all score-promoted runs together, at most: large
+/// sweeps get fewer runs (never under [`MIN_SIMULATIONS`]) so the trial
+/// limit holds in time. Their runs also vary least (many jobs per run).
+pub const SIMULATED_JOBS: u64 = 2_000_000;
+
+/// The fewest seeded runs, whatever the sweep's size.
+pub const MIN_SIMULATIONS: u64 = 3;
+
+/// Score-promoted runs for a sweep of `jobs` jobs per run.
+pub fn simulations(jobs: u64) -> u64 {
+    (SIMULATED_JOBS / jobs.max(1)).clamp(MIN_SIMULATIONS, SIMULATIONS)
+}
 
 /// The brackets of a list of rungs, in order.
 pub fn ladders(rungs: &[Rung]) -> Vec<Ladder> {
@@ -154,12 +167,21 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         correlation: fidelity.unwrap_or(DEFAULT_COST_CORRELATION),
         dispatch: scenario.model.dispatch,
     };
-    let runs: Vec<Outcome> = (0..SIMULATIONS)
+    let jobs: u64 = rungs.iter().map(|r| r.configs).sum();
+    let n = simulations(jobs);
+    // Runs 0..n promote by score; the last two are the promotion bounds.
+    let mut runs: Vec<Outcome> = (0..n + 2)
         .into_par_iter()
-        .map(|s| simulate::run(&setup, Promote::Score, scenario.seed, s))
+        .map(|s| match s.checked_sub(n) {
+            None => simulate::run(&setup, Promote::Score, scenario.seed, s),
+            Some(0) => simulate::run(&setup, Promote::Cheapest, scenario.seed, 0),
+            Some(_) => simulate::run(&setup, Promote::Dearest, scenario.seed, 0),
+        })
         .collect();
-    let low = simulate::run(&setup, Promote::Cheapest, scenario.seed, 0);
-    let high = simulate::run(&setup, Promote::Dearest, scenario.seed, 0);
+    let (high, low) = (
+        runs.pop().unwrap_or_default(),
+        runs.pop().unwrap_or_default(),
+    );
     let sorted = |f: fn(&Outcome) -> f64| {
         let mut v: Vec<f64> = runs.iter().map(f).collect();
         v.sort_by(f64::total_cmp);
@@ -201,7 +223,7 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         makespan_p10: rank(&span, 0.1),
         makespan_p90: rank(&span, 0.9),
         schedule_model: format!(
-            "simulated, {label}: mean of {SIMULATIONS} seeded runs, promotions drawn at fidelity correlation {}",
+            "simulated, {label}: mean of {n} seeded runs, promotions drawn at fidelity correlation {}",
             fidelity.unwrap_or(DEFAULT_COST_CORRELATION)
         ),
     })

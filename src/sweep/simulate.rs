@@ -148,7 +148,9 @@ struct State<'a> {
     setup: &'a Setup<'a>,
     promote: Promote,
     rng: ChaCha8Rng,
-    seed: u64,
+    /// `ChaCha8Rng::seed_from_u64(seed)`, kept to clone: seeding costs
+    /// more than a clone, and scores are drawn once per completed job.
+    base: ChaCha8Rng,
     sim: u64,
     /// Jobs released and waiting (barrier modes).
     queue: VecDeque<Job>,
@@ -178,7 +180,7 @@ impl<'a> State<'a> {
             setup,
             promote,
             rng,
-            seed,
+            base: ChaCha8Rng::seed_from_u64(seed),
             sim,
             queue: VecDeque::new(),
             pending: None,
@@ -213,7 +215,7 @@ impl<'a> State<'a> {
     /// Each (simulation, configuration) has its own stream: z first, then
     /// one ε per rung.
     fn score(&self, config: u64, rung: usize) -> f64 {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let mut rng = self.base.clone();
         rng.set_stream((self.sim << 40) ^ config);
         let z = normal(&mut rng);
         let mut eps = 0.0;
@@ -283,6 +285,11 @@ impl<'a> State<'a> {
 
     /// The next job to start with `free` devices, if any fits.
     fn next(&mut self, free: u32) -> Option<Job> {
+        // Every job holds at least one device: nothing fits, and scanning
+        // the whole queue to find that out would make the run quadratic.
+        if free == 0 {
+            return None;
+        }
         let fits = |s: &Self, j: &Job| {
             (s.setup.cost)(j.config, j.rung)
                 .1
