@@ -12,6 +12,7 @@ mod golden;
 mod imports;
 mod limits;
 mod messages;
+mod offerings;
 mod plan;
 mod report;
 mod scenario;

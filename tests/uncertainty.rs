@@ -72,7 +72,8 @@ fn default_spreads_order_the_percentiles_and_draws_0_changes_no_figure() {
         table(&ranged.join("options.csv")),
         table(&point.join("options.csv")),
     );
-    assert!(a.len() > 1_000, "{}", a.len());
+    // 711 since AWS/Azure regions that do not sell a device leave it out.
+    assert!(a.len() > 500, "{}", a.len());
     let mut p_sum = 0.0;
     for (r, q) in a.iter().zip(&b) {
         for f in FIGURES {

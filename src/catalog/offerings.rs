@@ -178,19 +178,67 @@ mod tests {
     }
 
     #[test]
-    fn mi300x_is_never_in_a_gcp_region_and_aws_is_unknown() {
+    fn mi300x_is_never_in_a_gcp_region_and_uncovered_aws_is_unknown() {
         let c = Catalog::bundled().unwrap();
         let mi = c.device("MI300X").unwrap();
         for r in c.regions.iter().filter(|r| r.provider == "gcp") {
             let (a, _) = lookup(&c.offerings, &c.coverage, mi, r);
             assert_eq!(a, Availability::NotOffered, "{}", r.key());
         }
+        // AWS prices only four regions (Karpenter's tables): eu-north-1 is not one.
+        let (a, _) = lookup(
+            &c.offerings,
+            &c.coverage,
+            mi,
+            c.region("aws:eu-north-1").unwrap(),
+        );
+        assert_eq!(a, Availability::Unknown);
+        // AWS us-east-1 is covered and lists no MI300X instance: not offered.
         let (a, _) = lookup(
             &c.offerings,
             &c.coverage,
             mi,
             c.region("aws:us-east-1").unwrap(),
         );
-        assert_eq!(a, Availability::Unknown);
+        assert_eq!(a, Availability::NotOffered);
+    }
+
+    #[test]
+    fn azure_h100_nvl_price_is_the_cheapest_instance_over_its_gpus() {
+        let c = Catalog::bundled().unwrap();
+        let (a, o) = lookup(
+            &c.offerings,
+            &c.coverage,
+            c.device("H100 NVL").unwrap(),
+            c.region("azure:eastus").unwrap(),
+        );
+        let o = o.unwrap();
+        // Azure eastus, 2026-06-18: NC40ads_H100_v5 6.98 USD/h for 1 GPU = 6.98;
+        // NC80adis_H100_v5 13.96 / 2 = 6.98, a tie: the instance with more GPUs wins.
+        assert_eq!(
+            (a, o.instance_type.as_str()),
+            (Availability::Offered, "Standard_NC80adis_H100_v5")
+        );
+        assert!((o.usd_per_device_hour().unwrap() - 13.96 / 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tpus_are_offered_where_google_lists_them_and_nowhere_else() {
+        let c = Catalog::bundled().unwrap();
+        let at = |d: &str, r: &str| {
+            lookup(
+                &c.offerings,
+                &c.coverage,
+                c.device(d).unwrap(),
+                c.region(r).unwrap(),
+            )
+            .0
+        };
+        // Cloud TPU regions and zones: v4 only in us-central2; v2 in asia-east1.
+        assert_eq!(at("TPU v4", "gcp:us-central2"), Availability::Offered);
+        assert_eq!(at("TPU v4", "gcp:us-central1"), Availability::NotOffered);
+        assert_eq!(at("TPU v2", "gcp:asia-east1"), Availability::Offered);
+        assert_eq!(at("TPU v3", "gcp:asia-east1"), Availability::NotOffered);
+        assert_eq!(at("TPU v3", "azure:westeurope"), Availability::NotOffered);
     }
 }
