@@ -6,7 +6,6 @@ use std::path::Path;
 
 use co2sweep::catalog::Catalog;
 use co2sweep::cost::Work;
-use co2sweep::embodied::Overrides;
 use co2sweep::error::{Error, Result};
 use co2sweep::estimate::{self, Request, Site, Timing};
 use co2sweep::expand;
@@ -110,13 +109,7 @@ fn run_estimate(
         power: args.power_watts.map(Watts),
         utilization: args.utilization,
         offset_pct: args.offset_pct,
-        embodied: args.embodied.then_some(Overrides {
-            device_kg: args.embodied_device_kg,
-            server_kg: args.embodied_server_kg,
-            devices_per_server: args.devices_per_server,
-            lifetime_years: args.lifetime_years,
-            lifetime_utilization: args.lifetime_utilization,
-        }),
+        embodied: args.lifecycle.overrides(),
         timing: profile.as_ref().map(|(profile, start)| Timing {
             profile,
             start: *start,
@@ -153,13 +146,13 @@ fn run_catalog(catalog: &Catalog, args: &CatalogArgs, out: &mut dyn Write) -> Re
     table::list(catalog, which, args.filter.as_deref(), format, out)
 }
 
-fn load_scenario(catalog: &Catalog, path: &std::path::Path, allow_large: bool) -> Result<Scenario> {
+fn load_scenario(catalog: &Catalog, path: &Path, allow_large: bool) -> Result<Scenario> {
     load_scenario_in(catalog, path, allow_large, None, false)
 }
 
 fn load_scenario_in(
     catalog: &Catalog,
-    path: &std::path::Path,
+    path: &Path,
     allow_large: bool,
     year: Option<u16>,
     any_hardware: bool,

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod embodied;
+pub use embodied::EmbodiedArgs;
+
 /// Estimate the energy, time and CO2eq of machine-learning runs and
 /// hyperparameter sweeps before you launch them.
 #[derive(Debug, Parser)]
@@ -328,54 +331,9 @@ pub struct EstimateArgs {
     #[arg(long, value_enum, default_value_t = EstimateFormat::Text)]
     pub format: EstimateFormat,
 
-    /// Add embodied (manufacturing) emissions amortised over the device's life: embodied_kg and total_kg.
-    #[arg(long)]
-    pub embodied: bool,
-
-    /// Embodied emissions of one device, kg CO2eq [default: the catalog's figure].
-    #[arg(
-        long,
-        value_name = "KG",
-        requires = "embodied",
-        allow_negative_numbers = true
-    )]
-    pub embodied_device_kg: Option<f64>,
-
-    /// Embodied emissions of its host server, kg CO2eq [default: the catalog's figure].
-    #[arg(
-        long,
-        value_name = "KG",
-        requires = "embodied",
-        allow_negative_numbers = true
-    )]
-    pub embodied_server_kg: Option<f64>,
-
-    /// Devices one server holds [default: the catalog's figure].
-    #[arg(
-        long,
-        value_name = "N",
-        requires = "embodied",
-        allow_negative_numbers = true
-    )]
-    pub devices_per_server: Option<f64>,
-
-    /// Service life of the hardware, years [default: 6, Luccioni et al. 2023].
-    #[arg(
-        long,
-        value_name = "YEARS",
-        requires = "embodied",
-        allow_negative_numbers = true
-    )]
-    pub lifetime_years: Option<f64>,
-
-    /// Share of its life the hardware is busy, within (0, 1] [default: 0.85, Luccioni et al. 2023].
-    #[arg(
-        long,
-        value_name = "U",
-        requires = "embodied",
-        allow_negative_numbers = true
-    )]
-    pub lifetime_utilization: Option<f64>,
+    /// `--embodied` and the lifecycle figures it may override.
+    #[command(flatten)]
+    pub lifecycle: EmbodiedArgs,
 
     /// Start of the run (UTC), e.g. 2023-06-01T00:00Z: integrate over the hourly intensity
     /// of the site's grid zone (Electricity Maps 2021-2024, scaled to the annual figure;

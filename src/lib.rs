@@ -47,6 +47,10 @@
 //! # Ok::<(), co2sweep::Error>(())
 //! ```
 
+// The library never prints: it returns values and typed errors, and the
+// binary (src/main.rs, src/app.rs) writes them. Tests may print.
+#![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod calibrate;
 pub mod catalog;
 pub mod cost;

@@ -127,7 +127,7 @@ impl Plan {
             )));
         }
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
-        let coords = crate::plan::objectives::coordinates(&evaluated, &totals, metric, objectives);
+        let coords = objectives::coordinates(&evaluated, &totals, metric, objectives);
         let names: Vec<String> = evaluated
             .iter()
             .map(|e| tie_name(&scenario, &totals, e))

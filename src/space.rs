@@ -419,7 +419,7 @@ pub fn random_trials_for(top_fraction: f64, confidence: f64) -> u64 {
 
 /// Latin hypercube trials for a target: the random-search count, since the
 /// quality displayed (and ranked) for quasi-random designs is the i.i.d.
-/// lower bound (see [`quality`]): 59 for q = 0.05, p = 0.95.
+/// lower bound (see [`quality()`]): 59 for q = 0.05, p = 0.95.
 pub fn lhs_trials_for(top_fraction: f64, confidence: f64) -> u64 {
     random_trials_for(top_fraction, confidence)
 }

@@ -65,7 +65,7 @@ pub struct StrategyTotals {
     pub makespan_work: f64,
     /// Probability that a trial lands in the best `top_fraction` of the
     /// space: the ranked value (`quality_low`, or the Monte Carlo value of a
-    /// stated fidelity model; see [`space::quality`]).
+    /// stated fidelity model; see [`space::quality()`]).
     pub quality: f64,
     /// Schedule lengths, in work units, on `k` × the cluster's devices, for
     /// each `k` CPU trials per socket that some candidate needs (`[trial] threads`).
@@ -456,7 +456,7 @@ fn merge_records(mut costs: Vec<(Cost, u64)>, multiplicity: u64) -> Vec<Group> {
     for (c, i) in costs {
         match out.last_mut() {
             Some(g) if g.work.to_bits() == c.work.to_bits() && g.devices == c.devices => {
-                g.count += multiplicity
+                g.count += multiplicity;
             }
             _ => out.push(Group {
                 work: c.work,

@@ -186,8 +186,8 @@ mod tests {
             (e.p5 - 0.5).abs() < 0.03 && (e.p50 - 1.0).abs() < 0.04 && (e.p95 - 2.0).abs() < 0.12,
             "{e:?}"
         );
-        assert_eq!(r[0].energy_kwh, quantiles::Range::point(10.0));
-        assert_eq!(r[0].wall_hours, quantiles::Range::point(5.0));
+        assert_eq!(r[0].energy_kwh, Range::point(10.0));
+        assert_eq!(r[0].wall_hours, Range::point(5.0));
         // Option B's range is twice A's, draw for draw.
         assert!((r[1].emissions_kg.p95 - 2.0 * e.p95).abs() < 1e-9);
     }
@@ -196,7 +196,7 @@ mod tests {
     fn no_draws_give_point_figures() {
         let (points, f) = two_sites(false, 0);
         let r = quantiles::ranges(&points, &f, Compare::Operational);
-        assert_eq!(r[1].emissions_kg, quantiles::Range::point(2.0));
+        assert_eq!(r[1].emissions_kg, Range::point(2.0));
         assert_eq!((r[0].p_lowest, r[1].p_lowest), (1.0, 0.0));
         assert_eq!(p_less(&points, &f, Compare::Operational, 1, 0), 0.0);
     }
@@ -207,9 +207,7 @@ mod tests {
         let s = sensitivity::contributions(&points[0], &f, Compare::Operational);
         assert_eq!(s[0].input, sensitivity::Input::Intensity);
         // Every other input leaves the 1 kg figure alone.
-        assert!(s[1..]
-            .iter()
-            .all(|c| c.range == quantiles::Range::point(1.0)));
+        assert!(s[1..].iter().all(|c| c.range == Range::point(1.0)));
     }
 
     #[test]

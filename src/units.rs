@@ -88,6 +88,23 @@ impl Mul<GPerKwh> for Kwh {
     }
 }
 
+/// An integer-valued number with thousands separators: 1234567 → "1,234,567".
+/// Here, below the library's messages and reports, so both can use it.
+pub fn thousands(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if x < 0.0 && s != "0" {
+        out.push('-');
+    }
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

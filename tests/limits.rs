@@ -6,6 +6,9 @@
 //! either with exit 0 or with a clear exit 2. Also special files (FIFO,
 //! /dev/zero), missing files, and inputs that used to overflow silently.
 
+// wait4 and mkfifo through libc: this module is the one place tests use unsafe code.
+#![allow(unsafe_code)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;

@@ -244,7 +244,7 @@ fn spec_of(p: &Param, grid: bool) -> Node {
                             ("sigma", num_node(sigma, false)),
                         ]),
                         S::Beta { a, b } => {
-                            v.extend([("a", num_node(a, false)), ("b", num_node(b, false))])
+                            v.extend([("a", num_node(a, false)), ("b", num_node(b, false))]);
                         }
                     }
                     match d.q {

@@ -12,6 +12,7 @@ pub mod csv;
 pub mod devices;
 pub mod execution;
 pub mod files;
+pub mod findings;
 pub mod html;
 pub mod markdown;
 pub mod paper;
@@ -51,21 +52,7 @@ pub fn num(x: f64) -> String {
     }
 }
 
-/// An integer-valued number with thousands separators: 1234567 → "1,234,567".
-pub fn thousands(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
-    if x < 0.0 && s != "0" {
-        out.push('-');
-    }
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::units::thousands;
 
 /// A percentage for people: 96.4 → "96%"; 0.5 → "0.5%".
 pub fn pct(x: f64) -> String {

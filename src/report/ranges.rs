@@ -6,7 +6,7 @@ use crate::report::{self, num, pct, thousands};
 use crate::uncertainty::spread::{self, Intensity};
 
 /// "1.2 t CO2eq, 90 % interval 0.9–1.6 t", in the unit that fits `kg`
-/// ([`report::mass`](crate::report::mass)); without an interval (no draws,
+/// ([`report::mass`]); without an interval (no draws,
 /// or no spread), "1.2 t CO2eq".
 pub fn mass(kg: f64, p5: Option<f64>, p95: Option<f64>) -> String {
     format!("{} CO2eq{}", report::mass(kg), mass_interval(kg, p5, p95))
@@ -27,7 +27,7 @@ pub fn mass_interval(kg: f64, p5: Option<f64>, p95: Option<f64>) -> String {
 }
 
 /// "5.5 h (4.1–7.2 h)": a duration and its interval in the unit that fits
-/// `hours` ([`report::duration`](crate::report::duration)); the duration
+/// `hours` ([`report::duration`]); the duration
 /// alone without an interval.
 pub fn duration(hours: f64, p5: Option<f64>, p95: Option<f64>) -> String {
     let (scale, unit) = report::duration_unit(hours);

@@ -87,7 +87,7 @@ impl Checker<'_> {
                 let g = r.grid_points.as_ref().map_or(0, |g| *g.get_ref());
                 match &mut params[k].domain {
                     Domain::Range { grid_points, .. } if (1..=i64::from(u32::MAX)).contains(&g) => {
-                        *grid_points = Some(g as u32)
+                        *grid_points = Some(g as u32);
                     }
                     Domain::Range { .. } => {
                         return Err(self.err(at, "grid_points must be at least 1"))

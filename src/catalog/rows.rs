@@ -1,0 +1,181 @@
+//! Catalog tables as rows: one table's bundled rows merged with a
+//! `--data` file's, CSV parsing with located errors, and every row's
+//! checks.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{merge, Country, Device, Equivalent, Origin, Region, MAX_FILE_BYTES, MAX_ROWS};
+use crate::error::{Error, Result};
+
+/// One catalog table: the bundled rows, with the rows of `dir/file` (if
+/// any) adding to or replacing them by `key`; records where rows came from.
+pub(crate) fn table<T>(
+    dir: Option<&Path>,
+    file: &'static str,
+    bundled: &'static str,
+    check: fn(&T) -> Result<(), String>,
+    origins: &mut Vec<(&'static str, Origin)>,
+    key: impl Fn(&T) -> String,
+) -> Result<Vec<T>>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let base = parse_rows(&Path::new("data").join(file), bundled, check)?;
+    match dir.map(|d| d.join(file)).filter(|p| p.exists()) {
+        Some(path) => {
+            let text = read_limited(&path)?;
+            if text.trim().is_empty() {
+                return Err(Error::input(format!(
+                    "'{}' is empty; a data file needs at least its header line (see data/{file})",
+                    path.display()
+                )));
+            }
+            let extra = parse_rows(&path, &text, check)?;
+            origins.push((file, Origin::File(path)));
+            Ok(merge::by_key(base, extra, key))
+        }
+        None => {
+            origins.push((file, Origin::Bundled));
+            Ok(base)
+        }
+    }
+}
+
+/// A data file's text, refused at once when larger than [`MAX_FILE_BYTES`]
+/// and located (file, line, column) when it is not UTF-8.
+pub(crate) fn read_limited(path: &Path) -> Result<String> {
+    crate::input::read_text(path, "data file", MAX_FILE_BYTES)
+}
+
+/// Parse a CSV table into rows, checking the header names every required
+/// column and each row with `check`. Errors carry file, line and column.
+pub fn parse_rows<T>(path: &Path, text: &str, check: fn(&T) -> Result<(), String>) -> Result<Vec<T>>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(path, &[], e))?
+        .clone();
+    let header_names: Vec<String> = headers.iter().map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &header_names, e))?;
+        let row: T = record
+            .deserialize(Some(&headers))
+            .map_err(|e| csv_error(path, &header_names, e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        check(&row).map_err(|message| Error::at_line(path, line, 1, message))?;
+        if rows.len() >= MAX_ROWS {
+            return Err(Error::at_line(
+                path,
+                line,
+                1,
+                format!("too many rows: a catalog table holds at most {MAX_ROWS}"),
+            ));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+pub(crate) fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> Error {
+    let line = error.position().map_or(1, |p| p.line());
+    match error.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let field = err.field().map_or(0, |f| f as usize);
+            let column = headers
+                .get(field)
+                .map_or(String::new(), |h| format!(" ('{h}')"));
+            let message = match err.kind() {
+                csv::DeserializeErrorKind::Message(m) if m.starts_with("missing field") => {
+                    format!("{m}; the header must name every column of the bundled file")
+                }
+                _ => format!("column {}{column}: {}", field + 1, err.kind()),
+            };
+            Error::at_line(path, line, field as u64 + 1, message)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Error::at_line(
+            path,
+            line,
+            1,
+            format!("this row has {len} fields but the header has {expected_len}"),
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => Error::at_line(
+            path,
+            line,
+            err.field() as u64 + 1,
+            "the field is not valid UTF-8 text",
+        ),
+        _ => Error::at_line(path, line, 1, error.to_string()),
+    }
+}
+
+pub(crate) fn finite_in(value: f64, low: f64, high: f64, what: &str) -> Result<(), String> {
+    if value.is_finite() && (low..=high).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} is {value}; it must be within {low} to {high}"
+        ))
+    }
+}
+
+pub(crate) fn nonempty(value: &str, what: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        Err(format!("{what} is empty"))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn check_device(d: &Device) -> Result<(), String> {
+    nonempty(&d.name, "name")?;
+    nonempty(&d.source, "source")?;
+    finite_in(d.tdp_watts, f64::MIN_POSITIVE, 100_000.0, "tdp_watts")?;
+    for (value, what) in [
+        (d.fp32_tflops, "fp32_tflops"),
+        (d.tensor16_tflops, "tensor16_tflops"),
+        (d.memory_bandwidth_gbs, "memory_bandwidth_gbs"),
+        (d.tf32_tflops, "tf32_tflops"),
+        (d.fp8_tflops, "fp8_tflops"),
+        (d.core_ghz, "core_ghz"),
+    ] {
+        if let Some(v) = value {
+            finite_in(v, f64::MIN_POSITIVE, 1e6, what)?;
+        }
+    }
+    if let Some(w) = d.idle_watts {
+        finite_in(w, 0.0, d.tdp_watts, "idle_watts")?;
+    }
+    finite_in(d.embodied_device_kg, 0.0, 1e6, "embodied_device_kg")?;
+    finite_in(d.embodied_server_kg, 0.0, 1e7, "embodied_server_kg")?;
+    finite_in(d.devices_per_server, 1.0, 1e4, "devices_per_server")?;
+    Ok(())
+}
+
+pub(crate) fn check_region(r: &Region) -> Result<(), String> {
+    nonempty(&r.provider, "provider")?;
+    nonempty(&r.region, "region")?;
+    nonempty(&r.intensity_source, "intensity_source")?;
+    finite_in(r.intensity_g_per_kwh, 0.0, 2000.0, "intensity_g_per_kwh")?;
+    finite_in(r.pue, 1.0, 3.0, "pue")?;
+    finite_in(r.offset_pct, 0.0, 100.0, "offset_pct")
+}
+
+pub(crate) fn check_country(c: &Country) -> Result<(), String> {
+    nonempty(&c.code, "code")?;
+    nonempty(&c.source, "source")?;
+    finite_in(c.intensity_g_per_kwh, 0.0, 2000.0, "intensity_g_per_kwh")
+}
+
+pub(crate) fn check_equivalent(e: &Equivalent) -> Result<(), String> {
+    nonempty(&e.key, "key")?;
+    finite_in(e.kg_co2_per_unit, f64::MIN_POSITIVE, 1e9, "kg_co2_per_unit")
+}
