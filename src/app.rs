@@ -292,7 +292,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
     };
     let bar = progress::Bar::new();
     let plan = Plan::build_reporting(s, metric, &objectives, &|name, done, total| {
-        bar.show(name, done, total)
+        bar.show(name, done, total);
     });
     bar.finish();
     let plan = plan?;
@@ -304,31 +304,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         Ok(v)
     };
     if let Some(dir) = &args.out {
-        let rows: Vec<OptionRow> = (0..plan.options.len())
-            .map(|i| OptionRow::of(&plan, i))
-            .collect();
-        let mut outputs = vec![
-            Output {
-                name: "options.csv".into(),
-                bytes: report::csv::options(&plan, 0..plan.options.len())?,
-            },
-            Output {
-                name: "front.csv".into(),
-                bytes: report::csv::options(&plan, plan.front().into_iter())?,
-            },
-            Output {
-                name: "summary.json".into(),
-                bytes: json()?,
-            },
-            Output {
-                name: "report.md".into(),
-                bytes: report::markdown::report(&summary).into_bytes(),
-            },
-        ];
-        let charts = plot::render_all(&rows, size)?;
-        let html = html_report(Some(&summary), &rows, &charts);
-        outputs.extend(charts);
-        outputs.push(html);
+        let outputs = plan_outputs(&plan, &summary, json()?, size)?;
         files::write_all(dir, &outputs, args.force)?;
     }
     match args.format {
@@ -346,6 +322,42 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
             .write_all(&json()?)
             .map_err(|e| Error::io("could not write to stdout", e)),
     }
+}
+
+/// Every file of `plan --out`, in memory: tables, summary, report, charts
+/// and the HTML report.
+fn plan_outputs(
+    plan: &Plan,
+    summary: &Summary,
+    json: Vec<u8>,
+    size: ChartSize,
+) -> Result<Vec<Output>> {
+    let rows: Vec<OptionRow> = (0..plan.options.len())
+        .map(|i| OptionRow::of(plan, i))
+        .collect();
+    let mut outputs = vec![
+        Output {
+            name: "options.csv".into(),
+            bytes: report::csv::options(plan, 0..plan.options.len())?,
+        },
+        Output {
+            name: "front.csv".into(),
+            bytes: report::csv::options(plan, plan.front().into_iter())?,
+        },
+        Output {
+            name: "summary.json".into(),
+            bytes: json,
+        },
+        Output {
+            name: "report.md".into(),
+            bytes: report::markdown::report(summary).into_bytes(),
+        },
+    ];
+    let charts = plot::render_all(&rows, size)?;
+    let html = html_report(Some(summary), &rows, &charts);
+    outputs.extend(charts);
+    outputs.push(html);
+    Ok(outputs)
 }
 
 fn run_calibrate(catalog: &Catalog, args: &CalibrateArgs, out: &mut dyn Write) -> Result<()> {

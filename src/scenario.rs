@@ -20,14 +20,14 @@ use crate::error::{Error, Result};
 use crate::hourly::{Instant, Profile};
 use crate::space::{Param, Strategy};
 
+pub mod baseline;
 mod candidates;
 mod check;
 mod device_keys;
+mod execution_keys;
 mod formulas;
 mod imports;
 pub mod model;
-pub mod baseline;
-mod execution_keys;
 mod params;
 pub mod place;
 mod raw;

@@ -108,27 +108,7 @@ pub fn ranges_among(
         .par_iter()
         .map(|t| percentiles(&mut t.clone()))
         .collect();
-    let mut pairs: Vec<(usize, usize)> = points.iter().map(|p| (p.hardware, p.site)).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let unit: Vec<(Range, Range)> = pairs
-        .par_iter()
-        .map_init(
-            || vec![0.0; n],
-            |buf, &(h, r)| {
-                let (energy, pue, carbon) =
-                    (&factors.energy[h], &factors.pue[r], &factors.carbon[r]);
-                buf.iter_mut()
-                    .enumerate()
-                    .for_each(|(d, x)| *x = energy[d] * carbon[d]);
-                let emissions = percentiles(buf);
-                buf.iter_mut()
-                    .enumerate()
-                    .for_each(|(d, x)| *x = energy[d] * pue[d]);
-                (emissions, percentiles(buf))
-            },
-        )
-        .collect();
+    let (pairs, unit) = unit_ranges(points, factors);
     let none = || vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
     // Each task folds its chunks' bids into one per-draw lowest; `better`
     // is a minimum under a total order (index last), so the merge order
@@ -183,6 +163,37 @@ pub fn ranges_among(
         o.p_lowest = w as f64 / n as f64;
     }
     out
+}
+
+/// A (device, site) pair, by index.
+type Pair = (usize, usize);
+
+/// The distinct (device, site) pairs of `points`, sorted, and each pair's
+/// percentiles of emissions and energy per unit of device-hours.
+fn unit_ranges(points: &[Point], factors: &Factors) -> (Vec<Pair>, Vec<(Range, Range)>) {
+    let n = factors.draws;
+    let mut pairs: Vec<(usize, usize)> = points.iter().map(|p| (p.hardware, p.site)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let unit: Vec<(Range, Range)> = pairs
+        .par_iter()
+        .map_init(
+            || vec![0.0; n],
+            |buf, &(h, r)| {
+                let (energy, pue, carbon) =
+                    (&factors.energy[h], &factors.pue[r], &factors.carbon[r]);
+                buf.iter_mut()
+                    .enumerate()
+                    .for_each(|(d, x)| *x = energy[d] * carbon[d]);
+                let emissions = percentiles(buf);
+                buf.iter_mut()
+                    .enumerate()
+                    .for_each(|(d, x)| *x = energy[d] * pue[d]);
+                (emissions, percentiles(buf))
+            },
+        )
+        .collect();
+    (pairs, unit)
 }
 
 /// One option's ranges from the unit ranges of its (device, site) pair
