@@ -32,8 +32,10 @@ use crate::units::{GPerKwh, Hours, Watts};
 pub mod adaptive;
 pub mod dispatch;
 pub mod execution;
+mod options;
 pub mod simulate;
 pub mod tally;
+pub use options::{options, start_time, StartTime, MAX_OPTIONS};
 
 use tally::Tally;
 
@@ -276,8 +278,8 @@ fn check_widths(
             "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
              up to {} trials (make `devices` a constant, or sample fewer trials)",
             strategy.name(),
-            crate::report::thousands(trials as f64),
-            crate::report::thousands(MIXED_SCHEDULE_LIMIT as f64)
+            crate::units::thousands(trials as f64),
+            crate::units::thousands(MIXED_SCHEDULE_LIMIT as f64)
         )));
     }
     let assignments = phases
@@ -288,8 +290,8 @@ fn check_widths(
             "{} has trials holding different numbers of devices, {} device assignments in all; such schedules \
              are computed trial by trial, up to {} (make `devices` a constant, or sample fewer trials)",
             strategy.name(),
-            crate::report::thousands(assignments as f64),
-            crate::report::thousands(MIXED_DEVICE_LIMIT as f64)
+            crate::units::thousands(assignments as f64),
+            crate::units::thousands(MIXED_DEVICE_LIMIT as f64)
         )));
     }
     if let Some(c) = costs.iter().find(|c| c.devices > capacity) {
@@ -553,269 +555,5 @@ pub fn makespan(groups: &[Group], capacity: u32) -> f64 {
     end
 }
 
-/// Most options (strategy × device × site placement) a plan evaluates.
-pub const MAX_OPTIONS: usize = 200_000;
-
-/// Every option of a scenario, given each strategy's totals: strategies in
-/// order, then hardware, then sites.
-pub fn options(scenario: &Scenario, totals: &[StrategyTotals]) -> Result<Vec<Evaluated>> {
-    let embodied: Vec<f64> = scenario
-        .hardware
-        .iter()
-        .map(|d| scenario.embodied.lifecycle(d).kg_per_device_hour())
-        .collect();
-    let multipliers: Vec<(f64, crate::cost::SpeedBasis)> = scenario
-        .hardware
-        .iter()
-        .map(|d| scenario.cost.scale(d).map_err(Error::input))
-        .collect::<Result<_>>()?;
-    // Each site once, starting at once; a site with an hourly profile also
-    // a second time, at its best start within the deadline, so the front
-    // shows what waiting buys.
-    let placements: Vec<(usize, bool)> = (0..scenario.sites.len())
-        .flat_map(|r| {
-            let profiled = scenario.window.as_ref().is_some_and(|w| {
-                scenario.sites[r]
-                    .grid_zone
-                    .as_ref()
-                    .is_some_and(|z| w.profiles.contains_key(z))
-            });
-            std::iter::once((r, false)).chain(profiled.then_some((r, true)))
-        })
-        .collect();
-    // Evaluated pairs in hardware then site order, each site with its placements.
-    let jobs: Vec<(&crate::offer::SitePair, bool)> = scenario
-        .pairs
-        .iter()
-        .flat_map(|p| {
-            placements
-                .iter()
-                .filter(move |(r, _)| *r == p.site)
-                .map(move |&(_, wait)| (p, wait))
-        })
-        .collect();
-    let per_strategy = jobs.len();
-    let count = totals.len().saturating_mul(per_strategy);
-    if count > MAX_OPTIONS {
-        return Err(Error::input(format!(
-            "{} strategies × {per_strategy} hardware–site placements make {count} options, above the limit of {MAX_OPTIONS}; name fewer hardware or region candidates",
-            totals.len(),
-        )));
-    }
-    let options: Vec<Evaluated> = (0..totals.len() * per_strategy)
-        .into_par_iter()
-        .map(|k| {
-            let (s, (pair, wait)) = (k / per_strategy, jobs[k % per_strategy]);
-            let (h, r) = (pair.hardware, pair.site);
-            let device = (&scenario.hardware[h], multipliers[h].0, embodied[h]);
-            let mut o = evaluate_option(
-                scenario,
-                &totals[s],
-                (s, h, r),
-                device,
-                &scenario.sites[r],
-                wait,
-            );
-            o.availability = pair.availability;
-            o.cost_usd = pair.usd_per_device_hour.map(|p| p * o.charged_device_hours);
-            o.speed_basis = multipliers[h].1;
-            o
-        })
-        .collect();
-    // A best start that is the start itself repeats the start-at-once option.
-    let mut keep = vec![false; options.len()];
-    for (i, o) in options.iter().enumerate() {
-        keep[i] = o.wait_hours > 0.0 || i == 0 || !same_option(&options[i - 1], o);
-    }
-    Ok(options
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, keep)| *keep)
-        .map(|(o, _)| o)
-        .collect())
-}
-
-/// Same strategy, device and site.
-fn same_option(a: &Evaluated, b: &Evaluated) -> bool {
-    (a.strategy, a.hardware, a.site) == (b.strategy, b.hardware, b.site)
-}
-
-fn evaluate_option(
-    scenario: &Scenario,
-    totals: &StrategyTotals,
-    (strategy, hardware, site): (usize, usize, usize),
-    (device, multiplier, kg_per_device_hour): (&Device, f64, f64),
-    region: &Region,
-    wait: bool,
-) -> Evaluated {
-    // A CPU socket running k trials at once: socket-hours are trial-hours / k,
-    // and the schedule has k slots per socket.
-    let k = scenario.cost.trials_per_device(device);
-    let makespan_work = totals
-        .slot_makespans
-        .iter()
-        .find(|(f, _)| *f == k)
-        .map_or(totals.makespan_work, |(_, m)| *m);
-    let run = scenario.execution.run(
-        execution::Launches {
-            count: totals.trials as f64,
-            devices: totals.launch_devices,
-            chain: totals.chain_launches,
-        },
-        execution::Compute {
-            device_hours: totals.device_work * multiplier / f64::from(k),
-            run_hours: makespan_work * multiplier,
-            devices: f64::from(scenario.max_concurrent_devices),
-            per_device: f64::from(k),
-        },
-    );
-    let device_hours = Hours(run.busy_device_hours);
-    let power = Watts(scenario.cost.power_watts(device));
-    let idle = Watts(scenario.execution.idle_watts(device));
-    let energy = estimate::energy(device_hours, power, 1.0, region.pue)
-        + estimate::energy(Hours(run.idle_device_hours), idle, 1.0, region.pue);
-    let run_hours = run.run_hours;
-    let timing = start_time(scenario, region, run_hours, wait);
-    let intensity = timing.map_or(region.intensity_g_per_kwh, |t| t.intensity);
-    let emissions = estimate::emissions(energy, GPerKwh(intensity));
-    let wait_hours = timing.map_or(0.0, |t| t.wait_hours);
-    let wall_hours = wait_hours + scenario.execution.queue_wait_hours + run_hours;
-    Evaluated {
-        strategy,
-        hardware,
-        site,
-        trials: totals.trials,
-        device_hours: device_hours.get(),
-        wall_hours,
-        energy_kwh: energy.get(),
-        emissions_kg: emissions.get(),
-        offset_kg: emissions.get() * region.offset_pct / 100.0,
-        embodied_kg: run.charged_device_hours * kg_per_device_hour,
-        wait_hours,
-        intensity_g_per_kwh: intensity,
-        meets_deadline: scenario
-            .window
-            .as_ref()
-            .is_none_or(|w| wall_hours <= w.deadline_hours),
-        availability: crate::catalog::Availability::Offered,
-        cost_usd: None,
-        speed_basis: crate::cost::SpeedBasis::Modelled,
-        utilization: run.utilization,
-        charged_device_hours: run.charged_device_hours,
-    }
-}
-
-/// The chosen start of a sweep in a region with an hourly profile.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StartTime {
-    /// Hours waited after `[execution] start`.
-    pub wait_hours: f64,
-    /// Mean intensity over the run from that start, g CO2eq/kWh.
-    pub intensity: f64,
-}
-
-/// With `[execution] start` and `deadline_hours`, and an hourly profile for
-/// the region: starting at once (`wait` false), or at the start that
-/// minimises emissions while the sweep still ends by the deadline (whole
-/// hours after `start`; O(1) per candidate by prefix sums). Power is taken
-/// as constant over the run. A sweep longer than the deadline starts at
-/// once. `None` without a window or a profile.
-pub fn start_time(
-    scenario: &Scenario,
-    region: &Region,
-    run_hours: f64,
-    wait: bool,
-) -> Option<StartTime> {
-    let window = scenario.window.as_ref()?;
-    let profile = window.profiles.get(region.grid_zone.as_ref()?)?;
-    if !(run_hours.is_finite() && run_hours > 0.0) {
-        return None;
-    }
-    let (from, _) = hourly::position(profile, window.start);
-    let slack = window.deadline_hours - run_hours;
-    if slack < 0.0 || !wait {
-        return Some(StartTime {
-            wait_hours: 0.0,
-            intensity: profile.mean(from, run_hours),
-        });
-    }
-    let (best, intensity) = profile.best_start(from, slack, run_hours);
-    Some(StartTime {
-        wait_hours: best - from,
-        intensity,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::{prop_assert, proptest};
-
-    fn groups_of(jobs: &[(f64, u32)]) -> Vec<Group> {
-        let costs: Vec<Cost> = jobs
-            .iter()
-            .map(|&(work, devices)| Cost { work, devices })
-            .collect();
-        groups(&Tally::of(&costs), 1)
-    }
-
-    /// The rule, one trial at a time, with every device tracked.
-    fn makespan_one_by_one(jobs: &[(f64, u32)], capacity: u32) -> f64 {
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        order.sort_by(|&a, &b| jobs[b].0.total_cmp(&jobs[a].0).then(a.cmp(&b)));
-        let mut free = vec![0.0f64; capacity as usize];
-        let mut end = 0.0f64;
-        for i in order {
-            let (work, devices) = jobs[i];
-            free.sort_by(f64::total_cmp);
-            let start = free[devices as usize - 1];
-            for f in free.iter_mut().take(devices as usize) {
-                *f = start + work;
-            }
-            end = end.max(start + work);
-        }
-        end
-    }
-
-    #[test]
-    fn makespan_longest_first() {
-        // Two slots, jobs 5, 4, 3, 3: slot A takes 5, slot B 4; then 3 goes to B (free at 4)
-        // ending at 7, the last 3 to A (free at 5) ending at 8.
-        assert_eq!(
-            makespan(&groups_of(&[(3.0, 1), (5.0, 1), (4.0, 1), (3.0, 1)]), 2),
-            8.0
-        );
-        // Enough devices for all: the longest job.
-        assert_eq!(makespan(&groups_of(&[(2.0, 8), (1.0, 8)]), 64), 2.0);
-        // One slot: the sum.
-        assert_eq!(makespan(&groups_of(&[(2.0, 8), (1.0, 8)]), 8), 3.0);
-        // Seven equal 1 h jobs on three slots: rounds of 3, 3, then 1 → 3 h.
-        assert_eq!(makespan(&groups_of(&[(1.0, 1); 7]), 3), 3.0);
-    }
-
-    #[test]
-    fn makespan_with_mixed_device_counts() {
-        // Capacity 4. Sorted: 6 h on 2, 4 h on 4, 1 h on 1.
-        // The 6 h job takes two devices [0, 6). The 4 h job needs all four:
-        // it starts when the second-last frees, at 6, ending at 10. The 1 h
-        // job then starts at 10, ending 11.
-        assert_eq!(
-            makespan(&groups_of(&[(4.0, 4), (6.0, 2), (1.0, 1)]), 4),
-            11.0
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn grouped_makespan_equals_one_by_one(
-            jobs in proptest::collection::vec((1u8..6, 1u32..3), 1..60),
-            capacity in 2u32..9,
-            uniform in proptest::bool::ANY,
-        ) {
-            let jobs: Vec<(f64, u32)> = jobs.iter().map(|&(w, d)| (f64::from(w), if uniform { 1 } else { d })).collect();
-            let grouped = makespan(&groups_of(&jobs), capacity);
-            let direct = makespan_one_by_one(&jobs, capacity);
-            prop_assert!((grouped - direct).abs() < 1e-9, "{grouped} vs {direct}");
-        }
-    }
-}
+mod tests;
