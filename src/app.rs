@@ -28,12 +28,12 @@ use crate::cli::{
 
 mod export;
 mod progress;
+mod stdout;
 
 /// Run one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let catalog = Catalog::load(cli.data.as_deref())?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = stdout::Stdout::lock();
     match cli.command {
         Command::Estimate(args) => run_estimate(&catalog, cli.data.as_deref(), &args, &mut out),
         Command::Catalog(args) => run_catalog(&catalog, &args, &mut out),

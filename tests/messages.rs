@@ -120,3 +120,25 @@ fn start_times_need_their_separator() {
     let text = scenario("") + "\n[execution]\nstart = \"2023-06-0112:00Z\"\ndeadline_hours = 24\n";
     check(&text, "separated by T");
 }
+
+#[test]
+fn a_closed_stdout_is_exit_1_not_silence() {
+    // `exec >&-` closes descriptor 1 before the tool starts; the listing
+    // cannot be written, so the tool says so and exits 1. With stdout open
+    // on /dev/null the same command succeeds.
+    let bin = assert_cmd::cargo::cargo_bin("co2sweep");
+    let closed = std::process::Command::new("sh")
+        .args(["-c", "exec >&-; \"$0\" catalog hardware"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(closed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&closed.stderr);
+    assert!(err.contains("standard output was closed"), "{err}");
+    let open = std::process::Command::new(&bin)
+        .args(["catalog", "hardware"])
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(open.status.code(), Some(0));
+}
