@@ -397,7 +397,7 @@ def regions(name_to_2, country_ci):
             country = "HK"
         pue = r["PUE"].strip()
         row = {"name": r["regionName"].strip() or region, "country": country,
-               "location": ", ".join(x for x in (r["city"].strip(), r["state"].strip()) if x),
+               "location": ", ".join(x for x in (r["city"].strip().rstrip(","), r["state"].strip()) if x),
                "intensity_g_per_kwh": float(r["impact"]), "intensity_year": mlco2_year(r["source"]),
                "intensity_source": "ML Emissions Calculator impact.csv: " + r["source"].strip(),
                "offset_pct": float(r["offsetRatio"] or 0)}
@@ -450,7 +450,7 @@ def regions(name_to_2, country_ci):
         row.update(intensity_g_per_kwh=float(r["impact"]), intensity_year=2023,
                    intensity_source="Google Cloud region carbon data 2023 (via CodeCarbon cloud/impact.csv)")
         row.setdefault("country", name_to_2.get(r["country_name"].strip().lower(), ""))
-        row.setdefault("location", ", ".join(x for x in (r["city"].strip(), r["state"].strip()) if x))
+        row.setdefault("location", ", ".join(x for x in (r["city"].strip().rstrip(","), r["state"].strip()) if x))
 
     # Google's per-region PUE (trailing twelve months, via CCF).
     for r in read_csv(ref("cloud-carbon-footprint", "ccf_provider_constants.csv")):
