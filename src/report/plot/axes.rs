@@ -437,9 +437,15 @@ fn draw_bar<DB: DrawingBackend>(
     let gap = ui.px(8.0);
     if end + gap + w <= plot.dim_in_pixel().0 as i32 {
         plot.draw(&Text::new(b.text.as_str(), (end + gap, cy), outside))
-    } else {
+    } else if x1 - x0 >= w + 2 * gap && whisker.is_none() {
         let ink = if mid < x1 { INK } else { WHITE };
         let inside = ui.text(size, ink).pos(Pos::new(HPos::Right, VPos::Center));
         plot.draw(&Text::new(b.text.as_str(), (x1 - gap, cy), inside))
+    } else {
+        // No room beside the bar, and inside it the text would run over the
+        // axis or the whisker: under the bar, from its start.
+        let below = ui.text(size, INK).pos(Pos::new(HPos::Left, VPos::Top));
+        let y = y0.max(y1) + ui.px(3.0);
+        plot.draw(&Text::new(b.text.as_str(), (x0, y), below))
     }
 }
