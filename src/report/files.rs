@@ -131,7 +131,6 @@ pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<Path
 /// Write one new file through an unpredictable temporary sibling, renamed
 /// into place only if nothing is at `path` by then (never overwrites).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let fail = |e| Error::io(format!("could not write '{}'", path.display()), e);
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -139,6 +138,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let name = path
         .file_name()
         .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = temporary(dir, &name, bytes, path)?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| Error::io(format!("could not write '{}'", path.display()), e.error))?;
+    Ok(path.to_path_buf())
+}
+
+/// `bytes` written and flushed to an unpredictable temporary file in `dir`
+/// named after `name`; `target` names the file in errors.
+fn temporary(dir: &Path, name: &str, bytes: &[u8], target: &Path) -> Result<NamedTempFile> {
+    let fail = |e| Error::io(format!("could not write '{}'", target.display()), e);
     let mut tmp = Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
@@ -146,8 +155,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
-    Ok(path.to_path_buf())
+    Ok(tmp)
 }
 
 /// Every output written and flushed under a temporary name; dropped
@@ -156,14 +164,7 @@ fn stage(dir: &Path, outputs: &[Output]) -> Result<Vec<(PathBuf, NamedTempFile)>
     let mut staged = Vec::with_capacity(outputs.len());
     for o in outputs {
         let target = dir.join(&o.name);
-        let fail = |e| Error::io(format!("could not write '{}'", target.display()), e);
-        let mut tmp = Builder::new()
-            .prefix(&format!(".{}.", o.name))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(fail)?;
-        tmp.write_all(&o.bytes).map_err(fail)?;
-        tmp.as_file().sync_all().map_err(fail)?;
+        let tmp = temporary(dir, &o.name, &o.bytes, &target)?;
         check_interrupt()?;
         staged.push((target, tmp));
     }
