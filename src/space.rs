@@ -502,31 +502,51 @@ pub fn hyperband_rungs(max_resource: f64, eta: u32) -> Vec<Rung> {
         s_max += 1;
     }
     let mut rungs = Vec::new();
-    let (mut first_config, mut first_trial) = (0u64, 0u64);
     for s in (0..=s_max).rev() {
         let eta_s = eta64.pow(s);
         // ceil((s_max + 1) × eta^s / (s + 1)) in integers.
         let n = (u64::from(s_max + 1) * eta_s).div_ceil(u64::from(s + 1));
         let r = max_resource / eta_s as f64;
-        let mut previous = 0.0;
-        for i in 0..=s {
-            let configs = n / eta64.pow(i);
-            let resource = r * eta64.pow(i) as f64;
-            rungs.push(Rung {
-                bracket: s,
-                rung: i,
-                configs,
-                resource,
-                previous_resource: previous,
-                first_config,
-                first_trial,
-            });
-            first_trial += configs;
-            previous = resource;
-        }
-        first_config += n;
+        let budgets = (0..=s).map(|i| r * eta64.pow(i) as f64);
+        push_bracket(&mut rungs, s, n, eta64, budgets);
     }
     rungs
+}
+
+/// Append bracket `bracket` of `n` configurations: rung k keeps
+/// floor(n / eta^k) of them at the k-th of `budgets`. Configurations and
+/// trials are numbered on from the rungs already in `rungs`.
+fn push_bracket(
+    rungs: &mut Vec<Rung>,
+    bracket: u32,
+    n: u64,
+    eta: u64,
+    budgets: impl Iterator<Item = f64>,
+) {
+    let (first_config, mut first_trial) = match rungs.last() {
+        // Rung 0 of the previous bracket (rungs count up from 0) holds all
+        // its configurations.
+        Some(last) => (
+            last.first_config + rungs[rungs.len() - 1 - last.rung as usize].configs,
+            last.first_trial + last.configs,
+        ),
+        None => (0, 0),
+    };
+    let mut previous = 0.0;
+    for (k, resource) in budgets.enumerate() {
+        let configs = eta.checked_pow(k as u32).map_or(0, |d| n / d);
+        rungs.push(Rung {
+            bracket,
+            rung: k as u32,
+            configs,
+            resource,
+            previous_resource: previous,
+            first_config,
+            first_trial,
+        });
+        first_trial += configs;
+        previous = resource;
+    }
 }
 
 /// What `JobSet::trial` says about a trial besides its parameters.

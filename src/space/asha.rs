@@ -53,25 +53,10 @@ impl Asha {
         let b = u64::from(self.brackets.max(1));
         let eta = u64::from(self.eta.max(2));
         let mut out = Vec::new();
-        let (mut first_config, mut first_trial) = (0u64, 0u64);
         for bracket in 0..self.brackets.max(1) {
             let n_b = n / b + u64::from(u64::from(bracket) < n % b);
-            let mut previous = 0.0;
-            for (k, &resource) in self.budgets(bracket).iter().enumerate() {
-                let configs = eta.checked_pow(k as u32).map_or(0, |d| n_b / d);
-                out.push(Rung {
-                    bracket,
-                    rung: k as u32,
-                    configs,
-                    resource,
-                    previous_resource: previous,
-                    first_config,
-                    first_trial,
-                });
-                first_trial += configs;
-                previous = resource;
-            }
-            first_config += n_b;
+            let budgets = self.budgets(bracket).into_iter();
+            super::push_bracket(&mut out, bracket, n_b, eta, budgets);
         }
         out
     }
