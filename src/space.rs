@@ -21,6 +21,7 @@ mod chacha;
 mod jobset;
 pub mod quality;
 mod sampler;
+pub mod subset;
 
 use sampler::Sampler;
 

@@ -247,6 +247,16 @@ pub fn totals_with(
 /// A grid's totals, factored over the parameters the cost reads.
 fn grid_totals(scenario: &Scenario, progress: Progress) -> Result<StrategyTotals> {
     let strategy = &Strategy::Grid;
+    let used = used_params(scenario);
+    let (sub, multiplicity) =
+        JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
+    let multiplicity = multiplicity.saturating_mul(scenario.model.replicates);
+    let phases = vec![evaluate(scenario, strategy, &sub, multiplicity, progress)?];
+    summarise(scenario, strategy, &phases, multiplicity, sub.len())
+}
+
+/// The parameters the cost formulas (work and devices) read.
+fn used_params(scenario: &Scenario) -> Vec<bool> {
     let mut used = vec![false; scenario.params.len()];
     for &i in scenario
         .cost
@@ -257,11 +267,7 @@ fn grid_totals(scenario: &Scenario, progress: Progress) -> Result<StrategyTotals
     {
         used[i] = true;
     }
-    let (sub, multiplicity) =
-        JobSet::grid_factored(&scenario.params, &used).map_err(Error::input)?;
-    let multiplicity = multiplicity.saturating_mul(scenario.model.replicates);
-    let phases = vec![evaluate(scenario, strategy, &sub, multiplicity, progress)?];
-    summarise(scenario, strategy, &phases, multiplicity, sub.len())
+    used
 }
 
 /// Refuse schedules the scheduler cannot compute: a trial wider than the
@@ -377,7 +383,7 @@ fn summarise(
         device_work_high: device_work,
         makespan_p10: spread.p10,
         makespan_p90: spread.p90,
-        schedule_model: schedule_label(rule, trials),
+        schedule_model: schedule_label(rule, dispatch::order(phases, multiplicity, &capacities)),
         launch_devices: mean_devices(phases),
         chain_launches: 1,
         launches: trials as f64,
@@ -396,17 +402,23 @@ fn mean_devices(phases: &[Tally]) -> f64 {
 }
 
 /// How a non-adaptive strategy's wall-clock figure was obtained.
-fn schedule_label(rule: scenario::Dispatch, trials: u64) -> String {
-    match rule {
-        _ if trials > dispatch::EXPAND_LIMIT && rule != scenario::Dispatch::Lpt => {
+fn schedule_label(rule: scenario::Dispatch, order: dispatch::Order) -> String {
+    match (rule, order) {
+        (scenario::Dispatch::Lpt, _) => "optimistic bound (longest first)".into(),
+        (_, dispatch::Order::TooMany) => {
             "optimistic bound (longest first; p90: Graham's list-scheduling bound)".into()
         }
-        scenario::Dispatch::Lpt => "optimistic bound (longest first)".into(),
-        scenario::Dispatch::Index => "index order".into(),
-        scenario::Dispatch::Random => format!(
-            "random dispatch: median of {} seeded permutations",
-            dispatch::PERMUTATIONS
-        ),
+        (_, dispatch::Order::Negligible) => {
+            "longest first: any dispatch order is within 0.01 % of it (p90: Graham's list-scheduling bound)"
+                .into()
+        }
+        (_, dispatch::Order::Simulated) => match rule {
+            scenario::Dispatch::Index => "index order".into(),
+            _ => format!(
+                "random dispatch: median of {} seeded permutations",
+                dispatch::PERMUTATIONS
+            ),
+        },
     }
 }
 
@@ -427,7 +439,8 @@ fn evaluate(
     let keep_codes = ordered || scenario.cost.devices.as_constant().is_none();
     let name = strategy.name();
     let report = |done: u64| progress(name, done, n);
-    tally::evaluate(scenario, set, (0, n), None, keep_codes, &report)
+    let used = used_params(scenario);
+    tally::evaluate(scenario, set, (0, n), (None, &used), keep_codes, &report)
         .map_err(|(i, e)| trial_error(scenario, strategy, set, i, &e))
 }
 

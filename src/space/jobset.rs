@@ -197,6 +197,12 @@ impl<'a> JobSet<'a> {
         ))
     }
 
+    /// The key and samplers of plain random search (no early stopping).
+    pub(super) fn random_parts(&self) -> Option<(chacha::Key, &[Sampler])> {
+        (matches!(self.plan, Plan::Random) && self.survival.is_none())
+            .then_some((self.key, &self.samplers[..]))
+    }
+
     /// Number of trials.
     pub fn len(&self) -> u64 {
         self.len
@@ -323,7 +329,7 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// The uniform in [0, 1) made of a word's top 53 bits.
-fn unit_of(word: u64) -> f64 {
+pub(super) fn unit_of(word: u64) -> f64 {
     (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 

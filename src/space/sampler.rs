@@ -68,6 +68,28 @@ impl Sampler {
     }
 
     /// The slot value at quantile `u` in [0, 1).
+    /// Number of values it draws, when finite: a constant, a list, an
+    /// integer range.
+    pub fn levels(&self) -> Option<u64> {
+        match self {
+            Sampler::Constant(_) => Some(1),
+            Sampler::Values(v) => Some(v.len() as u64),
+            Sampler::IntUniform { lo, hi, .. } if hi - lo < 1e15 => Some((hi - lo) as u64 + 1),
+            _ => None,
+        }
+    }
+
+    /// Which of its [`Sampler::levels`] `u` draws: the value
+    /// [`Sampler::sample`] gives is the level-th (0 for other samplers).
+    #[inline]
+    pub fn level(&self, u: f64) -> usize {
+        match self {
+            Sampler::Values(v) => ((u * v.len() as f64) as usize).min(v.len() - 1),
+            Sampler::IntUniform { lo, hi, width } => ((u * width).floor().min(hi - lo)) as usize,
+            _ => 0,
+        }
+    }
+
     #[inline]
     pub fn sample(&self, u: f64) -> f64 {
         match self {

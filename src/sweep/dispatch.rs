@@ -35,10 +35,56 @@ use crate::scenario::Dispatch;
 /// O(n log k) passes (about 0.1 s on two cores).
 pub const PERMUTATIONS: u64 = 11;
 
-/// Most trials scheduled one by one under `random` or `index` dispatch;
-/// above it (factored grids of billions of trials) the figure is the LPT
-/// value and p90 Graham's bound W/k + (1 − 1/k)·p_max.
-pub const EXPAND_LIMIT: u64 = 20_000_000;
+/// Most trials scheduled one by one under `random` or `index` dispatch
+/// (each needs a 4-byte code in index order: 8 MiB at this limit); above
+/// it the figure is the LPT value and p90 Graham's bound
+/// W/k + (1 − 1/k)·p_max.
+pub const EXPAND_LIMIT: u64 = 1 << 21;
+
+/// Relative spread below which the dispatch order is not simulated: when
+/// Graham's bound puts every list schedule of the trials within this share
+/// of W/k, the order cannot move the figure by more than that.
+pub const NEGLIGIBLE: f64 = 1e-4; // 0.01 %, as the labels say
+
+/// Whether the order of dispatch is simulated, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Scheduled trial by trial in the rule's order(s).
+    Simulated,
+    /// Every order gives a schedule within [`NEGLIGIBLE`] of the others.
+    Negligible,
+    /// Too many trials to schedule one by one ([`EXPAND_LIMIT`]).
+    TooMany,
+}
+
+/// How `random` and `index` dispatch of `phases` on up to the largest of
+/// `capacities` devices are computed. With k slots (capacity / devices
+/// per trial), any list schedule lies between W/k and
+/// W/k + (1 − 1/k)·p_max (Graham 1966): when the gap is at most
+/// [`NEGLIGIBLE`] · W/k for the largest k, the order cannot matter.
+pub fn order(phases: &[Tally], multiplicity: u64, capacities: &[u32]) -> Order {
+    let n: u64 = phases
+        .iter()
+        .map(|p| p.len.saturating_mul(multiplicity))
+        .sum();
+    let capacity = capacities.iter().copied().max().unwrap_or(1);
+    let matters = |p: &Tally| {
+        if !p.uniform() {
+            return true;
+        }
+        let d = p.costs.first().map_or(1, |c| c.devices);
+        let k = f64::from((capacity / d).max(1));
+        let longest = p.costs.iter().map(|c| c.work).fold(0.0, f64::max);
+        (1.0 - 1.0 / k) * longest > NEGLIGIBLE * p.work * multiplicity as f64 / k
+    };
+    if n > EXPAND_LIMIT {
+        Order::TooMany
+    } else if phases.iter().any(matters) {
+        Order::Simulated
+    } else {
+        Order::Negligible
+    }
+}
 
 /// Streams of the permutation generators: far from any trial's stream.
 const STREAM_BASE: u64 = 1 << 62;
@@ -76,7 +122,6 @@ pub fn spreads(
     rule: Dispatch,
     seed: u64,
 ) -> Vec<Spread> {
-    let n: u64 = phases.iter().map(|p| p.len * multiplicity).sum();
     let lpt = |capacity: u32| -> f64 {
         phases
             .iter()
@@ -85,7 +130,7 @@ pub fn spreads(
     };
     match rule {
         Dispatch::Lpt => capacities.iter().map(|&c| Spread::exact(lpt(c))).collect(),
-        _ if n > EXPAND_LIMIT => capacities
+        _ if order(phases, multiplicity, capacities) != Order::Simulated => capacities
             .iter()
             .map(|&c| {
                 let low = lpt(c);
@@ -186,17 +231,20 @@ pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
     let time = |k: Reverse<u64>| f64::from_bits(k.0);
     if costs.iter().all(|c| c.devices == d0) {
         let slots = (capacity / d0).max(1) as usize;
+        // Each slot's end time; once all are busy, the next trial replaces
+        // the earliest end in place (one sift instead of a pop and a push).
         let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
         let mut end = 0.0f64;
         for &j in jobs {
             let w = costs[j as usize].work;
-            let start = if free.len() == slots {
-                free.pop().map_or(0.0, time)
-            } else {
-                0.0
-            };
-            end = end.max(start + w);
-            free.push(key(start + w));
+            if free.len() < slots {
+                end = end.max(w);
+                free.push(key(w));
+            } else if let Some(mut first) = free.peek_mut() {
+                let finish = time(*first) + w;
+                end = end.max(finish);
+                *first = key(finish);
+            }
         }
         return end;
     }

@@ -20,7 +20,11 @@ use rayon::prelude::*;
 
 use crate::cost::{Cost, TrialError};
 use crate::scenario::Scenario;
+use crate::space::subset::Subset;
 use crate::space::JobSet;
+
+mod chunk;
+use chunk::{Chunk, ChunkResult};
 
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
@@ -72,25 +76,18 @@ impl Hasher for Mix {
 }
 
 /// Distinct costs by (work bits, devices).
-type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
+pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
 
-/// One chunk: its distinct costs, a local code per trial.
-struct Chunk {
-    costs: Vec<(Cost, u64)>,
-    codes: Vec<u32>,
-}
-
-/// What a failed chunk reports: its first failing trial.
-type ChunkResult = Result<Chunk, (u64, TrialError)>;
-
-/// Evaluate trials `start..start + n` of `set` and tally them. `keep_codes`
-/// keeps each trial's code in index order. `progress` is told the trials
+/// Evaluate trials `start..start + n` of `set` and tally them. `used`
+/// marks the parameters the cost formulas read (plain random search draws
+/// only those; see [`chunk`]). `keep_codes` keeps each trial's code in
+/// index order. `progress` is told the trials
 /// done so far after each wave. The error is the lowest failing trial.
 pub fn evaluate(
     scenario: &Scenario,
     set: &JobSet,
     (start, n): (u64, u64),
-    resource: Option<usize>,
+    (resource, used): (Option<usize>, &[bool]),
     keep_codes: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Tally, (u64, TrialError)> {
@@ -106,6 +103,7 @@ pub fn evaluate(
         len: n,
     };
     let mut table = Table::default();
+    let subset = Subset::of(set, used);
     let chunks = n.div_ceil(CHUNK);
     let mut wave = 0;
     while wave < chunks {
@@ -114,9 +112,10 @@ pub fn evaluate(
             .into_par_iter()
             .map(|c| {
                 let from = start + c * CHUNK;
-                chunk(
+                chunk::evaluate(
                     scenario,
                     set,
+                    subset.as_ref(),
                     from..start + ((c + 1) * CHUNK).min(n),
                     resource,
                 )
@@ -129,35 +128,6 @@ pub fn evaluate(
         progress((wave * CHUNK).min(n));
     }
     Ok(tally)
-}
-
-/// Evaluate one chunk: distinct costs in order of appearance, and codes.
-fn chunk(
-    scenario: &Scenario,
-    set: &JobSet,
-    range: std::ops::Range<u64>,
-    resource: Option<usize>,
-) -> ChunkResult {
-    let mut slots = vec![0.0; scenario.params.len()];
-    let mut local = Table::default();
-    let mut out = Chunk {
-        costs: Vec::new(),
-        codes: Vec::with_capacity((range.end - range.start) as usize),
-    };
-    for i in range {
-        let info = set.trial(i, &mut slots);
-        let c = scenario
-            .cost
-            .evaluate(&mut slots, &info, resource)
-            .map_err(|e| (i, e))?;
-        let next = out.costs.len() as u32;
-        let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
-        if code == next {
-            out.costs.push((c, i));
-        }
-        out.codes.push(code);
-    }
-    Ok(out)
 }
 
 impl Tally {

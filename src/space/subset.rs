@@ -1,0 +1,197 @@
+//! Random search drawn for a cost that reads only some parameters.
+//!
+//! Trial i's parameter j is the j-th 64-bit word of ChaCha8 stream i (see
+//! [`super::chacha`]), so the parameters a cost does not read need neither
+//! their block computed nor their value sampled: drawing only the read ones
+//! gives them exactly the values a full draw gives. When every read
+//! parameter is discrete (a constant, a `values` list, an `int_uniform`
+//! range), a trial's cost is fixed by its combination of levels, which
+//! comes from the words alone: [`Subset::combination`] numbers it, so the
+//! cost is evaluated once per combination met, not once per trial.
+
+use super::chacha::Key;
+use super::jobset::unit_of;
+use super::sampler::Sampler;
+use super::JobSet;
+
+/// Most level combinations numbered densely (a table of this many codes
+/// per chunk of trials is small next to the chunk's work).
+pub const DENSE_COMBINATIONS: u64 = 1 << 16;
+
+/// The parameters a random search's cost reads, and how to number their
+/// level combinations.
+#[derive(Debug, Clone)]
+pub struct Subset<'s> {
+    key: Key,
+    samplers: &'s [Sampler],
+    /// Read parameters, ascending.
+    used: Vec<usize>,
+    /// Mixed-radix stride of each read parameter's level, when all are
+    /// discrete and the combinations fit in a u64.
+    strides: Option<Vec<u64>>,
+    combinations: u64,
+}
+
+impl<'s> Subset<'s> {
+    /// The subset of `set`'s parameters marked in `used`, or `None` when
+    /// `set` is not plain random search (a grid, a design, early stopping).
+    pub fn of(set: &'s JobSet, used: &[bool]) -> Option<Subset<'s>> {
+        let (key, samplers) = set.random_parts()?;
+        let used: Vec<usize> = (0..samplers.len()).filter(|&j| used[j]).collect();
+        let mut strides = Some(Vec::with_capacity(used.len()));
+        let mut combinations = 1u64;
+        for &j in used.iter().rev() {
+            let next = samplers[j]
+                .levels()
+                .and_then(|n| combinations.checked_mul(n).map(|c| (n, c)));
+            match (next, strides.as_mut()) {
+                (Some((_, c)), Some(s)) => {
+                    s.push(combinations);
+                    combinations = c;
+                }
+                _ => strides = None,
+            }
+        }
+        if let Some(s) = strides.as_mut() {
+            s.reverse();
+        }
+        Some(Subset {
+            key,
+            samplers,
+            used,
+            combinations: if strides.is_some() { combinations } else { 0 },
+            strides,
+        })
+    }
+
+    /// Number of level combinations, when every read parameter is discrete.
+    pub fn combinations(&self) -> Option<u64> {
+        self.strides.as_ref().map(|_| self.combinations)
+    }
+
+    /// Each read parameter's word of trial `index`, in `used` order.
+    fn words(&self, index: u64, mut each: impl FnMut(usize, u64)) {
+        let mut block = [0u32; 16];
+        let mut counter = u64::MAX;
+        for (k, &j) in self.used.iter().enumerate() {
+            let c = (j / 8) as u64;
+            if c != counter {
+                block = self.key.block(index, c);
+                counter = c;
+            }
+            let w = 2 * (j % 8);
+            each(k, u64::from(block[w]) | (u64::from(block[w + 1]) << 32));
+        }
+    }
+
+    /// Write trial `index`'s values of the read parameters into `slots`;
+    /// the others are left as they are.
+    pub fn draw(&self, index: u64, slots: &mut [f64]) {
+        self.words(index, |k, word| {
+            let j = self.used[k];
+            slots[j] = self.samplers[j].sample(unit_of(word));
+        });
+    }
+
+    /// Trial `index`'s level combination, numbered in mixed radix (first
+    /// read parameter slowest). Only when [`Subset::combinations`] is some.
+    pub fn combination(&self, index: u64) -> u64 {
+        let strides = self.strides.as_deref().unwrap_or(&[]);
+        let mut at = 0u64;
+        self.words(index, |k, word| {
+            let j = self.used[k];
+            at += self.samplers[j].level(unit_of(word)) as u64 * strides[k];
+        });
+        at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::space::{Count, Distribution, Domain, Level, Param, Strategy};
+
+    fn params() -> Vec<Param> {
+        let range = |name: &str, min: f64, max: f64, distribution| Param {
+            name: name.into(),
+            domain: Domain::Range {
+                min,
+                max,
+                distribution,
+                grid_points: None,
+            },
+        };
+        let mut out = vec![
+            range("lr", 1e-5, 1e-1, Distribution::LogUniform),
+            Param {
+                name: "batch".into(),
+                domain: Domain::Values(vec![
+                    Level::Num(64.0),
+                    Level::Num(128.0),
+                    Level::Num(256.0),
+                ]),
+            },
+            range("epochs", 10.0, 100.0, Distribution::IntUniform),
+        ];
+        // Parameters 3..10: the tenth sits in the second block.
+        for i in 3..10 {
+            out.push(range(&format!("p{i}"), 0.0, 1.0, Distribution::Uniform));
+        }
+        out
+    }
+
+    #[test]
+    fn subset_draws_equal_full_draws() {
+        let ps = params();
+        let set = JobSet::new(&ps, &Strategy::Random(Count::Trials(500)), 42).unwrap();
+        let mut used = vec![false; ps.len()];
+        for j in [1, 2, 9] {
+            used[j] = true;
+        }
+        let sub = Subset::of(&set, &used).unwrap();
+        assert_eq!(sub.combinations(), None, "p9 is continuous");
+        let (mut full, mut part) = (vec![0.0; ps.len()], vec![f64::NAN; ps.len()]);
+        for i in 0..500 {
+            set.trial(i, &mut full);
+            sub.draw(i, &mut part);
+            for j in [1, 2, 9] {
+                assert_eq!(full[j].to_bits(), part[j].to_bits(), "trial {i} param {j}");
+            }
+            assert!(part[0].is_nan(), "unread parameters are not drawn");
+        }
+    }
+
+    #[test]
+    fn combinations_number_the_levels_drawn() {
+        // batch (3 levels) and epochs (91 levels): 273 combinations, batch
+        // slowest; combination = level(batch) × 91 + (epochs − 10).
+        let ps = params();
+        let set = JobSet::new(&ps, &Strategy::Random(Count::Trials(2000)), 7).unwrap();
+        let mut used = vec![false; ps.len()];
+        used[1] = true;
+        used[2] = true;
+        let sub = Subset::of(&set, &used).unwrap();
+        assert_eq!(sub.combinations(), Some(273));
+        let mut slots = vec![0.0; ps.len()];
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..2000 {
+            set.trial(i, &mut slots);
+            let batch = [64.0, 128.0, 256.0]
+                .iter()
+                .position(|&b| b == slots[1])
+                .unwrap() as u64;
+            let expected = batch * 91 + (slots[2] as u64 - 10);
+            assert_eq!(sub.combination(i), expected, "trial {i}");
+            seen.insert(expected);
+        }
+        // 2,000 draws over 273 equally likely combinations miss almost none.
+        assert!(seen.len() > 260, "{}", seen.len());
+    }
+
+    #[test]
+    fn only_plain_random_search_has_a_subset() {
+        let ps = params();
+        let grid = JobSet::new(&ps[1..3], &Strategy::Grid, 1).unwrap();
+        assert!(Subset::of(&grid, &[true, true]).is_none());
+    }
+}

@@ -1,0 +1,167 @@
+//! One chunk of trials evaluated: its distinct costs in order of first
+//! appearance, and one local code per trial.
+//!
+//! Three ways to get a trial's cost, all giving the same codes:
+//! - any job set: draw every parameter, evaluate the formulas;
+//! - plain random search: draw only the parameters the formulas read
+//!   ([`Subset::draw`]);
+//! - plain random search whose formulas read only discrete parameters:
+//!   number each trial's level combination from its random words
+//!   ([`Subset::combination`]) and evaluate the formulas once per
+//!   combination met in the chunk.
+//!
+//! A failing trial is reported by index; within a chunk it is the first
+//! trial with the failing values, as a plain loop would find it.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::ops::Range;
+
+use super::{Mix, Table};
+use crate::cost::{Cost, TrialError};
+use crate::scenario::Scenario;
+use crate::space::subset::{Subset, DENSE_COMBINATIONS};
+use crate::space::{JobSet, TrialInfo};
+
+/// One chunk: its distinct costs (with the first trial of each), a local
+/// code per trial.
+pub struct Chunk {
+    pub costs: Vec<(Cost, u64)>,
+    pub codes: Vec<u32>,
+}
+
+/// What a failed chunk reports: its first failing trial.
+pub type ChunkResult = Result<Chunk, (u64, TrialError)>;
+
+impl Chunk {
+    fn with_capacity(n: usize) -> Chunk {
+        Chunk {
+            costs: Vec::new(),
+            codes: Vec::with_capacity(n),
+        }
+    }
+
+    /// The local code of `c`, first met at trial `i`.
+    fn code(&mut self, local: &mut Table, c: Cost, i: u64) -> u32 {
+        let next = self.costs.len() as u32;
+        let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
+        if code == next {
+            self.costs.push((c, i));
+        }
+        code
+    }
+}
+
+/// Evaluate trials `range` of `set`; `subset` is the read parameters of a
+/// plain random search, if that is what `set` is.
+pub fn evaluate(
+    scenario: &Scenario,
+    set: &JobSet,
+    subset: Option<&Subset>,
+    range: Range<u64>,
+    resource: Option<usize>,
+) -> ChunkResult {
+    match subset {
+        Some(s) if s.combinations().is_some() => by_combination(scenario, s, range),
+        Some(s) => by_subset(scenario, s, range),
+        None => by_trial(scenario, set, range, resource),
+    }
+}
+
+fn by_trial(
+    scenario: &Scenario,
+    set: &JobSet,
+    range: Range<u64>,
+    resource: Option<usize>,
+) -> ChunkResult {
+    let mut slots = vec![0.0; scenario.params.len()];
+    let mut local = Table::default();
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    for i in range {
+        let info = set.trial(i, &mut slots);
+        let c = scenario
+            .cost
+            .evaluate(&mut slots, &info, resource)
+            .map_err(|e| (i, e))?;
+        let code = out.code(&mut local, c, i);
+        out.codes.push(code);
+    }
+    Ok(out)
+}
+
+/// The cost of random trial `i` whose read parameters are in `slots`.
+fn cost_of(scenario: &Scenario, slots: &mut [f64], i: u64) -> Result<Cost, (u64, TrialError)> {
+    let info = TrialInfo {
+        config: i,
+        ..TrialInfo::default()
+    };
+    scenario
+        .cost
+        .evaluate(slots, &info, None)
+        .map_err(|e| (i, e))
+}
+
+fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> ChunkResult {
+    let mut slots = vec![0.0; scenario.params.len()];
+    let mut local = Table::default();
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    for i in range {
+        subset.draw(i, &mut slots);
+        let c = cost_of(scenario, &mut slots, i)?;
+        let code = out.code(&mut local, c, i);
+        out.codes.push(code);
+    }
+    Ok(out)
+}
+
+/// Local codes by level combination: a dense table when the combinations
+/// are few, else a hash map.
+enum Memo {
+    Dense(Vec<u32>),
+    Sparse(HashMap<u64, u32, BuildHasherDefault<Mix>>),
+}
+
+impl Memo {
+    fn get(&self, k: u64) -> Option<u32> {
+        match self {
+            Memo::Dense(v) => Some(v[k as usize]).filter(|&c| c != u32::MAX),
+            Memo::Sparse(m) => m.get(&k).copied(),
+        }
+    }
+
+    fn set(&mut self, k: u64, code: u32) {
+        match self {
+            Memo::Dense(v) => v[k as usize] = code,
+            Memo::Sparse(m) => {
+                m.insert(k, code);
+            }
+        }
+    }
+}
+
+fn by_combination(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> ChunkResult {
+    let combinations = subset.combinations().unwrap_or(0);
+    let mut memo = if combinations <= DENSE_COMBINATIONS {
+        Memo::Dense(vec![u32::MAX; combinations as usize])
+    } else {
+        Memo::Sparse(HashMap::default())
+    };
+    let mut slots = vec![0.0; scenario.params.len()];
+    let mut local = Table::default();
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    for i in range {
+        let k = subset.combination(i);
+        let code = match memo.get(k) {
+            Some(code) => code,
+            None => {
+                subset.draw(i, &mut slots);
+                let c = cost_of(scenario, &mut slots, i)?;
+                let code = out.code(&mut local, c, i);
+                memo.set(k, code);
+                code
+            }
+        };
+        out.codes.push(code);
+    }
+    Ok(out)
+}
