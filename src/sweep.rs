@@ -279,11 +279,10 @@ fn check_widths(
     trials: u64,
 ) -> Result<()> {
     let capacity = scenario.max_concurrent_devices;
-    let costs: Vec<Cost> = phases
-        .iter()
-        .flat_map(|p| p.costs.iter().copied())
-        .collect();
-    let uniform = costs.windows(2).all(|w| w[0].devices == w[1].devices);
+    let (fewest, most) = phases.iter().fold((u32::MAX, 0), |(lo, hi), p| {
+        (lo.min(p.devices.0), hi.max(p.devices.1))
+    });
+    let uniform = fewest >= most;
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(
             "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
@@ -305,10 +304,9 @@ fn check_widths(
             crate::units::thousands(MIXED_DEVICE_LIMIT as f64)
         )));
     }
-    if let Some(c) = costs.iter().find(|c| c.devices > capacity) {
+    if most > capacity {
         return Err(Error::input(format!(
-            "a trial holds {} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`",
-            c.devices
+            "a trial holds {most} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`"
         )));
     }
     Ok(())
@@ -392,18 +390,18 @@ fn summarise(
 
 /// Mean devices per evaluated trial (each trial is one launch).
 fn mean_devices(phases: &[Tally]) -> f64 {
-    let (devices, trials) = phases
-        .iter()
-        .flat_map(|p| p.costs.iter().zip(&p.counts))
-        .fold((0.0, 0u64), |(d, n), (c, &k)| {
-            (d + f64::from(c.devices) * k as f64, n + k)
-        });
-    devices / trials.max(1) as f64
+    let devices: u64 = phases.iter().map(|p| p.assigned).sum();
+    let trials: u64 = phases.iter().map(|p| p.len).sum();
+    devices as f64 / trials.max(1) as f64
 }
 
 /// How a non-adaptive strategy's wall-clock figure was obtained.
 fn schedule_label(rule: scenario::Dispatch, order: dispatch::Order) -> String {
     match (rule, order) {
+        (_, dispatch::Order::Bounds) => {
+            "Graham's list-scheduling bound: every dispatch order ends by then (p10: the lower bound max(W/k, longest trial))"
+                .into()
+        }
         (scenario::Dispatch::Lpt, _) => "optimistic bound (longest first)".into(),
         (_, dispatch::Order::TooMany) => {
             "optimistic bound (longest first; p90: Graham's list-scheduling bound)".into()

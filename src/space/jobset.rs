@@ -40,7 +40,7 @@ enum Plan {
 /// grid's factored sub-grid included): each evaluated trial's cost is held
 /// in memory. 10^9 took minutes and 12 GB; 10^6 stays within seconds and
 /// a few hundred MB even on a slow, shared machine.
-pub const HARD_LIMIT: u64 = 1_000_000;
+pub const HARD_LIMIT: u64 = 100_000_000;
 
 /// Most parameters of a Sobol design (dimensions of `sobol_burley`).
 pub const SOBOL_MAX_PARAMS: usize = sobol_burley::NUM_DIMENSIONS as usize;

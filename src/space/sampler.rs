@@ -85,7 +85,8 @@ impl Sampler {
     pub fn level(&self, u: f64) -> usize {
         match self {
             Sampler::Values(v) => ((u * v.len() as f64) as usize).min(v.len() - 1),
-            Sampler::IntUniform { lo, hi, width } => ((u * width).floor().min(hi - lo)) as usize,
+            // u · width ≥ 0, so truncation is floor (and needs no libm call).
+            Sampler::IntUniform { lo, hi, width } => ((u * width) as usize).min((hi - lo) as usize),
             _ => 0,
         }
     }

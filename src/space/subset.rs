@@ -10,6 +10,7 @@
 //! cost is evaluated once per combination met, not once per trial.
 
 use super::chacha::Key;
+pub use super::chacha::LANES;
 use super::jobset::unit_of;
 use super::sampler::Sampler;
 use super::JobSet;
@@ -82,6 +83,39 @@ impl<'s> Subset<'s> {
             let w = 2 * (j % 8);
             each(k, u64::from(block[w]) | (u64::from(block[w + 1]) << 32));
         }
+    }
+
+    /// [`Subset::words`] of the [`LANES`] trials from `first` on: `each(lane,
+    /// k, word)`.
+    fn words_lanes(&self, first: u64, mut each: impl FnMut(usize, usize, u64)) {
+        let mut block = [[0u32; LANES]; 16];
+        let mut counter = u64::MAX;
+        for (k, &j) in self.used.iter().enumerate() {
+            let c = (j / 8) as u64;
+            if c != counter {
+                block = self.key.blocks(first, c);
+                counter = c;
+            }
+            let w = 2 * (j % 8);
+            for l in 0..LANES {
+                each(
+                    l,
+                    k,
+                    u64::from(block[w][l]) | (u64::from(block[w + 1][l]) << 32),
+                );
+            }
+        }
+    }
+
+    /// [`Subset::combination`] of the [`LANES`] trials from `first` on.
+    pub fn combinations_from(&self, first: u64) -> [u64; LANES] {
+        let strides = self.strides.as_deref().unwrap_or(&[]);
+        let mut at = [0u64; LANES];
+        self.words_lanes(first, |l, k, word| {
+            let j = self.used[k];
+            at[l] += self.samplers[j].level(unit_of(word)) as u64 * strides[k];
+        });
+        at
     }
 
     /// Write trial `index`'s values of the read parameters into `slots`;
@@ -182,6 +216,10 @@ mod tests {
                 .unwrap() as u64;
             let expected = batch * 91 + (slots[2] as u64 - 10);
             assert_eq!(sub.combination(i), expected, "trial {i}");
+            if i % LANES as u64 == 0 {
+                let lanes: Vec<u64> = (i..i + LANES as u64).map(|t| sub.combination(t)).collect();
+                assert_eq!(sub.combinations_from(i).to_vec(), lanes, "lanes from {i}");
+            }
             seen.insert(expected);
         }
         // 2,000 draws over 273 equally likely combinations miss almost none.

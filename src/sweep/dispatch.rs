@@ -55,6 +55,10 @@ pub enum Order {
     Negligible,
     /// Too many trials to schedule one by one ([`EXPAND_LIMIT`]).
     TooMany,
+    /// Too many distinct costs to keep ([`super::tally::DISTINCT_LIMIT`]):
+    /// no order is computed, whatever the rule; the figure is Graham's
+    /// upper bound, p10 the lower bound max(W/k, p_max).
+    Bounds,
 }
 
 /// How `random` and `index` dispatch of `phases` on up to the largest of
@@ -72,12 +76,12 @@ pub fn order(phases: &[Tally], multiplicity: u64, capacities: &[u32]) -> Order {
         if !p.uniform() {
             return true;
         }
-        let d = p.costs.first().map_or(1, |c| c.devices);
-        let k = f64::from((capacity / d).max(1));
-        let longest = p.costs.iter().map(|c| c.work).fold(0.0, f64::max);
-        (1.0 - 1.0 / k) * longest > NEGLIGIBLE * p.work * multiplicity as f64 / k
+        let k = f64::from((capacity / p.devices.1.max(1)).max(1));
+        (1.0 - 1.0 / k) * p.longest > NEGLIGIBLE * p.work * multiplicity as f64 / k
     };
-    if n > EXPAND_LIMIT {
+    if phases.iter().any(|p| p.overflow) {
+        Order::Bounds
+    } else if n > EXPAND_LIMIT {
         Order::TooMany
     } else if phases.iter().any(matters) {
         Order::Simulated
@@ -128,9 +132,24 @@ pub fn spreads(
             .map(|p| makespan(&groups(p, multiplicity), capacity))
             .sum()
     };
+    let order = order(phases, multiplicity, capacities);
     match rule {
+        _ if order == Order::Bounds => capacities
+            .iter()
+            .map(|&c| {
+                let (low, high) = phases.iter().fold((0.0, 0.0), |(l, h), p| {
+                    let (a, b) = bounds(p, multiplicity, c);
+                    (l + a, h + b)
+                });
+                Spread {
+                    p10: low,
+                    p50: high,
+                    p90: high,
+                }
+            })
+            .collect(),
         Dispatch::Lpt => capacities.iter().map(|&c| Spread::exact(lpt(c))).collect(),
-        _ if order(phases, multiplicity, capacities) != Order::Simulated => capacities
+        _ if order != Order::Simulated => capacities
             .iter()
             .map(|&c| {
                 let low = lpt(c);
@@ -192,11 +211,20 @@ fn random(phases: &[Tally], multiplicity: u64, capacities: &[u32], seed: u64) ->
 /// Graham's bound on any list schedule of uniform trials on k slots:
 /// W/k + (1 − 1/k)·p_max (mixed device counts: k = capacity / max devices).
 fn graham(phase: &Tally, multiplicity: u64, capacity: u32) -> f64 {
-    let d = phase.costs.iter().map(|c| c.devices).max().unwrap_or(1);
-    let k = f64::from((capacity / d).max(1));
+    bounds(phase, multiplicity, capacity).1
+}
+
+/// Bounds on every list schedule of a phase on k = capacity / devices
+/// slots: max(W/k, p_max) ≤ length ≤ W/k + (1 − 1/k)·p_max (Graham 1966;
+/// mixed device counts: k from the most devices a trial holds).
+fn bounds(phase: &Tally, multiplicity: u64, capacity: u32) -> (f64, f64) {
+    let k = f64::from((capacity / phase.devices.1.max(1)).max(1));
     let work = phase.work * multiplicity as f64;
-    let longest = phase.costs.iter().map(|c| c.work).fold(0.0, f64::max);
-    work / k + (1.0 - 1.0 / k) * longest
+    let longest = phase.longest;
+    (
+        (work / k).max(longest),
+        work / k + (1.0 - 1.0 / k) * longest,
+    )
 }
 
 /// The trials' codes in index order, each repeated `multiplicity` times.
@@ -340,6 +368,32 @@ mod tests {
         let costs =
             [(3.0, 1), (2.0, 2), (1.0, 1), (1.0, 1)].map(|(work, devices)| Cost { work, devices });
         assert_eq!(in_order(&[0, 1, 2, 3], &costs, 2), 5.0);
+    }
+
+    #[test]
+    fn too_many_distinct_costs_give_graham_bounds() {
+        // n = 2^18 + 2 trials of work 1, 2, ..., n on 2 devices each, 8
+        // devices (k = 4 slots): W = n(n + 1)/2, p_max = n. Every rule
+        // gives p10 = max(W/4, n) = W/4 and p50 = p90 = W/4 + (3/4)·n.
+        let n = super::super::tally::DISTINCT_LIMIT as u64 + 2;
+        let jobs: Vec<(f64, u32)> = (1..=n).map(|i| (i as f64, 2)).collect();
+        let p = phase(&jobs);
+        assert!(p.overflow && p.costs.is_empty() && p.codes.is_none());
+        let w = (n * (n + 1) / 2) as f64;
+        assert_eq!(
+            (p.work, p.device_work, p.longest, p.assigned),
+            (w, 2.0 * w, n as f64, 2 * n)
+        );
+        for rule in [Dispatch::Lpt, Dispatch::Index, Dispatch::Random] {
+            let s = spread(std::slice::from_ref(&p), 1, 8, rule, 0);
+            let expect = (w / 4.0, w / 4.0 + 0.75 * n as f64);
+            assert_eq!(
+                (s.p10, s.p50, s.p90),
+                (expect.0, expect.1, expect.1),
+                "{rule:?}"
+            );
+        }
+        assert_eq!(order(&[p], 1, &[8]), Order::Bounds);
     }
 
     #[test]

@@ -32,6 +32,12 @@ pub const CHUNK: u64 = 1 << 14;
 /// Chunks per wave: a wave's local codes are 4 bytes per trial.
 const WAVE: u64 = 64;
 
+/// Most distinct costs kept (about 60 bytes each with the table: 15 MiB).
+/// Beyond it (trials whose costs nearly all differ, a grid over continuous
+/// parameters) only the sums, the longest trial and the device counts are
+/// kept, and the schedule is given by Graham's bounds.
+pub const DISTINCT_LIMIT: usize = 1 << 18;
+
 /// The evaluated trials of one phase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
@@ -51,6 +57,15 @@ pub struct Tally {
     pub start: u64,
     /// Trials evaluated.
     pub len: u64,
+    /// Work of the longest trial.
+    pub longest: f64,
+    /// Fewest and most devices a trial holds.
+    pub devices: (u32, u32),
+    /// Σ over trials of devices held (saturating).
+    pub assigned: u64,
+    /// More than [`DISTINCT_LIMIT`] distinct costs: `costs`, `counts`,
+    /// `first` and `codes` were dropped, the sums and the fields above kept.
+    pub overflow: bool,
 }
 
 /// A multiplicative hash of a cost's bits (keys are few and well mixed by
@@ -91,17 +106,7 @@ pub fn evaluate(
     keep_codes: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Tally, (u64, TrialError)> {
-    let mut tally = Tally {
-        costs: Vec::new(),
-        counts: Vec::new(),
-        first: Vec::new(),
-        codes: keep_codes.then(|| Vec::with_capacity(n as usize)),
-        // As `Sum for f64`: -0.0 is the neutral element.
-        device_work: -0.0,
-        work: -0.0,
-        start,
-        len: n,
-    };
+    let mut tally = Tally::empty(start, n, keep_codes);
     let mut table = Table::default();
     let subset = Subset::of(set, used);
     let chunks = n.div_ceil(CHUNK);
@@ -133,16 +138,7 @@ pub fn evaluate(
 impl Tally {
     /// The tally of `costs`, trial `i` at index `i`, codes kept.
     pub fn of(costs: &[Cost]) -> Tally {
-        let mut tally = Tally {
-            costs: Vec::new(),
-            counts: Vec::new(),
-            first: Vec::new(),
-            codes: Some(Vec::with_capacity(costs.len())),
-            device_work: -0.0,
-            work: -0.0,
-            start: 0,
-            len: costs.len() as u64,
-        };
+        let mut tally = Tally::empty(0, costs.len() as u64, true);
         let mut local = Table::default();
         let mut chunk = Chunk {
             costs: Vec::new(),
@@ -160,8 +156,34 @@ impl Tally {
         tally
     }
 
+    /// Nothing evaluated yet of trials `start..start + n`.
+    fn empty(start: u64, n: u64, keep_codes: bool) -> Tally {
+        Tally {
+            costs: Vec::new(),
+            counts: Vec::new(),
+            first: Vec::new(),
+            codes: keep_codes.then(|| Vec::with_capacity(n as usize)),
+            // As `Sum for f64`: -0.0 is the neutral element.
+            device_work: -0.0,
+            work: -0.0,
+            start,
+            len: n,
+            longest: 0.0,
+            devices: (u32::MAX, 0),
+            assigned: 0,
+            overflow: false,
+        }
+    }
+
     /// Add the next chunk, in index order.
     fn fold(&mut self, table: &mut Table, chunk: &Chunk) {
+        for &(c, _) in &chunk.costs {
+            self.longest = self.longest.max(c.work);
+            self.devices = (self.devices.0.min(c.devices), self.devices.1.max(c.devices));
+        }
+        if self.overflow {
+            return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+        }
         let global: Vec<u32> = chunk
             .costs
             .iter()
@@ -176,31 +198,41 @@ impl Tally {
                 code
             })
             .collect();
+        if self.costs.len() > DISTINCT_LIMIT {
+            self.overflow = true;
+            (self.costs, self.counts, self.first, self.codes) =
+                (Vec::new(), Vec::new(), Vec::new(), None);
+            *table = Table::default();
+            return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+        }
         for &l in &chunk.codes {
             let g = global[l as usize];
-            let c = self.costs[g as usize];
-            self.device_work += f64::from(c.devices) * c.work;
-            self.work += c.work;
             self.counts[g as usize] += 1;
             if let Some(codes) = &mut self.codes {
                 codes.push(g);
             }
         }
+        // A chunk's cost and the tally's cost of one code are equal.
+        self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+    }
+
+    /// Add trials to the sums, in index order.
+    fn add(&mut self, trials: impl Iterator<Item = Cost>) {
+        for c in trials {
+            self.device_work += f64::from(c.devices) * c.work;
+            self.work += c.work;
+            self.assigned = self.assigned.saturating_add(u64::from(c.devices));
+        }
     }
 
     /// Do all trials hold the same number of devices?
     pub fn uniform(&self) -> bool {
-        self.costs.windows(2).all(|w| w[0].devices == w[1].devices)
+        self.devices.0 >= self.devices.1
     }
 
     /// Σ over evaluated trials of devices held (saturating).
     pub fn assignments(&self) -> u64 {
-        self.costs
-            .iter()
-            .zip(&self.counts)
-            .fold(0u64, |a, (c, &n)| {
-                a.saturating_add(n.saturating_mul(u64::from(c.devices)))
-            })
+        self.assigned
     }
 
     /// The trials as (cost, index) records, in index order (needs codes).

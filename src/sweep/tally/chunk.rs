@@ -20,7 +20,7 @@ use std::ops::Range;
 use super::{Mix, Table};
 use crate::cost::{Cost, TrialError};
 use crate::scenario::Scenario;
-use crate::space::subset::{Subset, DENSE_COMBINATIONS};
+use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
 
 /// One chunk: its distinct costs (with the first trial of each), a local
@@ -149,18 +149,27 @@ fn by_combination(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> Ch
     let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
     let mut out = Chunk::with_capacity((range.end - range.start) as usize);
-    for i in range {
-        let k = subset.combination(i);
-        let code = match memo.get(k) {
-            Some(code) => code,
-            None => {
-                subset.draw(i, &mut slots);
-                let c = cost_of(scenario, &mut slots, i)?;
-                let code = out.code(&mut local, c, i);
-                memo.set(k, code);
-                code
-            }
-        };
+    let mut code_of = |i: u64, k: u64, out: &mut Chunk| -> Result<u32, (u64, TrialError)> {
+        if let Some(code) = memo.get(k) {
+            return Ok(code);
+        }
+        subset.draw(i, &mut slots);
+        let c = cost_of(scenario, &mut slots, i)?;
+        let code = out.code(&mut local, c, i);
+        memo.set(k, code);
+        Ok(code)
+    };
+    // Whole groups of LANES trials draw their words together.
+    let lanes = LANES as u64;
+    let whole = range.start + (range.end - range.start) / lanes * lanes;
+    for first in (range.start..whole).step_by(LANES) {
+        for (i, k) in (first..).zip(subset.combinations_from(first)) {
+            let code = code_of(i, k, &mut out)?;
+            out.codes.push(code);
+        }
+    }
+    for i in whole..range.end {
+        let code = code_of(i, subset.combination(i), &mut out)?;
         out.codes.push(code);
     }
     Ok(out)
