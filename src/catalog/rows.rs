@@ -43,6 +43,87 @@ where
     }
 }
 
+/// The tables of one catalog load: where the `--data` directory is, and
+/// where each table's rows came from so far.
+pub(crate) struct Tables<'a> {
+    pub dir: Option<&'a Path>,
+    pub origins: Vec<(&'static str, Origin)>,
+}
+
+impl Tables<'_> {
+    /// One table (see [`table`]), its origin recorded.
+    pub fn read<T>(
+        &mut self,
+        file: &'static str,
+        bundled: &'static str,
+        check: fn(&T) -> Result<(), String>,
+        key: fn(&T) -> String,
+    ) -> Result<Vec<T>>
+    where
+        T: for<'de> Deserialize<'de>,
+    {
+        table(self.dir, file, bundled, check, &mut self.origins, key)
+    }
+}
+
+/// The key by which a `--data` row replaces a bundled row of each table.
+pub(crate) mod key {
+    use super::super::{normalize, Country, Coverage, Device, Equivalent, GridYear};
+    use super::super::{Measurement, Offering, Region};
+
+    /// A device: its normalized name.
+    pub fn device(d: &Device) -> String {
+        normalize(&d.name)
+    }
+
+    /// A region: `provider:region`, lower case.
+    pub fn region(r: &Region) -> String {
+        r.key().to_lowercase()
+    }
+
+    /// A country: its code, upper case.
+    pub fn country(c: &Country) -> String {
+        c.code.to_uppercase()
+    }
+
+    /// An equivalent: its key.
+    pub fn equivalent(e: &Equivalent) -> String {
+        e.key.clone()
+    }
+
+    /// A grid year: zone (upper case) and year.
+    pub fn grid(g: &GridYear) -> String {
+        format!("{}|{}", g.zone.to_uppercase(), g.year)
+    }
+
+    /// A throughput measurement: workload, device, precision and group.
+    pub fn measurement(m: &Measurement) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            m.workload,
+            normalize(&m.device),
+            m.precision,
+            m.group
+        )
+    }
+
+    /// An offering: provider, region, hardware and instance type.
+    pub fn offering(o: &Offering) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            o.provider,
+            o.region,
+            normalize(&o.hardware),
+            o.instance_type
+        )
+    }
+
+    /// A coverage row: provider, region and kind.
+    pub fn coverage(c: &Coverage) -> String {
+        format!("{}|{}|{:?}", c.provider, c.region, c.kind)
+    }
+}
+
 /// A data file's text, refused at once when larger than [`MAX_FILE_BYTES`]
 /// and located (file, line, column) when it is not UTF-8.
 pub(crate) fn read_limited(path: &Path) -> Result<String> {

@@ -173,20 +173,6 @@ impl OptionRow {
         let t = &plan.totals[e.strategy];
         let device = &plan.scenario.hardware[e.hardware];
         let site = &plan.scenario.sites[e.site];
-        let mut marks = Vec::new();
-        let mut mark = |m: &Marks, prefix: &str| {
-            for (idx, name) in [
-                (Some(m.lowest), "lowest"),
-                (Some(m.fastest), "fastest"),
-                (m.knee, "knee"),
-            ] {
-                if idx == Some(i) {
-                    marks.push(format!("{prefix}{name}"));
-                }
-            }
-        };
-        mark(&plan.overall, "");
-        mark(&plan.per_strategy[e.strategy], "strategy-");
         let r = &plan.uncertainty.ranges[i];
         OptionRow {
             strategy: t.strategy.name().to_string(),
@@ -210,7 +196,7 @@ impl OptionRow {
             pue: site.pue,
             intensity_g_per_kwh: e.intensity_g_per_kwh,
             intensity_year: site.intensity_year,
-            marks: marks.join(";"),
+            marks: marks(plan, i),
             scenario: plan.scenario.name.clone(),
             start: plan.scenario.window.as_ref().map_or(String::new(), |w| {
                 w.start.plus_hours(e.wait_hours).to_string()
@@ -286,6 +272,30 @@ impl OptionRow {
     pub fn label(&self) -> String {
         format!("{} @ {}:{}", self.hardware, self.provider, self.region)
     }
+}
+
+/// The marks option `i` of a plan carries, `;`-separated: `lowest`,
+/// `fastest`, `knee` among all options, then `strategy-lowest` etc. within
+/// its strategy.
+fn marks(plan: &Plan, i: usize) -> String {
+    let mut marks = Vec::new();
+    let mut mark = |m: &Marks, prefix: &str| {
+        for (idx, name) in [
+            (Some(m.lowest), "lowest"),
+            (Some(m.fastest), "fastest"),
+            (m.knee, "knee"),
+        ] {
+            if idx == Some(i) {
+                marks.push(format!("{prefix}{name}"));
+            }
+        }
+    };
+    mark(&plan.overall, "");
+    mark(
+        &plan.per_strategy[plan.options[i].eval.strategy],
+        "strategy-",
+    );
+    marks.join(";")
 }
 
 /// a / b, and 1 when b is 0 (a figure and its percentile both zero).

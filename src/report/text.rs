@@ -15,7 +15,14 @@ pub const FRONT_ROWS: usize = 12;
 pub fn plan(s: &Summary) -> String {
     let mut out = String::new();
     header(&mut out, s);
+    strategies(&mut out, s);
+    front(&mut out, s);
+    best(&mut out, s);
+    out
+}
 
+/// The strategies table: each strategy at its lowest-emission option.
+fn strategies(out: &mut String, s: &Summary) {
     let q = pct(s.top_fraction * 100.0);
     let mut rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     let quality = format!("P(top {q})");
@@ -38,7 +45,10 @@ pub fn plan(s: &Summary) -> String {
         .collect();
     timing::append(&mut headers, &mut rows, &best, ["start (UTC)", "wait"]);
     out.push_str(&render(&headers, &rows, &[1, 2, 4, 5, 6, 7, 8]));
+}
 
+/// The Pareto front, its first [`FRONT_ROWS`] rows.
+fn front(out: &mut String, s: &Summary) {
     let ranked = match s.metric {
         Metric::Operational => "operational emissions",
         Metric::Total => "total (operational + embodied) emissions",
@@ -66,7 +76,10 @@ pub fn plan(s: &Summary) -> String {
             s.front.len() - FRONT_ROWS
         );
     }
+}
 
+/// The best options, the devices, the uncertainty notes and the findings.
+fn best(out: &mut String, s: &Summary) {
     let _ = writeln!(out, "\nBest options");
     for (what, r) in best_options(s) {
         let _ = writeln!(
@@ -95,7 +108,6 @@ pub fn plan(s: &Summary) -> String {
     for f in &s.findings {
         let _ = writeln!(out, "  • {f}");
     }
-    out
 }
 
 /// Title, counts, calibration and the definitions of the words used.
