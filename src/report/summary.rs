@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
 pub use crate::report::findings::findings;
+use crate::report::marks::{Mark, MarkSet, Scope};
 use crate::report::{num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
@@ -59,7 +60,7 @@ pub struct OptionRow {
     /// Year of the intensity figure.
     pub intensity_year: u16,
     /// Marks: `lowest`, `fastest`, `knee` overall, `strategy-lowest` etc. within the strategy; `;`-separated.
-    pub marks: String,
+    pub marks: MarkSet,
     /// The scenario's name (for chart titles).
     pub scenario: String,
     /// Chosen start (UTC), with `[execution] start`; empty otherwise.
@@ -274,28 +275,27 @@ impl OptionRow {
     }
 }
 
-/// The marks option `i` of a plan carries, `;`-separated: `lowest`,
-/// `fastest`, `knee` among all options, then `strategy-lowest` etc. within
+/// The marks option `i` of a plan carries: among all options, and within
 /// its strategy.
-fn marks(plan: &Plan, i: usize) -> String {
-    let mut marks = Vec::new();
-    let mut mark = |m: &Marks, prefix: &str| {
+fn marks(plan: &Plan, i: usize) -> MarkSet {
+    let mut marks = MarkSet::default();
+    let mut mark = |m: &Marks, scope: Scope| {
         for (idx, name) in [
-            (Some(m.lowest), "lowest"),
-            (Some(m.fastest), "fastest"),
-            (m.knee, "knee"),
+            (Some(m.lowest), Mark::Lowest),
+            (Some(m.fastest), Mark::Fastest),
+            (m.knee, Mark::Knee),
         ] {
             if idx == Some(i) {
-                marks.push(format!("{prefix}{name}"));
+                marks.insert(scope, name);
             }
         }
     };
-    mark(&plan.overall, "");
+    mark(&plan.overall, Scope::Overall);
     mark(
         &plan.per_strategy[plan.options[i].eval.strategy],
-        "strategy-",
+        Scope::Strategy,
     );
-    marks.join(";")
+    marks
 }
 
 /// a / b, and 1 when b is 0 (a figure and its percentile both zero).

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::Metric;
+use crate::report::marks::Mark;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
 use crate::report::{count, duration, num, pct, ranges, thousands, timing};
@@ -185,11 +186,7 @@ pub fn figures(r: &OptionRow, metric: Metric) -> String {
 }
 
 fn front_row(r: &OptionRow, timed: bool) -> Vec<String> {
-    let marks: Vec<&str> = r
-        .marks
-        .split(';')
-        .filter(|m| !m.is_empty() && !m.starts_with("strategy-"))
-        .collect();
+    let marks: Vec<&str> = r.marks.overall().map(Mark::name).collect();
     let mut row = vec![
         num(r.wall_hours),
         ranges::cell(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95),
