@@ -96,16 +96,14 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| Error::at_line(path, 1, 1, format!("not a CSV file: {e}")))?
+        .map_err(|e| crate::input::csv_error(path, &e, 1, format!("not a CSV file: {e}")))?
         .clone();
     let column = columns(path, &headers)?;
     let mut runs: Vec<Run> = Vec::new();
     let mut known: HashMap<String, String> = HashMap::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::at_line(path, line, 1, format!("malformed row: {e}"))
-        })?;
+        let record = record
+            .map_err(|e| crate::input::csv_error(path, &e, 0, format!("malformed row: {e}")))?;
         let row = Row {
             path,
             column: &column,

@@ -164,38 +164,29 @@ where
     Ok(rows)
 }
 
+/// A catalog table's CSV error, located by [`crate::input::csv_error`]
+/// and worded for a data file: which column, and what a row needs.
 pub(crate) fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> Error {
-    let line = error.position().map_or(1, |p| p.line());
-    match error.kind() {
+    let message = match error.kind() {
         csv::ErrorKind::Deserialize { err, .. } => {
             let field = err.field().map_or(0, |f| f as usize);
             let column = headers
                 .get(field)
                 .map_or(String::new(), |h| format!(" ('{h}')"));
-            let message = match err.kind() {
+            match err.kind() {
                 csv::DeserializeErrorKind::Message(m) if m.starts_with("missing field") => {
                     format!("{m}; the header must name every column of the bundled file")
                 }
                 _ => format!("column {}{column}: {}", field + 1, err.kind()),
-            };
-            Error::at_line(path, line, field as u64 + 1, message)
+            }
         }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => Error::at_line(
-            path,
-            line,
-            1,
-            format!("this row has {len} fields but the header has {expected_len}"),
-        ),
-        csv::ErrorKind::Utf8 { err, .. } => Error::at_line(
-            path,
-            line,
-            err.field() as u64 + 1,
-            "the field is not valid UTF-8 text",
-        ),
-        _ => Error::at_line(path, line, 1, error.to_string()),
-    }
+        } => format!("this row has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the field is not valid UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    crate::input::csv_error(path, &error, 1, message)
 }
 
 pub(crate) fn finite_in(value: f64, low: f64, high: f64, what: &str) -> Result<(), String> {
