@@ -96,8 +96,36 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| Error::at_line(path, 1, 1, format!("not a CSV file: {e}")))?
+        .map_err(|e| crate::input::csv_error(path, &e, 1, format!("not a CSV file: {e}")))?
         .clone();
+    let column = columns(path, &headers)?;
+    let mut runs: Vec<Run> = Vec::new();
+    let mut known: HashMap<String, String> = HashMap::new();
+    for record in reader.records() {
+        let record = record
+            .map_err(|e| crate::input::csv_error(path, &e, 0, format!("malformed row: {e}")))?;
+        let row = Row {
+            path,
+            column: &column,
+            line: record.position().map_or(0, |p| p.line()),
+            record: &record,
+        };
+        runs.push(row.run(catalog, &mut known, runs.len())?);
+    }
+    if runs.is_empty() {
+        return Err(Error::input(format!(
+            "'{}' has a header but no runs",
+            path.display()
+        )));
+    }
+    same_hardware(path, &runs)?;
+    let total = total(&runs);
+    Ok(Pilot { runs, total })
+}
+
+/// Each header name's column index; the header must name `duration` and
+/// `energy_consumed`.
+fn columns<'h>(path: &Path, headers: &'h csv::StringRecord) -> Result<HashMap<&'h str, usize>> {
     let column: HashMap<&str, usize> = headers
         .iter()
         .enumerate()
@@ -115,118 +143,16 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
             ));
         }
     }
-    let mut runs: Vec<Run> = Vec::new();
-    let mut known: HashMap<String, String> = HashMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::at_line(path, line, 1, format!("malformed row: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let get = |name: &str| {
-            column
-                .get(name)
-                .and_then(|&i| record.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        let number = |name: &str| -> Result<Option<f64>> {
-            match get(name) {
-                None => Ok(None),
-                Some(s) => s.parse::<f64>().map(Some).map_err(|_| {
-                    Error::at_line(
-                        path,
-                        line,
-                        column[name] as u64 + 1,
-                        format!("'{name}' is '{s}', not a number"),
-                    )
-                }),
-            }
-        };
-        let duration = number("duration")?.unwrap_or(f64::NAN);
-        let energy = number("energy_consumed")?.unwrap_or(f64::NAN);
-        if !(duration.is_finite() && duration > 0.0) {
-            return Err(Error::at_line(
-                path,
-                line,
-                column["duration"] as u64 + 1,
-                "duration must be a positive number of seconds",
-            ));
-        }
-        if !(energy.is_finite() && energy >= 0.0) {
-            return Err(Error::at_line(
-                path,
-                line,
-                column["energy_consumed"] as u64 + 1,
-                "energy_consumed must be zero or more kWh",
-            ));
-        }
-        let gpu_count = whole_count(number("gpu_count")?)
-            .map_err(|m| Error::at_line(path, line, column["gpu_count"] as u64 + 1, m))?;
-        let gpu_model = get("gpu_model").map(str::to_string);
-        let cpu_model = get("cpu_model").map(str::to_string);
-        let device = match (&gpu_model, &cpu_model) {
-            (Some(g), _) => Some(match known.get(g.as_str()) {
-                Some(d) => d.clone(),
-                None => {
-                    let d = match_device(catalog, g).map_err(|e| {
-                        Error::at_line(path, line, column["gpu_model"] as u64 + 1, e.to_string())
-                    })?;
-                    known.insert(g.clone(), d.clone());
-                    d
-                }
-            }),
-            (None, Some(c)) => catalog.device(c).ok().map(|d| d.name.clone()),
-            _ => None,
-        };
-        let hours = duration / 3600.0;
-        if !(energy * 1000.0 / hours).is_finite() {
-            return Err(Error::at_line(
-                path,
-                line,
-                column["duration"] as u64 + 1,
-                format!("duration {duration} s is too short: the average power would be too large to compute"),
-            ));
-        }
-        if runs.len() >= MAX_RUNS {
-            return Err(Error::at_line(
-                path,
-                line,
-                1,
-                format!(
-                    "more than {MAX_RUNS} runs; a pilot needs a few: keep only the pilot's runs"
-                ),
-            ));
-        }
-        let cloud = match (get("cloud_provider"), get("cloud_region")) {
-            (Some(p), Some(r)) => Some(format!("{p}:{r}")),
-            _ => None,
-        };
-        runs.push(Run {
-            line,
-            duration_hours: hours,
-            energy_kwh: energy,
-            avg_power_watts: energy * 1000.0 / hours,
-            gpu_energy_kwh: number("gpu_energy")?,
-            gpu_count,
-            gpu_model,
-            cpu_model,
-            device,
-            country_iso_code: get("country_iso_code").map(str::to_string),
-            cloud,
-        });
-    }
-    if runs.is_empty() {
-        return Err(Error::input(format!(
-            "'{}' has a header but no runs",
-            path.display()
-        )));
-    }
-    same_hardware(path, &runs)?;
+    Ok(column)
+}
+
+/// Sum of durations and energies over runs; power is total energy over
+/// total time, hardware that of the first run.
+fn total(runs: &[Run]) -> Total {
     let duration_hours: f64 = runs.iter().map(|r| r.duration_hours).sum();
     let energy_kwh: f64 = runs.iter().map(|r| r.energy_kwh).sum();
     let first = &runs[0];
-    let total = Total {
+    Total {
         runs: runs.len(),
         duration_hours,
         energy_kwh,
@@ -234,8 +160,127 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
         gpu_count: first.gpu_count,
         gpu_model: first.gpu_model.clone(),
         device: first.device.clone(),
-    };
-    Ok(Pilot { runs, total })
+    }
+}
+
+/// One row of the file, read by column name, with errors located at its
+/// line and the named column.
+struct Row<'a> {
+    path: &'a Path,
+    column: &'a HashMap<&'a str, usize>,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    /// The trimmed, non-empty cell of column `name`.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.column
+            .get(name)
+            .and_then(|&i| self.record.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// An error at this row's line, in column `name`.
+    fn error(&self, name: &str, message: impl Into<String>) -> Error {
+        Error::at_line(self.path, self.line, self.column[name] as u64 + 1, message)
+    }
+
+    /// The number in column `name`, if the cell is filled.
+    fn number(&self, name: &str) -> Result<Option<f64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| self.error(name, format!("'{name}' is '{s}', not a number"))),
+        }
+    }
+
+    /// The run this row records; `earlier` runs were read before it and
+    /// `known` caches GPU models already matched to catalog devices.
+    fn run(
+        &self,
+        catalog: &Catalog,
+        known: &mut HashMap<String, String>,
+        earlier: usize,
+    ) -> Result<Run> {
+        let duration = self.number("duration")?.unwrap_or(f64::NAN);
+        let energy = self.number("energy_consumed")?.unwrap_or(f64::NAN);
+        if !(duration.is_finite() && duration > 0.0) {
+            return Err(self.error("duration", "duration must be a positive number of seconds"));
+        }
+        if !(energy.is_finite() && energy >= 0.0) {
+            return Err(self.error(
+                "energy_consumed",
+                "energy_consumed must be zero or more kWh",
+            ));
+        }
+        let gpu_count =
+            whole_count(self.number("gpu_count")?).map_err(|m| self.error("gpu_count", m))?;
+        let gpu_model = self.get("gpu_model").map(str::to_string);
+        let cpu_model = self.get("cpu_model").map(str::to_string);
+        let device = self.device(catalog, known, &gpu_model, &cpu_model)?;
+        let hours = duration / 3600.0;
+        if !(energy * 1000.0 / hours).is_finite() {
+            return Err(self.error(
+                "duration",
+                format!("duration {duration} s is too short: the average power would be too large to compute"),
+            ));
+        }
+        if earlier >= MAX_RUNS {
+            return Err(Error::at_line(
+                self.path,
+                self.line,
+                1,
+                format!(
+                    "more than {MAX_RUNS} runs; a pilot needs a few: keep only the pilot's runs"
+                ),
+            ));
+        }
+        let cloud = match (self.get("cloud_provider"), self.get("cloud_region")) {
+            (Some(p), Some(r)) => Some(format!("{p}:{r}")),
+            _ => None,
+        };
+        Ok(Run {
+            line: self.line,
+            duration_hours: hours,
+            energy_kwh: energy,
+            avg_power_watts: energy * 1000.0 / hours,
+            gpu_energy_kwh: self.number("gpu_energy")?,
+            gpu_count,
+            gpu_model,
+            cpu_model,
+            device,
+            country_iso_code: self.get("country_iso_code").map(str::to_string),
+            cloud,
+        })
+    }
+
+    /// The catalog device of the run's GPU (an unknown GPU is an error),
+    /// else of its CPU (an unknown CPU is none).
+    fn device(
+        &self,
+        catalog: &Catalog,
+        known: &mut HashMap<String, String>,
+        gpu_model: &Option<String>,
+        cpu_model: &Option<String>,
+    ) -> Result<Option<String>> {
+        Ok(match (gpu_model, cpu_model) {
+            (Some(g), _) => Some(match known.get(g.as_str()) {
+                Some(d) => d.clone(),
+                None => {
+                    let d = match_device(catalog, g)
+                        .map_err(|e| self.error("gpu_model", e.to_string()))?;
+                    known.insert(g.clone(), d.clone());
+                    d
+                }
+            }),
+            (None, Some(c)) => catalog.device(c).ok().map(|d| d.name.clone()),
+            _ => None,
+        })
+    }
 }
 
 /// Runs measured on different GPUs (model or count) cannot be averaged

@@ -37,7 +37,7 @@ pub use device::{Device, Kind, Precision};
 pub use rows::parse_rows;
 pub(crate) use rows::read_limited;
 use rows::{
-    check_country, check_device, check_equivalent, check_region, finite_in, nonempty, table,
+    check_country, check_device, check_equivalent, check_region, finite_in, key, nonempty, Tables,
 };
 pub use site::{Country, Equivalent, Region};
 
@@ -119,7 +119,6 @@ impl Catalog {
     /// The catalog, with the rows of files under `dir` adding to or
     /// replacing the bundled rows of the same name (see `merge`).
     pub fn load(dir: Option<&Path>) -> Result<Catalog> {
-        let mut origins = Vec::new();
         if let Some(d) = dir {
             if !d.is_dir() {
                 return Err(Error::input(format!(
@@ -129,85 +128,42 @@ impl Catalog {
                 )));
             }
         }
-        let hardware = table(
+        let mut t = Tables {
             dir,
-            "hardware.csv",
-            BUNDLED_HARDWARE,
-            check_device,
-            &mut origins,
-            |d: &Device| normalize(&d.name),
-        )?;
-        let regions = table(
-            dir,
-            "regions.csv",
-            BUNDLED_REGIONS,
-            check_region,
-            &mut origins,
-            |r: &Region| r.key().to_lowercase(),
-        )?;
-        let countries = table(
-            dir,
+            origins: Vec::new(),
+        };
+        let hardware = t.read("hardware.csv", BUNDLED_HARDWARE, check_device, key::device)?;
+        let regions = t.read("regions.csv", BUNDLED_REGIONS, check_region, key::region)?;
+        let countries = t.read(
             "countries.csv",
             BUNDLED_COUNTRIES,
             check_country,
-            &mut origins,
-            |c: &Country| c.code.to_uppercase(),
+            key::country,
         )?;
-        let equivalents = table(
-            dir,
+        let equivalents = t.read(
             "equivalents.csv",
             BUNDLED_EQUIVALENTS,
             check_equivalent,
-            &mut origins,
-            |e: &Equivalent| e.key.clone(),
+            key::equivalent,
         )?;
-        let grid = table(
-            dir,
-            "grid.csv",
-            BUNDLED_GRID,
-            grid::check_row,
-            &mut origins,
-            |g: &GridYear| format!("{}|{}", g.zone.to_uppercase(), g.year),
-        )?;
-        let throughput = table(
-            dir,
+        let grid = t.read("grid.csv", BUNDLED_GRID, grid::check_row, key::grid)?;
+        let throughput = t.read(
             "throughput.csv",
             BUNDLED_THROUGHPUT,
             throughput::check,
-            &mut origins,
-            |m: &Measurement| {
-                format!(
-                    "{}|{}|{}|{}",
-                    m.workload,
-                    normalize(&m.device),
-                    m.precision,
-                    m.group
-                )
-            },
+            key::measurement,
         )?;
-        let offerings = table(
-            dir,
+        let offerings = t.read(
             "offerings.csv",
             BUNDLED_OFFERINGS,
             offerings::check,
-            &mut origins,
-            |o: &Offering| {
-                format!(
-                    "{}|{}|{}|{}",
-                    o.provider,
-                    o.region,
-                    normalize(&o.hardware),
-                    o.instance_type
-                )
-            },
+            key::offering,
         )?;
-        let coverage = table(
-            dir,
+        let coverage = t.read(
             "offer_coverage.csv",
             BUNDLED_COVERAGE,
             offerings::check_coverage,
-            &mut origins,
-            |c: &Coverage| format!("{}|{}|{:?}", c.provider, c.region, c.kind),
+            key::coverage,
         )?;
         let device_index = index_devices(&hardware)?;
         check_unique_regions(&regions)?;
@@ -222,7 +178,7 @@ impl Catalog {
             coverage,
             grid,
             year,
-            origins,
+            origins: t.origins,
             data_dir: dir.map(Path::to_path_buf),
             device_index,
         })

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod embodied;
+pub mod given;
 pub use embodied::EmbodiedArgs;
 
 /// Estimate the energy, time and CO2eq of machine-learning runs and

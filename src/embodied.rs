@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use crate::catalog::Device;
-use crate::error::{Error, Result};
+use crate::error::{Error, Given, Result};
 use crate::units::{Hours, KgCo2e};
 
 /// Default service life of a device, years (Luccioni et al. 2023).
@@ -58,33 +58,38 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// Check the overrides' ranges; `what` prefixes messages (a flag or key style).
-    pub fn check(&self, style: fn(&str) -> String) -> Result<()> {
-        let bad = |name: &str, v: f64, rule: &str| {
-            Error::input(format!("{} must be {rule}, not {v}", style(name)))
+    /// Check the overrides' ranges; an error names the figure
+    /// ([`Error::Value`]), for the caller to word as a flag or a key.
+    pub fn check(&self) -> Result<()> {
+        let bad = |given: Given, v: f64, rule: &str| {
+            Error::value(given, format!("must be {rule}, not {v}"))
         };
-        for (name, v) in [
-            ("embodied-device-kg", self.device_kg),
-            ("embodied-server-kg", self.server_kg),
+        for (given, v) in [
+            (Given::DeviceKg, self.device_kg),
+            (Given::ServerKg, self.server_kg),
         ] {
             if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
-                return Err(bad(name, v, "zero or more kg CO2eq"));
+                return Err(bad(given, v, "zero or more kg CO2eq"));
             }
         }
         if let Some(v) = self
             .devices_per_server
             .filter(|v| !(v.is_finite() && *v >= 1.0))
         {
-            return Err(bad("devices-per-server", v, "at least 1"));
+            return Err(bad(Given::DevicesPerServer, v, "at least 1"));
         }
         if let Some(v) = self.lifetime_years.filter(|v| !(v.is_finite() && *v > 0.0)) {
-            return Err(bad("lifetime-years", v, "a positive number of years"));
+            return Err(bad(Given::LifetimeYears, v, "a positive number of years"));
         }
         if let Some(v) = self
             .lifetime_utilization
             .filter(|v| !(v.is_finite() && *v > 0.0 && *v <= 1.0))
         {
-            return Err(bad("lifetime-utilization", v, "a fraction within (0, 1]"));
+            return Err(bad(
+                Given::LifetimeUtilization,
+                v,
+                "a fraction within (0, 1]",
+            ));
         }
         Ok(())
     }
@@ -136,16 +141,17 @@ mod tests {
 
     #[test]
     fn overrides_are_checked() {
-        let flag = |n: &str| format!("--{n}");
         let o = Overrides {
             lifetime_utilization: Some(1.5),
             ..Overrides::default()
         };
-        assert!(o
-            .check(flag)
-            .unwrap_err()
-            .to_string()
-            .contains("--lifetime-utilization must be a fraction"));
-        assert!(Overrides::default().check(flag).is_ok());
+        match o.check().unwrap_err() {
+            Error::Value { given, problem } => {
+                assert_eq!(given, Given::LifetimeUtilization);
+                assert_eq!(problem, "must be a fraction within (0, 1], not 1.5");
+            }
+            e => panic!("not a value error: {e}"),
+        }
+        assert!(Overrides::default().check().is_ok());
     }
 }

@@ -17,6 +17,17 @@ pub enum Error {
     /// The user's input is wrong at a known place in a file.
     #[error("{0}")]
     Located(Box<Located>),
+    /// A figure given by value is out of range. The library names it
+    /// plainly ([`Given::name`]); the binary words it as the flag it came
+    /// from, the scenario checker as its key.
+    #[error("{} {problem}", given.name())]
+    Value {
+        /// Which figure.
+        given: Given,
+        /// What is wrong, after the figure's name: "must be a positive
+        /// number, not -1".
+        problem: String,
+    },
     /// Reading or writing a file failed.
     #[error("{context}: {source}")]
     Io {
@@ -28,6 +39,64 @@ pub enum Error {
     },
 }
 
+/// The figures a caller gives by value (to `estimate`, or as lifecycle
+/// overrides), so that an error can say which one is wrong without naming
+/// a command-line flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    /// Wall-clock hours the devices ran.
+    Hours,
+    /// Number of devices.
+    Count,
+    /// Device-hours, instead of hours × count.
+    DeviceHours,
+    /// Fraction of the power figure drawn on average.
+    Utilization,
+    /// Power usage effectiveness.
+    Pue,
+    /// Average power of one device, W.
+    PowerWatts,
+    /// Share of emissions offset or matched, %.
+    OffsetPct,
+    /// Grid carbon intensity, g CO2eq/kWh.
+    Intensity,
+    /// Hours searched for a cleaner start.
+    WindowHours,
+    /// Embodied emissions per device, kg CO2eq.
+    DeviceKg,
+    /// Embodied emissions per server, kg CO2eq.
+    ServerKg,
+    /// Devices per server.
+    DevicesPerServer,
+    /// Service life, years.
+    LifetimeYears,
+    /// Share of the service life the device is busy.
+    LifetimeUtilization,
+}
+
+impl Given {
+    /// The figure's plain name (the lifecycle figures by their
+    /// `[embodied]` scenario key).
+    pub fn name(self) -> &'static str {
+        match self {
+            Given::Hours => "hours",
+            Given::Count => "count",
+            Given::DeviceHours => "device-hours",
+            Given::Utilization => "utilization",
+            Given::Pue => "pue",
+            Given::PowerWatts => "power_watts",
+            Given::OffsetPct => "offset_pct",
+            Given::Intensity => "intensity",
+            Given::WindowHours => "window_hours",
+            Given::DeviceKg => "device_kg",
+            Given::ServerKg => "server_kg",
+            Given::DevicesPerServer => "devices_per_server",
+            Given::LifetimeYears => "lifetime_years",
+            Given::LifetimeUtilization => "lifetime_utilization",
+        }
+    }
+}
+
 /// Result with this crate's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -35,6 +104,14 @@ impl Error {
     /// A plain bad-input error.
     pub fn input(message: impl Into<String>) -> Error {
         Error::Input(message.into())
+    }
+
+    /// A figure given by value is out of range: `problem` follows its name.
+    pub fn value(given: Given, problem: impl Into<String>) -> Error {
+        Error::Value {
+            given,
+            problem: problem.into(),
+        }
     }
 
     /// An I/O error, with what was being done.
@@ -82,7 +159,7 @@ impl Error {
     /// The process exit code this error maps to: 2 for bad input, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Located(_) => 2,
+            Error::Input(_) | Error::Located(_) | Error::Value { .. } => 2,
             Error::Io { .. } => 1,
         }
     }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Country, Device, Region};
 use crate::embodied::{Lifecycle, Overrides};
-use crate::error::{Error, Result};
+use crate::error::{Error, Given, Result};
 use crate::hourly::{self, Instant, Profile};
 
 #[cfg(test)]
@@ -241,26 +241,27 @@ impl RegionInfo {
     }
 }
 
-/// Check a positive, finite number from the command line.
-pub fn positive(value: f64, what: &str) -> Result<f64> {
+/// Check that a given figure is a positive, finite number.
+pub fn positive(value: f64, given: Given) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::input(format!(
-            "{what} must be a positive number, not {value}"
-        )))
+        Err(Error::value(
+            given,
+            format!("must be a positive number, not {value}"),
+        ))
     }
 }
 
 fn check(req: &Request) -> Result<()> {
     match req.device_hours {
         Some(h) => {
-            positive(h.get(), "device-hours")?;
+            positive(h.get(), Given::DeviceHours)?;
         }
         None => {
-            positive(req.hours.get(), "--hours")?;
+            positive(req.hours.get(), Given::Hours)?;
             if req.count == 0 {
-                return Err(Error::input("--count must be at least 1"));
+                return Err(Error::value(Given::Count, "must be at least 1"));
             }
         }
     }
@@ -270,44 +271,50 @@ fn check(req: &Request) -> Result<()> {
             req.extra_kwh
         )));
     }
-    positive(req.utilization, "--utilization")?;
+    positive(req.utilization, Given::Utilization)?;
     if req.utilization > 1.0 {
-        return Err(Error::input(format!(
-            "--utilization is a fraction of the power figure within (0, 1], not {}",
-            req.utilization
-        )));
+        return Err(Error::value(
+            Given::Utilization,
+            format!(
+                "is a fraction of the power figure within (0, 1], not {}",
+                req.utilization
+            ),
+        ));
     }
     if let Some(pue) = req.pue {
         if !(pue.is_finite() && (1.0..=3.0).contains(&pue)) {
-            return Err(Error::input(format!(
-                "--pue must be within 1.0 to 3.0, not {pue}"
-            )));
+            return Err(Error::value(
+                Given::Pue,
+                format!("must be within 1.0 to 3.0, not {pue}"),
+            ));
         }
     }
     if let Some(p) = req.power {
-        positive(p.get(), "--power-watts")?;
+        positive(p.get(), Given::PowerWatts)?;
     }
     if let Some(o) = req.offset_pct {
         if !(o.is_finite() && (0.0..=100.0).contains(&o)) {
-            return Err(Error::input(format!(
-                "--offset-pct must be within 0 to 100, not {o}"
-            )));
+            return Err(Error::value(
+                Given::OffsetPct,
+                format!("must be within 0 to 100, not {o}"),
+            ));
         }
     }
     if let Site::Intensity(g) = req.site {
         if !(g.get().is_finite() && g.get() >= 0.0) {
-            return Err(Error::input(format!(
-                "--intensity must be zero or more g CO2eq/kWh, not {}",
-                g.get()
-            )));
+            return Err(Error::value(
+                Given::Intensity,
+                format!("must be zero or more g CO2eq/kWh, not {}", g.get()),
+            ));
         }
     }
     if let (Some(t), None) = (&req.timing, req.device_hours) {
         if let Some(w) = t.window_hours {
             if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::input(format!(
-                    "--window-hours must be zero or more hours, not {w}"
-                )));
+                return Err(Error::value(
+                    Given::WindowHours,
+                    format!("must be zero or more hours, not {w}"),
+                ));
             }
         }
     }
@@ -409,7 +416,7 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     };
     let offset_pct = offset_pct(req);
     if let Some(o) = &req.embodied {
-        o.check(|n| format!("--{n}"))?;
+        o.check()?;
     }
     let device_hours = req.device_hours.unwrap_or(req.hours * f64::from(req.count));
     let lifecycle = req.embodied.map(|o| o.lifecycle(req.device));

@@ -5,7 +5,8 @@
 //! file, so a FIFO cannot hang the tool and `/dev/zero` cannot fill memory;
 //! at most `limit` bytes are ever read, whatever the file reports as its
 //! size. A missing or unreadable file is bad input (exit 2); text that is
-//! not UTF-8 is located by line and column.
+//! not UTF-8 is located by line and column, and so is every CSV reader's
+//! error ([`csv_error`]).
 
 use std::fs::File;
 use std::io::Read;
@@ -21,6 +22,24 @@ pub fn read_text(path: &Path, what: &str, limit: u64) -> Result<String> {
         let (line, column) = line_col(e.as_bytes(), e.utf8_error().valid_up_to());
         Error::at_line(path, line, column, "the file is not valid UTF-8 text")
     })
+}
+
+/// A CSV reader's error as an error located in `path`: at the line the
+/// reader knows (`unknown_line` when it does not), in the column of the
+/// field the error is about (else column 1); `message` says what is wrong.
+pub fn csv_error(
+    path: &Path,
+    error: &csv::Error,
+    unknown_line: u64,
+    message: impl Into<String>,
+) -> Error {
+    let line = error.position().map_or(unknown_line, |p| p.line());
+    let column = match error.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => err.field().map_or(1, |f| f + 1),
+        csv::ErrorKind::Utf8 { err, .. } => err.field() as u64 + 1,
+        _ => 1,
+    };
+    Error::at_line(path, line, column, message)
 }
 
 /// The bytes of the file at `path` (see [`read_text`]).

@@ -27,6 +27,7 @@ mod device_keys;
 mod execution_keys;
 mod formulas;
 mod imports;
+mod loaded;
 pub mod model;
 mod params;
 pub mod place;
@@ -144,14 +145,20 @@ pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario
 /// Check scenario text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Result<Scenario> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
-    Checker {
+    let checker = Checker {
         path,
         text,
         catalog,
         warnings: std::cell::RefCell::new(Vec::new()),
         tables: raw.trial.get_ref().tables.clone(),
+        pilot: loaded::pilot(path, &raw, catalog),
+    };
+    let mut sited = checker.sited(raw, options)?;
+    if let Some((window, at)) = &mut sited.window {
+        window.profiles = loaded::profiles(&sited.catalog, &sited.sites, window.start)
+            .map_err(|m| checker.err(*at, m.to_string()))?;
     }
-    .scenario(raw, options)
+    checker.scenario(sited)
 }
 
 /// Checks the raw file table by table; each table's checks live in the
@@ -163,6 +170,8 @@ struct Checker<'a> {
     warnings: std::cell::RefCell<Vec<String>>,
     /// `[trial.tables]`, callable in formulas.
     tables: tables::RawTables,
+    /// The pilot file `[trial] pilot` names, read before the checks.
+    pilot: Option<loaded::PilotFile>,
 }
 
 impl Checker<'_> {

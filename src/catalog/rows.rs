@@ -43,6 +43,87 @@ where
     }
 }
 
+/// The tables of one catalog load: where the `--data` directory is, and
+/// where each table's rows came from so far.
+pub(crate) struct Tables<'a> {
+    pub dir: Option<&'a Path>,
+    pub origins: Vec<(&'static str, Origin)>,
+}
+
+impl Tables<'_> {
+    /// One table (see [`table`]), its origin recorded.
+    pub fn read<T>(
+        &mut self,
+        file: &'static str,
+        bundled: &'static str,
+        check: fn(&T) -> Result<(), String>,
+        key: fn(&T) -> String,
+    ) -> Result<Vec<T>>
+    where
+        T: for<'de> Deserialize<'de>,
+    {
+        table(self.dir, file, bundled, check, &mut self.origins, key)
+    }
+}
+
+/// The key by which a `--data` row replaces a bundled row of each table.
+pub(crate) mod key {
+    use super::super::{normalize, Country, Coverage, Device, Equivalent, GridYear};
+    use super::super::{Measurement, Offering, Region};
+
+    /// A device: its normalized name.
+    pub fn device(d: &Device) -> String {
+        normalize(&d.name)
+    }
+
+    /// A region: `provider:region`, lower case.
+    pub fn region(r: &Region) -> String {
+        r.key().to_lowercase()
+    }
+
+    /// A country: its code, upper case.
+    pub fn country(c: &Country) -> String {
+        c.code.to_uppercase()
+    }
+
+    /// An equivalent: its key.
+    pub fn equivalent(e: &Equivalent) -> String {
+        e.key.clone()
+    }
+
+    /// A grid year: zone (upper case) and year.
+    pub fn grid(g: &GridYear) -> String {
+        format!("{}|{}", g.zone.to_uppercase(), g.year)
+    }
+
+    /// A throughput measurement: workload, device, precision and group.
+    pub fn measurement(m: &Measurement) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            m.workload,
+            normalize(&m.device),
+            m.precision,
+            m.group
+        )
+    }
+
+    /// An offering: provider, region, hardware and instance type.
+    pub fn offering(o: &Offering) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            o.provider,
+            o.region,
+            normalize(&o.hardware),
+            o.instance_type
+        )
+    }
+
+    /// A coverage row: provider, region and kind.
+    pub fn coverage(c: &Coverage) -> String {
+        format!("{}|{}|{:?}", c.provider, c.region, c.kind)
+    }
+}
+
 /// A data file's text, refused at once when larger than [`MAX_FILE_BYTES`]
 /// and located (file, line, column) when it is not UTF-8.
 pub(crate) fn read_limited(path: &Path) -> Result<String> {
@@ -83,38 +164,29 @@ where
     Ok(rows)
 }
 
+/// A catalog table's CSV error, located by [`crate::input::csv_error`]
+/// and worded for a data file: which column, and what a row needs.
 pub(crate) fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> Error {
-    let line = error.position().map_or(1, |p| p.line());
-    match error.kind() {
+    let message = match error.kind() {
         csv::ErrorKind::Deserialize { err, .. } => {
             let field = err.field().map_or(0, |f| f as usize);
             let column = headers
                 .get(field)
                 .map_or(String::new(), |h| format!(" ('{h}')"));
-            let message = match err.kind() {
+            match err.kind() {
                 csv::DeserializeErrorKind::Message(m) if m.starts_with("missing field") => {
                     format!("{m}; the header must name every column of the bundled file")
                 }
                 _ => format!("column {}{column}: {}", field + 1, err.kind()),
-            };
-            Error::at_line(path, line, field as u64 + 1, message)
+            }
         }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => Error::at_line(
-            path,
-            line,
-            1,
-            format!("this row has {len} fields but the header has {expected_len}"),
-        ),
-        csv::ErrorKind::Utf8 { err, .. } => Error::at_line(
-            path,
-            line,
-            err.field() as u64 + 1,
-            "the field is not valid UTF-8 text",
-        ),
-        _ => Error::at_line(path, line, 1, error.to_string()),
-    }
+        } => format!("this row has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the field is not valid UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    crate::input::csv_error(path, &error, 1, message)
 }
 
 pub(crate) fn finite_in(value: f64, low: f64, high: f64, what: &str) -> Result<(), String> {

@@ -237,14 +237,18 @@ fn bad_numbers_are_rejected() {
         req.hours = Hours(hours);
         let err = estimate(&catalog, &req).unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        assert!(err
-            .to_string()
-            .contains("--hours must be a positive number"));
+        assert!(
+            matches!(&err, Error::Value { given: Given::Hours, problem } if problem.starts_with("must be a positive number")),
+            "{err}"
+        );
     }
     let mut req = request(device, Site::Intensity(GPerKwh(100.0)));
     req.count = 0;
-    assert!(estimate(&catalog, &req)
-        .unwrap_err()
-        .to_string()
-        .contains("--count"));
+    assert!(matches!(
+        estimate(&catalog, &req).unwrap_err(),
+        Error::Value {
+            given: Given::Count,
+            ..
+        }
+    ));
 }

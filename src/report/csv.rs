@@ -46,7 +46,7 @@ pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| Error::at_line(path, 1, 1, e.to_string()))?
+        .map_err(|e| crate::input::csv_error(path, &e, 1, e.to_string()))?
         .clone();
     if headers
         .iter()
@@ -65,17 +65,10 @@ pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            Error::at_line(path, e.position().map_or(0, |p| p.line()), 1, e.to_string())
-        })?;
+        let record = record.map_err(|e| crate::input::csv_error(path, &e, 0, e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line());
-        let row: OptionRow = record.deserialize(Some(&headers)).map_err(|e| {
-            let column = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => err.field().map_or(1, |f| f + 1),
-                _ => 1,
-            };
-            Error::at_line(path, line, column, e.to_string())
-        })?;
+        let row: OptionRow = (record.deserialize(Some(&headers)))
+            .map_err(|e| crate::input::csv_error(path, &e, line, e.to_string()))?;
         check_row(&row).map_err(|(name, m)| {
             let column = headers
                 .iter()

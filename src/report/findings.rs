@@ -165,7 +165,8 @@ fn strategy_findings(plan: &Plan, out: &mut Vec<String>) {
         |s| Some((&lowest[s], "the baseline")),
     );
     if let (Some(&&(bi, ref b)), Some((&(mi, ref m), what))) = (meeting.first(), compared) {
-        if b.strategy != m.strategy && m.metric_kg() > b.metric_kg() {
+        let other = plan.options[bi].eval.strategy != plan.options[mi].eval.strategy;
+        if other && m.metric_kg() > b.metric_kg() {
             out.push(format!(
                 "Among strategies meeting the {target} quality target, {} emits {} less than {} ({what}), each at its best option{}.",
                 describe(b),

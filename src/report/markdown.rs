@@ -31,7 +31,6 @@ fn interval(p5: Option<f64>, p95: Option<f64>) -> String {
 /// The report as Markdown.
 pub fn report(s: &Summary) -> String {
     let mut out = String::new();
-    let q = pct(s.top_fraction * 100.0);
     let _ = writeln!(out, "# Planned energy and emissions: {}\n", s.scenario);
     let _ = writeln!(out, "## Method\n");
     let _ = writeln!(
@@ -48,6 +47,31 @@ pub fn report(s: &Summary) -> String {
         let _ = writeln!(out, "- {m}");
     }
     let _ = writeln!(out, "\n## Strategies\n");
+    strategies(&mut out, s);
+    let _ = writeln!(out, "\n## Pareto front (wall-clock time vs emissions)\n");
+    front(&mut out, s);
+    let _ = writeln!(out, "\n## Findings\n");
+    for f in &s.findings {
+        let _ = writeln!(out, "- {f}");
+    }
+    if let Some(line) = &s.uncertainty.sensitivity_line {
+        let _ = writeln!(out, "- {line}");
+    }
+    let _ = writeln!(out, "\n## Paragraph for the paper\n");
+    let _ = writeln!(
+        out,
+        "{}\n",
+        crate::report::paragraph::paragraph(s, paper::Markup::Markdown)
+    );
+    let _ = writeln!(out, "## Data and citation\n");
+    let _ = writeln!(out, "{}\n", s.sources);
+    let _ = writeln!(out, "{}", paper::bibliography(paper::Markup::Markdown));
+    out
+}
+
+/// The strategies table: each strategy's lowest-emission option.
+fn strategies(out: &mut String, s: &Summary) {
+    let q = pct(s.top_fraction * 100.0);
     let mut rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     let quality = format!("P(top {q})");
     let mut headers = vec![
@@ -67,8 +91,11 @@ pub fn report(s: &Summary) -> String {
         .map(|st| &st.best.lowest_emissions)
         .collect();
     timing::append(&mut headers, &mut rows, &best, ["Start (UTC)", "Wait"]);
-    table(&mut out, &headers, &rows);
-    let _ = writeln!(out, "\n## Pareto front (wall-clock time vs emissions)\n");
+    table(out, &headers, &rows);
+}
+
+/// The Pareto front table, with each option's interval and share of draws.
+fn front(out: &mut String, s: &Summary) {
     let mut rows: Vec<Vec<String>> = s
         .front
         .iter()
@@ -101,22 +128,5 @@ pub fn report(s: &Summary) -> String {
     ];
     let front: Vec<_> = s.front.iter().collect();
     timing::append(&mut headers, &mut rows, &front, ["Start (UTC)", "Wait"]);
-    table(&mut out, &headers, &rows);
-    let _ = writeln!(out, "\n## Findings\n");
-    for f in &s.findings {
-        let _ = writeln!(out, "- {f}");
-    }
-    if let Some(line) = &s.uncertainty.sensitivity_line {
-        let _ = writeln!(out, "- {line}");
-    }
-    let _ = writeln!(out, "\n## Paragraph for the paper\n");
-    let _ = writeln!(
-        out,
-        "{}\n",
-        crate::report::paragraph::paragraph(s, paper::Markup::Markdown)
-    );
-    let _ = writeln!(out, "## Data and citation\n");
-    let _ = writeln!(out, "{}\n", s.sources);
-    let _ = writeln!(out, "{}", paper::bibliography(paper::Markup::Markdown));
-    out
+    table(out, &headers, &rows);
 }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod marks;
 pub mod paper;
 pub mod paragraph;
 pub mod plot;

@@ -12,6 +12,18 @@ use crate::report::{num, pct};
 /// The estimate as readable text.
 pub fn text(e: &Estimate, catalog: &Catalog) -> String {
     let mut s = String::new();
+    heading(&mut s, e);
+    inputs(&mut s, e);
+    arithmetic(&mut s, e);
+    embodied(&mut s, e);
+    timed(&mut s, e);
+    equivalents(&mut s, e, catalog);
+    cleaner(&mut s, e);
+    s
+}
+
+/// The first line: what runs where.
+fn heading(s: &mut String, e: &Estimate) {
     let site = match (&e.region, &e.country) {
         (Some(r), _) => format!("{}:{} ({}, {})", r.provider, r.region, r.name, r.country),
         (None, Some(c)) => format!("{} grid ({})", c.name, c.code),
@@ -31,6 +43,10 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             e.hardware
         ),
     };
+}
+
+/// The inputs: power, utilization, PUE and grid intensity, with sources.
+fn inputs(s: &mut String, e: &Estimate) {
     let _ = writeln!(
         s,
         "  power        {} W per device ({})",
@@ -46,6 +62,11 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         num(e.intensity_g_per_kwh),
         e.intensity_source
     );
+}
+
+/// Device energy, extra energy, wall-plug energy, emissions and the
+/// provider's offset, each with its formula.
+fn arithmetic(s: &mut String, e: &Estimate) {
     let work = match (e.count, e.hours) {
         (Some(count), Some(hours)) => format!("{count} × {} h", num(hours)),
         _ => format!("{} device-h", num(e.device_hours)),
@@ -87,6 +108,10 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             pct(e.offset_pct)
         );
     }
+}
+
+/// Embodied emissions and the total, when lifecycle figures are known.
+fn embodied(s: &mut String, e: &Estimate) {
     if let (Some(emb), Some(total), Some(l)) = (e.embodied_kg, e.total_kg, &e.lifecycle) {
         let _ = writeln!(
             s,
@@ -105,6 +130,10 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             num(total)
         );
     }
+}
+
+/// The start on an hourly profile and the best start, when timed.
+fn timed(s: &mut String, e: &Estimate) {
     if let Some(t) = &e.timed {
         let _ = writeln!(
             s,
@@ -136,6 +165,10 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
         }
         let _ = writeln!(s, "               {}", t.attribution);
     }
+}
+
+/// The emissions as everyday equivalents.
+fn equivalents(s: &mut String, e: &Estimate, catalog: &Catalog) {
     let _ = writeln!(s, "\n  That is as much CO2eq as:");
     for eq in &catalog.equivalents {
         if let Some(amount) = e.equivalents.get(&eq.key) {
@@ -149,6 +182,10 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             );
         }
     }
+}
+
+/// A cleaner region of the same provider, or that there is none.
+fn cleaner(s: &mut String, e: &Estimate) {
     if let Some(alt) = &e.cleaner_region {
         let _ = writeln!(s);
         if alt.saving_pct > 0.0 {
@@ -171,5 +208,4 @@ pub fn text(e: &Estimate, catalog: &Catalog) -> String {
             );
         }
     }
-    s
 }

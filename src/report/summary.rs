@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, Origin};
 use crate::plan::{Marks, Metric, Plan, Ranked};
 pub use crate::report::findings::findings;
+use crate::report::marks::{Mark, MarkSet, Scope};
 use crate::report::{num, pct, ranges, thousands};
 
 /// One option as a flat row: the CSV columns, in order, and the JSON object.
@@ -59,7 +60,7 @@ pub struct OptionRow {
     /// Year of the intensity figure.
     pub intensity_year: u16,
     /// Marks: `lowest`, `fastest`, `knee` overall, `strategy-lowest` etc. within the strategy; `;`-separated.
-    pub marks: String,
+    pub marks: MarkSet,
     /// The scenario's name (for chart titles).
     pub scenario: String,
     /// Chosen start (UTC), with `[execution] start`; empty otherwise.
@@ -173,20 +174,6 @@ impl OptionRow {
         let t = &plan.totals[e.strategy];
         let device = &plan.scenario.hardware[e.hardware];
         let site = &plan.scenario.sites[e.site];
-        let mut marks = Vec::new();
-        let mut mark = |m: &Marks, prefix: &str| {
-            for (idx, name) in [
-                (Some(m.lowest), "lowest"),
-                (Some(m.fastest), "fastest"),
-                (m.knee, "knee"),
-            ] {
-                if idx == Some(i) {
-                    marks.push(format!("{prefix}{name}"));
-                }
-            }
-        };
-        mark(&plan.overall, "");
-        mark(&plan.per_strategy[e.strategy], "strategy-");
         let r = &plan.uncertainty.ranges[i];
         OptionRow {
             strategy: t.strategy.name().to_string(),
@@ -210,7 +197,7 @@ impl OptionRow {
             pue: site.pue,
             intensity_g_per_kwh: e.intensity_g_per_kwh,
             intensity_year: site.intensity_year,
-            marks: marks.join(";"),
+            marks: marks(plan, i),
             scenario: plan.scenario.name.clone(),
             start: plan.scenario.window.as_ref().map_or(String::new(), |w| {
                 w.start.plus_hours(e.wait_hours).to_string()
@@ -286,6 +273,29 @@ impl OptionRow {
     pub fn label(&self) -> String {
         format!("{} @ {}:{}", self.hardware, self.provider, self.region)
     }
+}
+
+/// The marks option `i` of a plan carries: among all options, and within
+/// its strategy.
+fn marks(plan: &Plan, i: usize) -> MarkSet {
+    let mut marks = MarkSet::default();
+    let mut mark = |m: &Marks, scope: Scope| {
+        for (idx, name) in [
+            (Some(m.lowest), Mark::Lowest),
+            (Some(m.fastest), Mark::Fastest),
+            (m.knee, Mark::Knee),
+        ] {
+            if idx == Some(i) {
+                marks.insert(scope, name);
+            }
+        }
+    };
+    mark(&plan.overall, Scope::Overall);
+    mark(
+        &plan.per_strategy[plan.options[i].eval.strategy],
+        Scope::Strategy,
+    );
+    marks
 }
 
 /// a / b, and 1 when b is 0 (a figure and its percentile both zero).

@@ -105,39 +105,23 @@ pub fn list(
                     matches(filter, &[&d.name, &aliases, &d.vendor, &kind])
                 })
                 .collect();
+            let headers = [
+                "name",
+                "kind",
+                "vendor",
+                "TDP W",
+                "FP32 TFLOPS",
+                "16-bit TFLOPS",
+                "memory GB",
+                "cores",
+                "year",
+            ];
             emit(
                 &rows,
                 format,
                 out,
-                |d| {
-                    let tensor = match (&d.tensor16_tflops, &d.tensor16_format) {
-                        (Some(t), Some(f)) => format!("{} {f}", num(*t)),
-                        (Some(t), None) => num(*t),
-                        _ => "-".into(),
-                    };
-                    vec![
-                        d.name.clone(),
-                        d.kind.to_string(),
-                        d.vendor.clone(),
-                        num(d.tdp_watts),
-                        opt(d.fp32_tflops),
-                        tensor,
-                        opt(d.memory_gb),
-                        d.cores.map_or("-".into(), |c| c.to_string()),
-                        d.release_year.to_string(),
-                    ]
-                },
-                &[
-                    "name",
-                    "kind",
-                    "vendor",
-                    "TDP W",
-                    "FP32 TFLOPS",
-                    "16-bit TFLOPS",
-                    "memory GB",
-                    "cores",
-                    "year",
-                ],
+                device_cells,
+                &headers,
                 &[3, 4, 5, 6, 7, 8],
             )
         }
@@ -145,47 +129,19 @@ pub fn list(
             let rows: Vec<&Region> = catalog
                 .regions
                 .iter()
-                .filter(|r| {
-                    let country = catalog.country(&r.country).map_or("", |c| c.name.as_str());
-                    let place = [
-                        r.key(),
-                        r.name.clone(),
-                        r.country.clone(),
-                        r.location.clone(),
-                    ];
-                    let more = [country, continent::of(&r.country)];
-                    let fields: Vec<&str> = place.iter().map(String::as_str).chain(more).collect();
-                    matches(filter, &fields)
-                })
+                .filter(|r| region_matches(catalog, r, filter))
                 .collect();
-            emit(
-                &rows,
-                format,
-                out,
-                |r| {
-                    vec![
-                        r.key(),
-                        r.name.clone(),
-                        r.country.clone(),
-                        num(r.intensity_g_per_kwh),
-                        r.intensity_year.to_string(),
-                        num(r.pue),
-                        format!("{}%", num(r.offset_pct)),
-                        r.grid_zone.clone().unwrap_or_else(|| "-".into()),
-                    ]
-                },
-                &[
-                    "region",
-                    "name",
-                    "country",
-                    "g CO2eq/kWh",
-                    "year",
-                    "PUE",
-                    "offset",
-                    "hourly zone",
-                ],
-                &[3, 4, 5, 6],
-            )
+            let headers = [
+                "region",
+                "name",
+                "country",
+                "g CO2eq/kWh",
+                "year",
+                "PUE",
+                "offset",
+                "hourly zone",
+            ];
+            emit(&rows, format, out, region_cells, &headers, &[3, 4, 5, 6])
         }
         Table::Countries => {
             let rows: Vec<&Country> = catalog
@@ -193,25 +149,71 @@ pub fn list(
                 .iter()
                 .filter(|c| matches(filter, &[&c.code, &c.name, &c.kind, continent::of(&c.code)]))
                 .collect();
-            emit(
-                &rows,
-                format,
-                out,
-                |c| {
-                    vec![
-                        c.code.clone(),
-                        c.name.clone(),
-                        c.kind.clone(),
-                        num(c.intensity_g_per_kwh),
-                        c.year.to_string(),
-                        c.source.clone(),
-                    ]
-                },
-                &["code", "name", "kind", "g CO2eq/kWh", "year", "source"],
-                &[3, 4],
-            )
+            let headers = ["code", "name", "kind", "g CO2eq/kWh", "year", "source"];
+            emit(&rows, format, out, country_cells, &headers, &[3, 4])
         }
     }
+}
+
+/// A device's listed cells.
+fn device_cells(d: &Device) -> Vec<String> {
+    let tensor = match (&d.tensor16_tflops, &d.tensor16_format) {
+        (Some(t), Some(f)) => format!("{} {f}", num(*t)),
+        (Some(t), None) => num(*t),
+        _ => "-".into(),
+    };
+    vec![
+        d.name.clone(),
+        d.kind.to_string(),
+        d.vendor.clone(),
+        num(d.tdp_watts),
+        opt(d.fp32_tflops),
+        tensor,
+        opt(d.memory_gb),
+        d.cores.map_or("-".into(), |c| c.to_string()),
+        d.release_year.to_string(),
+    ]
+}
+
+/// Whether a region's key, name, country code, location, country name or
+/// continent contains `filter`.
+fn region_matches(catalog: &Catalog, r: &Region, filter: Option<&str>) -> bool {
+    let country = catalog.country(&r.country).map_or("", |c| c.name.as_str());
+    let place = [
+        r.key(),
+        r.name.clone(),
+        r.country.clone(),
+        r.location.clone(),
+    ];
+    let more = [country, continent::of(&r.country)];
+    let fields: Vec<&str> = place.iter().map(String::as_str).chain(more).collect();
+    matches(filter, &fields)
+}
+
+/// A region's listed cells.
+fn region_cells(r: &Region) -> Vec<String> {
+    vec![
+        r.key(),
+        r.name.clone(),
+        r.country.clone(),
+        num(r.intensity_g_per_kwh),
+        r.intensity_year.to_string(),
+        num(r.pue),
+        format!("{}%", num(r.offset_pct)),
+        r.grid_zone.clone().unwrap_or_else(|| "-".into()),
+    ]
+}
+
+/// A country's listed cells.
+fn country_cells(c: &Country) -> Vec<String> {
+    vec![
+        c.code.clone(),
+        c.name.clone(),
+        c.kind.clone(),
+        num(c.intensity_g_per_kwh),
+        c.year.to_string(),
+        c.source.clone(),
+    ]
 }
 
 fn emit<T: Serialize>(

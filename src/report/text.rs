@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::Metric;
+use crate::report::marks::Mark;
 use crate::report::summary::{OptionRow, Summary};
 use crate::report::table::render;
 use crate::report::{count, duration, num, pct, ranges, thousands, timing};
@@ -15,7 +16,14 @@ pub const FRONT_ROWS: usize = 12;
 pub fn plan(s: &Summary) -> String {
     let mut out = String::new();
     header(&mut out, s);
+    strategies(&mut out, s);
+    front(&mut out, s);
+    best(&mut out, s);
+    out
+}
 
+/// The strategies table: each strategy at its lowest-emission option.
+fn strategies(out: &mut String, s: &Summary) {
     let q = pct(s.top_fraction * 100.0);
     let mut rows: Vec<Vec<String>> = s.strategies.iter().map(|st| st.cells()).collect();
     let quality = format!("P(top {q})");
@@ -38,7 +46,10 @@ pub fn plan(s: &Summary) -> String {
         .collect();
     timing::append(&mut headers, &mut rows, &best, ["start (UTC)", "wait"]);
     out.push_str(&render(&headers, &rows, &[1, 2, 4, 5, 6, 7, 8]));
+}
 
+/// The Pareto front, its first [`FRONT_ROWS`] rows.
+fn front(out: &mut String, s: &Summary) {
     let ranked = match s.metric {
         Metric::Operational => "operational emissions",
         Metric::Total => "total (operational + embodied) emissions",
@@ -66,7 +77,10 @@ pub fn plan(s: &Summary) -> String {
             s.front.len() - FRONT_ROWS
         );
     }
+}
 
+/// The best options, the devices, the uncertainty notes and the findings.
+fn best(out: &mut String, s: &Summary) {
     let _ = writeln!(out, "\nBest options");
     for (what, r) in best_options(s) {
         let _ = writeln!(
@@ -95,7 +109,6 @@ pub fn plan(s: &Summary) -> String {
     for f in &s.findings {
         let _ = writeln!(out, "  • {f}");
     }
-    out
 }
 
 /// Title, counts, calibration and the definitions of the words used.
@@ -173,11 +186,7 @@ pub fn figures(r: &OptionRow, metric: Metric) -> String {
 }
 
 fn front_row(r: &OptionRow, timed: bool) -> Vec<String> {
-    let marks: Vec<&str> = r
-        .marks
-        .split(';')
-        .filter(|m| !m.is_empty() && !m.starts_with("strategy-"))
-        .collect();
+    let marks: Vec<&str> = r.marks.overall().map(Mark::name).collect();
     let mut row = vec![
         num(r.wall_hours),
         ranges::cell(r.emissions_kg, r.emissions_kg_p5, r.emissions_kg_p95),

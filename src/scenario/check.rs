@@ -4,17 +4,55 @@
 use indexmap::IndexMap;
 use toml::Spanned;
 
+use super::baseline::RawBaseline;
 use super::imports::RawImport;
 use super::raw::{RawEmbodied, RawFile, RawParam, RawStrategies};
-use super::{model, place, Checker, Options, Scenario, MAX_CONCURRENT_DEVICES, TOP_FRACTION};
+use super::{
+    model, place, Checker, Exclusion, Options, Scenario, Window, MAX_CONCURRENT_DEVICES,
+    TOP_FRACTION,
+};
+use crate::catalog::{Catalog, Device, Region};
+use crate::cost::TrialCost;
 use crate::embodied::Overrides;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::import::Imported;
+use crate::offer::SitePair;
 use crate::space::quality::Roles;
 use crate::space::{Param, Strategy};
+use crate::sweep::execution::Execution;
+
+/// A scenario checked up to its sites and run window: what the checks
+/// after the hourly profiles are loaded need.
+pub(super) struct Sited {
+    name: String,
+    seed: u64,
+    top_fraction: f64,
+    import: Option<Imported>,
+    params: Vec<Param>,
+    model: model::Model,
+    execution: Execution,
+    cost: TrialCost,
+    work_at: (usize, usize),
+    strategies: Vec<Strategy>,
+    hardware: Vec<Device>,
+    excluded: Vec<Exclusion>,
+    /// The catalog of the scenario's grid year.
+    pub catalog: Catalog,
+    pub sites: Vec<Region>,
+    places: Vec<place::Place>,
+    pairs: Vec<SitePair>,
+    left_out: Vec<Exclusion>,
+    max_concurrent_devices: u32,
+    /// The run window (profiles not yet loaded) and where `start` is.
+    pub window: Option<(Window, usize)>,
+    embodied: Option<Spanned<RawEmbodied>>,
+    uncertainty: crate::uncertainty::spread::Raw,
+    baseline: RawBaseline,
+}
 
 impl Checker<'_> {
-    pub(super) fn scenario(&self, raw: RawFile, options: Options) -> Result<Scenario> {
+    /// Every table up to the sites and the run window's keys.
+    pub(super) fn sited(&self, raw: RawFile, options: Options) -> Result<Sited> {
         let seed = self.seed(raw.scenario.seed)?;
         let top_fraction = match raw.scenario.top_fraction {
             Some(q) => self.fraction(&q, "top_fraction")?,
@@ -53,36 +91,66 @@ impl Checker<'_> {
                 .map_err(|m| self.err(0, m))?;
         let max_concurrent_devices =
             self.max_concurrent_devices(&raw.execution.max_concurrent_devices)?;
-        let window = self.window(&raw.execution, &sites, &catalog)?;
-        let embodied = self.embodied(raw.embodied)?;
-        let (uncertainty, note) = (raw.uncertainty.check())
+        let window = self.window(&raw.execution)?;
+        Ok(Sited {
+            name: raw.scenario.name,
+            seed,
+            top_fraction,
+            import,
+            params,
+            model,
+            execution,
+            cost,
+            work_at,
+            strategies,
+            hardware,
+            excluded,
+            catalog,
+            sites,
+            places,
+            pairs,
+            left_out,
+            max_concurrent_devices,
+            window,
+            embodied: raw.embodied,
+            uncertainty: raw.uncertainty,
+            baseline: raw.baseline,
+        })
+    }
+
+    /// The tables checked after the hourly profiles are loaded (into
+    /// `s.window`): `[embodied]`, `[uncertainty]`, `[baseline]`.
+    pub(super) fn scenario(&self, s: Sited) -> Result<Scenario> {
+        let window = s.window.map(|(w, _)| w);
+        let embodied = self.embodied(s.embodied)?;
+        let (uncertainty, note) = (s.uncertainty.check())
             .map_err(|(offset, m)| self.err(offset, m))?
-            .resolve(&catalog, &sites, window.as_ref());
+            .resolve(&s.catalog, &s.sites, window.as_ref());
         self.warnings.borrow_mut().extend(note);
-        let baseline = self.baseline(&raw.baseline, &strategies, &hardware, &sites)?;
+        let baseline = self.baseline(&s.baseline, &s.strategies, &s.hardware, &s.sites)?;
         Ok(Scenario {
             baseline,
-            execution,
-            import,
-            places,
+            execution: s.execution,
+            import: s.import,
+            places: s.places,
             window,
             embodied,
             uncertainty,
             path: self.path.to_path_buf(),
-            name: raw.scenario.name,
-            seed,
-            top_fraction,
-            params,
-            cost,
-            strategies,
-            hardware,
-            sites,
-            max_concurrent_devices,
-            work_at,
-            excluded,
-            pairs,
-            left_out,
-            model,
+            name: s.name,
+            seed: s.seed,
+            top_fraction: s.top_fraction,
+            params: s.params,
+            cost: s.cost,
+            strategies: s.strategies,
+            hardware: s.hardware,
+            sites: s.sites,
+            max_concurrent_devices: s.max_concurrent_devices,
+            work_at: s.work_at,
+            excluded: s.excluded,
+            pairs: s.pairs,
+            left_out: s.left_out,
+            model: s.model,
             warnings: self.warnings.take(),
         })
     }
@@ -206,14 +274,13 @@ impl Checker<'_> {
             lifetime_years: e.lifetime_years,
             lifetime_utilization: e.lifetime_utilization,
         };
-        embodied
-            .check(|n| {
-                format!(
-                    "[embodied] {}",
-                    n.trim_start_matches("embodied-").replace('-', "_")
-                )
-            })
-            .map_err(|e| self.err(embodied_at, e.to_string()))?;
+        embodied.check().map_err(|e| match e {
+            Error::Value { given, problem } => self.err(
+                embodied_at,
+                format!("[embodied] {} {problem}", given.name()),
+            ),
+            e => self.err(embodied_at, e.to_string()),
+        })?;
         Ok(embodied)
     }
 

@@ -123,16 +123,7 @@ impl Checker<'_> {
             Source::Wandb => ("run_cap", "the W&B sweep"),
             Source::Hydra => ("n_trials", "the Hydra sweeper"),
         };
-        let scenario_trials = match &r.trials {
-            Some(t) if *t.get_ref() < 1 || *t.get_ref() as u64 > space::HARD_LIMIT => {
-                return Err(self.err(t.span().start, format!("[import] trials must be within 1 to {}", space::HARD_LIMIT)))
-            }
-            Some(t) if imported.trials.is_some() => {
-                return Err(self.err(t.span().start, format!("{file} already sets {runs_key} = {}; remove [import] trials or the file's {runs_key}", imported.trials.unwrap_or(0))))
-            }
-            Some(t) => Some(*t.get_ref() as u64),
-            None => None,
-        };
+        let scenario_trials = self.import_trials(imported, r, runs_key, file)?;
         let trials = imported.trials.or(scenario_trials);
         let base = match imported.method {
             Method::Grid => {
@@ -170,6 +161,42 @@ impl Checker<'_> {
             }
         };
         let mut out = vec![base.clone()];
+        if let Some(stop) = self.import_early_stop(imported, r, at, base)? {
+            out.push(stop);
+        }
+        Ok(out)
+    }
+
+    /// `[import] trials`, checked against the file's own run count.
+    fn import_trials(
+        &self,
+        imported: &Imported,
+        r: &RawImport,
+        runs_key: &str,
+        file: &str,
+    ) -> Result<Option<u64>> {
+        match &r.trials {
+            Some(t) if *t.get_ref() < 1 || *t.get_ref() as u64 > space::HARD_LIMIT => {
+                Err(self.err(t.span().start, format!("[import] trials must be within 1 to {}", space::HARD_LIMIT)))
+            }
+            Some(t) if imported.trials.is_some() => {
+                Err(self.err(t.span().start, format!("{file} already sets {runs_key} = {}; remove [import] trials or the file's {runs_key}", imported.trials.unwrap_or(0))))
+            }
+            Some(t) => Ok(Some(*t.get_ref() as u64)),
+            None => Ok(None),
+        }
+    }
+
+    /// Hyperband early stopping of the `base` strategy, when the W&B sweep
+    /// has `early_terminate` (`[import] iterations` is then required, and
+    /// refused otherwise).
+    fn import_early_stop(
+        &self,
+        imported: &Imported,
+        r: &RawImport,
+        at: usize,
+        base: Strategy,
+    ) -> Result<Option<Strategy>> {
         if let Some(et) = &imported.early_terminate {
             let Some(iterations) = &r.iterations else {
                 return Err(self.err(at, "the W&B sweep stops runs early (early_terminate), so the plan needs the iterations of a full run: add `iterations = N` to [import]"));
@@ -183,13 +210,14 @@ impl Checker<'_> {
             }
             let halving = Halving::new(et.min_iter, et.max_iter, et.s, et.eta, n as u64)
                 .map_err(|m| self.err(iterations.span().start, m))?;
-            out.push(Strategy::EarlyStop(Box::new(base), halving));
+            Ok(Some(Strategy::EarlyStop(Box::new(base), halving)))
         } else if let Some(i) = &r.iterations {
-            return Err(self.err(
+            Err(self.err(
                 i.span().start,
                 "[import] iterations applies only to sweeps with early_terminate",
-            ));
+            ))
+        } else {
+            Ok(None)
         }
-        Ok(out)
     }
 }

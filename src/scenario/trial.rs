@@ -1,13 +1,10 @@
 //! `[trial]`: the cost model of one trial, and its calibration to a
 //! CodeCarbon pilot run.
 
-use std::path::Path;
-
 use toml::Spanned;
 
 use super::raw::{RawPilot, RawTrial};
 use super::Checker;
-use crate::calibrate;
 use crate::cost::{Calibration, TrialCost, Work};
 use crate::error::Result;
 use crate::formula::Formula;
@@ -69,10 +66,10 @@ impl Checker<'_> {
     ) -> Result<Calibration> {
         let at = raw.span().start;
         let p = raw.get_ref();
-        let base = self.path.parent().unwrap_or(Path::new("."));
-        let file = base.join(&p.emissions_csv);
-        let pilot = calibrate::read(&file, self.catalog)
-            .map_err(|e| self.err(at, format!("pilot: {e}")))?;
+        let loaded =
+            (self.pilot.as_ref()).ok_or_else(|| self.err(at, "pilot: the file was not read"))?;
+        let file = loaded.file.clone();
+        let pilot = (loaded.read.as_ref()).map_err(|e| self.err(at, format!("pilot: {e}")))?;
         let device_name = pilot.total.device.clone().ok_or_else(|| {
             self.err(
                 at,

@@ -1,21 +1,16 @@
 //! `[execution] start` and `deadline_hours`: the window a sweep may run
-//! in, with the hourly grid profiles of the sites' zones.
-
-use rayon::prelude::*;
+//! in. Its hourly grid profiles are loaded once the sites are known
+//! (`scenario/loaded.rs`) and added by `scenario::parse`.
 
 use super::raw::RawExecution;
 use super::{Checker, Window};
-use crate::catalog::{Catalog, Region};
 use crate::error::Result;
-use crate::hourly::{self, Instant, Profile};
+use crate::hourly::Instant;
 
 impl Checker<'_> {
-    pub(super) fn window(
-        &self,
-        e: &RawExecution,
-        sites: &[Region],
-        catalog: &Catalog,
-    ) -> Result<Option<Window>> {
+    /// The window without profiles, and where `start` is in the file (for
+    /// messages about loading its profiles).
+    pub(super) fn window(&self, e: &RawExecution) -> Result<Option<(Window, usize)>> {
         let (start, deadline) =
             match (&e.start, &e.deadline_hours) {
                 (None, None) => return Ok(None),
@@ -40,26 +35,11 @@ impl Checker<'_> {
                 "deadline_hours must be a positive number of hours",
             ));
         }
-        let data_dir = catalog.data_dir.as_deref();
-        let zones: std::collections::BTreeSet<&String> = sites
-            .iter()
-            .filter_map(|r| r.grid_zone.as_ref())
-            .filter(|z| hourly::has_profile(z, data_dir))
-            .collect();
-        // Profiles are parsed in parallel; the map keeps a fixed order.
-        let loaded: Vec<Result<(String, Profile)>> = zones
-            .into_par_iter()
-            .map(|zone| hourly::for_run(catalog, zone, instant).map(|p| (zone.clone(), p)))
-            .collect();
-        let mut profiles = std::collections::BTreeMap::new();
-        for item in loaded {
-            let (zone, profile) = item.map_err(|m| self.err(start.span().start, m.to_string()))?;
-            profiles.insert(zone, profile);
-        }
-        Ok(Some(Window {
+        let window = Window {
             start: instant,
             deadline_hours: hours,
-            profiles,
-        }))
+            profiles: std::collections::BTreeMap::new(),
+        };
+        Ok(Some((window, start.span().start)))
     }
 }

@@ -87,30 +87,59 @@ impl FromStr for ChartSize {
 /// Every chart as files: pareto.svg, pareto.png, strategies.svg,
 /// strategies.png, regions.svg, regions.png (in that order).
 pub fn render_all(rows: &[OptionRow], size: ChartSize) -> Result<Vec<Output>> {
-    let out = |name: &str, bytes: Vec<u8>| Output {
-        name: name.to_string(),
-        bytes,
-    };
-    Ok(vec![
-        out("pareto.svg", svg(size, "pareto.svg", |a| pareto(a, rows))?),
-        out("pareto.png", png(size, "pareto.png", |a| pareto(a, rows))?),
-        out(
-            "strategies.svg",
-            svg(size, "strategies.svg", |a| strategies(a, rows))?,
-        ),
-        out(
-            "strategies.png",
-            png(size, "strategies.png", |a| strategies(a, rows))?,
-        ),
-        out(
-            "regions.svg",
-            svg(size, "regions.svg", |a| regions(a, rows))?,
-        ),
-        out(
-            "regions.png",
-            png(size, "regions.png", |a| regions(a, rows))?,
-        ),
-    ])
+    let mut files = Vec::with_capacity(2 * Chart::ALL.len());
+    for chart in Chart::ALL {
+        let (svg_name, png_name) = (
+            format!("{}.svg", chart.name()),
+            format!("{}.png", chart.name()),
+        );
+        let bytes = svg(size, &svg_name, |a| chart.draw(a, rows))?;
+        files.push(Output {
+            name: svg_name,
+            bytes,
+        });
+        let bytes = png(size, &png_name, |a| chart.draw(a, rows))?;
+        files.push(Output {
+            name: png_name,
+            bytes,
+        });
+    }
+    Ok(files)
+}
+
+/// The three charts, each drawn on any backend.
+#[derive(Debug, Clone, Copy)]
+enum Chart {
+    Pareto,
+    Strategies,
+    Regions,
+}
+
+impl Chart {
+    /// The charts in the order their files are written.
+    const ALL: [Chart; 3] = [Chart::Pareto, Chart::Strategies, Chart::Regions];
+
+    /// The chart's file name without extension.
+    fn name(self) -> &'static str {
+        match self {
+            Chart::Pareto => "pareto",
+            Chart::Strategies => "strategies",
+            Chart::Regions => "regions",
+        }
+    }
+
+    /// Draw the chart of `rows` on `area`.
+    fn draw<DB: DrawingBackend>(
+        self,
+        area: &DrawingArea<DB, Shift>,
+        rows: &[OptionRow],
+    ) -> Drawn<(), DB> {
+        match self {
+            Chart::Pareto => pareto(area, rows),
+            Chart::Strategies => strategies(area, rows),
+            Chart::Regions => regions(area, rows),
+        }
+    }
 }
 
 /// What a drawing step returns on backend `DB`.

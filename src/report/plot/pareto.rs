@@ -15,6 +15,7 @@ use crate::report::summary::OptionRow;
 use super::axes::*;
 use super::labels::*;
 use super::style::*;
+use super::Drawn;
 
 /// The front's line: near black, apart from the axes' ink.
 pub(super) const FRONT: RGBColor = RGBColor(20, 20, 20);
@@ -29,9 +30,10 @@ pub fn pareto<DB: DrawingBackend>(
     rows: &[OptionRow],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let ui = Ui::of(root);
-    let series = series_of(rows);
-    let devices = devices_of(rows);
-    let xy = |r: &OptionRow| (r.wall_hours, r.metric_kg());
+    let looks = Looks {
+        series: series_of(rows),
+        devices: devices_of(rows),
+    };
     let valid = |r: &&OptionRow| ok(xy(r).0) && ok(xy(r).1);
     let front = front_of(rows, xy);
     let labelled = labelled(&front);
@@ -42,22 +44,13 @@ pub fn pareto<DB: DrawingBackend>(
     {
         sub.push_str("; bars: 90 % intervals");
     }
-    let body = frame(root, &ui, &title_of(rows), &sub, &legend(&series, &devices))?;
+    let legend = legend(&looks.series, &looks.devices);
+    let body = frame(root, &ui, &title_of(rows), &sub, &legend)?;
     let finite: Vec<(f64, f64)> = rows.iter().filter(valid).map(xy).collect();
     if finite.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
     }
-    // Axes also hold the error bars of front options.
-    let xs = (front.iter().filter_map(|r| r.wall_interval())).flat_map(|(a, b)| [a, b]);
-    let ys = (front.iter().filter_map(|r| r.metric_interval())).flat_map(|(a, b)| [a, b]);
-    let xa = Axis::fit(
-        finite.iter().map(|p| p.0).chain(xs.filter(|v| ok(*v))),
-        false,
-    );
-    let ya = Axis::fit(
-        finite.iter().map(|p| p.1).chain(ys.filter(|v| ok(*v))),
-        false,
-    );
+    let (xa, ya) = fit_axes(&finite, &front);
     let (xd, yd) = ("Wall-clock time (h)", emissions_label(rows));
     let mut chart = axes(&body, &ui, &xa, &ya, xd, &yd)?;
     let plot = chart.plotting_area().strip_coord_spec();
@@ -67,21 +60,10 @@ pub fn pareto<DB: DrawingBackend>(
         let (x, y) = coord.translate(&p);
         (x - base.0, y - base.1)
     };
-    let look = |r: &OptionRow| {
-        let colour = series
-            .iter()
-            .find(|s| s.name == r.strategy)
-            .map_or(INK, |s| s.color);
-        let (shape, hollow) = devices
-            .iter()
-            .find(|d| d.0 == r.hardware)
-            .map_or((Shape::Circle, false), |d| (d.1, d.2));
-        (colour, shape, hollow)
-    };
     let (small, big, width) = (ui.pt(4.5), ui.pt(9.5), ui.pt(3.0));
     let mut obstacles = Vec::new();
     for r in rows.iter().filter(valid).filter(|r| r.pareto_rank != 1) {
-        let (colour, shape, hollow) = look(r);
+        let (colour, shape, hollow) = looks.of(r);
         let c = to_px(xy(r));
         let alpha = if hollow { 0.5 } else { 0.22 };
         draw_marker(&plot, shape, c, small, colour.mix(alpha).filled(), None)?;
@@ -96,28 +78,7 @@ pub fn pareto<DB: DrawingBackend>(
             FRONT.stroke_width(width.round() as u32),
         ))?;
     }
-    for r in &front {
-        // The front options' 90 % intervals (p5–p95) as error bars, under
-        // the markers.
-        let (x, y) = xy(r);
-        let ink = look(r).0.stroke_width(ui.px(2.0) as u32);
-        let bars = [
-            r.metric_interval().map(|(lo, hi)| [(x, lo), (x, hi)]),
-            r.wall_interval().map(|(lo, hi)| [(lo, y), (hi, y)]),
-        ];
-        for [a, b] in bars.into_iter().flatten() {
-            plot.draw(&PathElement::new(vec![to_px(a), to_px(b)], ink))?;
-        }
-    }
-    for r in &front {
-        let (colour, shape, hollow) = look(r);
-        let c = to_px(xy(r));
-        draw_marker(&plot, shape, c, big, colour.filled(), Some(ui.pt(2.0)))?;
-        if hollow {
-            draw_marker(&plot, shape, c, big * 0.5, WHITE.filled(), None)?;
-        }
-        obstacles.push(Obstacle::new(c, big, MARKER));
-    }
+    draw_front(&plot, &ui, &front, &looks, &to_px, &mut obstacles)?;
     let labels: Vec<Label> = labelled
         .iter()
         .map(|r| Label {
@@ -127,6 +88,83 @@ pub fn pareto<DB: DrawingBackend>(
         .collect();
     draw_labels(&plot, &ui, &labels, &mut obstacles, big + ui.pt(5.0))?;
     root.present()
+}
+
+/// Where an option is drawn: (wall-clock hours, ranked kg).
+fn xy(r: &OptionRow) -> (f64, f64) {
+    (r.wall_hours, r.metric_kg())
+}
+
+/// The axes, fitted to every finite point and the front's error bars.
+fn fit_axes(finite: &[(f64, f64)], front: &[&OptionRow]) -> (Axis, Axis) {
+    let xs = (front.iter().filter_map(|r| r.wall_interval())).flat_map(|(a, b)| [a, b]);
+    let ys = (front.iter().filter_map(|r| r.metric_interval())).flat_map(|(a, b)| [a, b]);
+    let xa = Axis::fit(
+        finite.iter().map(|p| p.0).chain(xs.filter(|v| ok(*v))),
+        false,
+    );
+    let ya = Axis::fit(
+        finite.iter().map(|p| p.1).chain(ys.filter(|v| ok(*v))),
+        false,
+    );
+    (xa, ya)
+}
+
+/// How options look: colour by strategy, marker shape by device.
+struct Looks {
+    series: Vec<Series>,
+    devices: Vec<(String, Shape, bool)>,
+}
+
+impl Looks {
+    /// An option's colour, marker shape and whether the marker is hollow.
+    fn of(&self, r: &OptionRow) -> (RGBColor, Shape, bool) {
+        let colour = self
+            .series
+            .iter()
+            .find(|s| s.name == r.strategy)
+            .map_or(INK, |s| s.color);
+        let (shape, hollow) = self
+            .devices
+            .iter()
+            .find(|d| d.0 == r.hardware)
+            .map_or((Shape::Circle, false), |d| (d.1, d.2));
+        (colour, shape, hollow)
+    }
+}
+
+/// The front options: their 90 % intervals (p5–p95) as error bars, then
+/// their markers over the bars, each marker an obstacle for the labels.
+fn draw_front<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    ui: &Ui,
+    front: &[&OptionRow],
+    looks: &Looks,
+    to_px: &dyn Fn((f64, f64)) -> (i32, i32),
+    obstacles: &mut Vec<Obstacle>,
+) -> Drawn<(), DB> {
+    for r in front {
+        let (x, y) = xy(r);
+        let ink = looks.of(r).0.stroke_width(ui.px(2.0) as u32);
+        let bars = [
+            r.metric_interval().map(|(lo, hi)| [(x, lo), (x, hi)]),
+            r.wall_interval().map(|(lo, hi)| [(lo, y), (hi, y)]),
+        ];
+        for [a, b] in bars.into_iter().flatten() {
+            plot.draw(&PathElement::new(vec![to_px(a), to_px(b)], ink))?;
+        }
+    }
+    let big = ui.pt(9.5);
+    for r in front {
+        let (colour, shape, hollow) = looks.of(r);
+        let c = to_px(xy(r));
+        draw_marker(plot, shape, c, big, colour.filled(), Some(ui.pt(2.0)))?;
+        if hollow {
+            draw_marker(plot, shape, c, big * 0.5, WHITE.filled(), None)?;
+        }
+        obstacles.push(Obstacle::new(c, big, MARKER));
+    }
+    Ok(())
 }
 
 /// The legend: strategies by colour, then devices by shape, then the front.

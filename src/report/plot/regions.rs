@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
+use crate::report::marks::Scope;
 use crate::report::mass;
 use crate::report::summary::OptionRow;
 
@@ -179,7 +180,7 @@ fn id_of(r: &OptionRow) -> String {
 /// region named in the scenario, with gaps for the rest.
 pub(super) fn regions_of(rows: &[OptionRow]) -> (Option<&OptionRow>, Vec<Slot<'_>>) {
     let all: Vec<usize> = (0..rows.len()).collect();
-    let Some(best) = lowest_of(rows, &all, "lowest") else {
+    let Some(best) = lowest_of(rows, &all, Scope::Overall) else {
         return (None, Vec::new());
     };
     let mut chosen: Vec<(usize, &OptionRow)> = rows

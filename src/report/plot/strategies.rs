@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
+use crate::report::marks::Scope;
 use crate::report::summary::OptionRow;
 use crate::report::{mass, num};
 
@@ -23,7 +24,7 @@ pub fn strategies<DB: DrawingBackend>(
     let series = series_of(rows);
     let best: Vec<(&Series, &OptionRow)> = series
         .iter()
-        .filter_map(|s| lowest_of(rows, &s.rows, "strategy-lowest").map(|r| (s, r)))
+        .filter_map(|s| lowest_of(rows, &s.rows, Scope::Strategy).map(|r| (s, r)))
         .collect();
     let whiskers = best.iter().any(|(_, r)| operational_interval(r).is_some());
     let sub = if whiskers {

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
 
 use crate::plan::Metric;
+use crate::report::marks::{Mark, Scope};
 use crate::report::summary::OptionRow;
 use crate::report::{pct, thousands};
 
@@ -422,16 +423,13 @@ pub(super) fn draw_marker<DB: DrawingBackend>(
 
 /// "Lowest emissions, knee" for a row carrying overall marks.
 pub(super) fn overall_marks(r: &OptionRow) -> Option<String> {
-    let has = |m: &str| r.marks.split(';').any(|t| t.trim() == m);
-    let names: Vec<&str> = [
-        ("lowest", "lowest emissions"),
-        ("fastest", "fastest"),
-        ("knee", "knee"),
-    ]
-    .iter()
-    .filter(|(m, _)| has(m))
-    .map(|(_, n)| *n)
-    .collect();
+    let names: Vec<&str> = (r.marks.overall())
+        .map(|m| match m {
+            Mark::Lowest => "lowest emissions",
+            Mark::Fastest => "fastest",
+            Mark::Knee => "knee",
+        })
+        .collect();
     Some(capital(&names.join(", "))).filter(|t| !t.is_empty())
 }
 
@@ -443,16 +441,16 @@ pub(super) fn capital(text: &str) -> String {
         .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// The row of `among` marked `mark`, or else its lowest-emission row.
+/// The row of `among` marked lowest in `scope`, or else its lowest-emission row.
 pub(super) fn lowest_of<'r>(
     rows: &'r [OptionRow],
     among: &[usize],
-    mark: &str,
+    scope: Scope,
 ) -> Option<&'r OptionRow> {
     let marked = among
         .iter()
         .map(|&i| &rows[i])
-        .find(|r| r.marks.split(';').any(|t| t.trim() == mark));
+        .find(|r| r.marks.has(scope, Mark::Lowest));
     marked.or_else(|| {
         among
             .iter()

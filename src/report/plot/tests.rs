@@ -240,7 +240,11 @@ fn pareto_names_devices_and_draws_and_labels_the_overall_front() {
 fn a_single_point_front_draws_no_line_and_says_so() {
     let mut rows = ranked();
     for r in &mut rows {
-        r.pareto_rank = if r.marks.contains("lowest;") { 1 } else { 2 };
+        r.pareto_rank = if r.marks.to_string().contains("lowest;") {
+            1
+        } else {
+            2
+        };
     }
     let svg = svg_of(|a| pareto(a, &rows));
     // Only the legend's line is in the front's colour: no staircase.
