@@ -113,16 +113,17 @@ pub fn evaluate(
     let mut wave = 0;
     while wave < chunks {
         let last = (wave + WAVE).min(chunks);
+        let overflow = tally.overflow;
         let done: Vec<ChunkResult> = (wave..last)
             .into_par_iter()
             .map(|c| {
                 let from = start + c * CHUNK;
                 chunk::evaluate(
                     scenario,
-                    set,
-                    subset.as_ref(),
+                    (set, subset.as_ref()),
                     from..start + ((c + 1) * CHUNK).min(n),
                     resource,
+                    !overflow,
                 )
             })
             .collect();
@@ -143,6 +144,7 @@ impl Tally {
         let mut chunk = Chunk {
             costs: Vec::new(),
             codes: Vec::with_capacity(costs.len()),
+            dedupe: true,
         };
         for (&c, i) in costs.iter().zip(0u64..) {
             let next = chunk.costs.len() as u32;

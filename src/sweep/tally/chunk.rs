@@ -28,22 +28,30 @@ use crate::space::{JobSet, TrialInfo};
 pub struct Chunk {
     pub costs: Vec<(Cost, u64)>,
     pub codes: Vec<u32>,
+    /// Number equal costs once (else every trial gets its own code: the
+    /// tally has overflowed and keeps no distinct costs).
+    pub dedupe: bool,
 }
 
 /// What a failed chunk reports: its first failing trial.
 pub type ChunkResult = Result<Chunk, (u64, TrialError)>;
 
 impl Chunk {
-    fn with_capacity(n: usize) -> Chunk {
+    fn with_capacity(n: usize, dedupe: bool) -> Chunk {
         Chunk {
             costs: Vec::new(),
             codes: Vec::with_capacity(n),
+            dedupe,
         }
     }
 
     /// The local code of `c`, first met at trial `i`.
     fn code(&mut self, local: &mut Table, c: Cost, i: u64) -> u32 {
         let next = self.costs.len() as u32;
+        if !self.dedupe {
+            self.costs.push((c, i));
+            return next;
+        }
         let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
         if code == next {
             self.costs.push((c, i));
@@ -53,18 +61,19 @@ impl Chunk {
 }
 
 /// Evaluate trials `range` of `set`; `subset` is the read parameters of a
-/// plain random search, if that is what `set` is.
+/// plain random search, if that is what `set` is; `dedupe` numbers equal
+/// costs once.
 pub fn evaluate(
     scenario: &Scenario,
-    set: &JobSet,
-    subset: Option<&Subset>,
+    (set, subset): (&JobSet, Option<&Subset>),
     range: Range<u64>,
     resource: Option<usize>,
+    dedupe: bool,
 ) -> ChunkResult {
     match subset {
-        Some(s) if s.combinations().is_some() => by_combination(scenario, s, range),
-        Some(s) => by_subset(scenario, s, range),
-        None => by_trial(scenario, set, range, resource),
+        Some(s) if s.combinations().is_some() => by_combination(scenario, s, range, dedupe),
+        Some(s) => by_subset(scenario, s, range, dedupe),
+        None => by_trial(scenario, set, range, resource, dedupe),
     }
 }
 
@@ -73,10 +82,11 @@ fn by_trial(
     set: &JobSet,
     range: Range<u64>,
     resource: Option<usize>,
+    dedupe: bool,
 ) -> ChunkResult {
     let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     for i in range {
         let info = set.trial(i, &mut slots);
         let c = scenario
@@ -101,10 +111,10 @@ fn cost_of(scenario: &Scenario, slots: &mut [f64], i: u64) -> Result<Cost, (u64,
         .map_err(|e| (i, e))
 }
 
-fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> ChunkResult {
+fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bool) -> ChunkResult {
     let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     for i in range {
         subset.draw(i, &mut slots);
         let c = cost_of(scenario, &mut slots, i)?;
@@ -139,7 +149,12 @@ impl Memo {
     }
 }
 
-fn by_combination(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> ChunkResult {
+fn by_combination(
+    scenario: &Scenario,
+    subset: &Subset,
+    range: Range<u64>,
+    dedupe: bool,
+) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
     let mut memo = if combinations <= DENSE_COMBINATIONS {
         Memo::Dense(vec![u32::MAX; combinations as usize])
@@ -148,7 +163,7 @@ fn by_combination(scenario: &Scenario, subset: &Subset, range: Range<u64>) -> Ch
     };
     let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize);
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     let mut code_of = |i: u64, k: u64, out: &mut Chunk| -> Result<u32, (u64, TrialError)> {
         if let Some(code) = memo.get(k) {
             return Ok(code);
