@@ -1,27 +1,20 @@
-//! Per-option percentiles and the probability of being lowest.
+//! Per-option percentiles, exact, and the probability of being lowest.
 //!
-//! Options are processed in fixed chunks in parallel. For each option the
-//! draws of each figure are written to a buffer of `draws` values (one
-//! buffer set per chunk, reused: memory is O(draws) per thread, never
-//! O(options × draws)), and its percentiles are exact order statistics
-//! found by selection, interpolated linearly between neighbours (type 7 of
-//! Hyndman & Fan, NumPy's default). Meanwhile each parallel task keeps,
-//! per draw, the lowest option of the chunks it processed; the lowest is a
-//! minimum under a total order (emissions, hours, index), so combining the
-//! tasks in any grouping gives the same winner of every draw, and the same
-//! `p_lowest`, on any thread count. Only the tasks in flight hold such an
-//! array: memory is O(threads × draws) for buffers and winners, plus the
-//! factors' draws (see [`super::draws`]), whatever the number of options.
-//!
-//! Ties in a draw go as the plan's "lowest" mark does: lower emissions,
-//! then fewer wall hours, then the first option.
+//! Percentiles are exact order statistics over all draws, found by
+//! selection and interpolated linearly between neighbours (type 7 of
+//! Hyndman & Fan, NumPy's default). Options are grouped by (device, site)
+//! pair and the pairs processed in parallel; a task regenerates every draw
+//! of its pair's factors (its device's only when the device changes, see
+//! [`super::draws`]) into buffers of `draws` values it reuses. Memory is
+//! therefore O(draws) per task in flight (at most six buffers of `draws`
+//! values: device time, energy and embodied, site PUE and carbon, one for
+//! the percentiles), never O(draws × options) nor O(draws × factors).
+//! The share of draws in which each option is lowest is counted a block
+//! of draws at a time (see [`super::lowest`]).
 
 use rayon::prelude::*;
 
-use super::{Compare, Factors, Point};
-
-/// Options per parallel task.
-const CHUNK: usize = 32;
+use super::{Compare, DeviceDraws, Factors, Point, SiteDraws};
 
 /// The 5th, 50th and 95th percentile of a figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,21 +58,6 @@ pub struct OptionRanges {
 /// Every option's ranges, in the options' order.
 pub type Ranges = Vec<OptionRanges>;
 
-/// Per draw, the lowest option so far: (emissions, wall hours, index).
-type Best = (f64, f64, usize);
-
-fn better(a: Best, b: Best) -> Best {
-    let order =
-        a.0.total_cmp(&b.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(a.2.cmp(&b.2));
-    if order.is_le() {
-        a
-    } else {
-        b
-    }
-}
-
 /// Percentiles of every option, and how often each is lowest.
 ///
 /// Percentiles commute with multiplication by a positive constant and with
@@ -103,137 +81,132 @@ pub fn ranges_among(
         return point_ranges(points, compare, eligible);
     }
     let n = factors.draws;
-    let time: Vec<Range> = factors
-        .time
-        .par_iter()
-        .map(|t| percentiles(&mut t.clone()))
-        .collect();
-    let (pairs, unit) = unit_ranges(points, factors);
-    let none = || vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
-    // Each task folds its chunks' bids into one per-draw lowest; `better`
-    // is a minimum under a total order (index last), so the merge order
-    // does not change the result, and only a few such arrays are alive.
-    let (mut chunks, best) = points
-        .par_chunks(CHUNK)
-        .enumerate()
-        .fold(
-            || (Vec::new(), none()),
-            |(mut done, mut best), (c, chunk)| {
-                let mut buf = vec![0.0; n];
-                let out: Vec<OptionRanges> = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| {
-                        let pair = pairs.binary_search(&(p.hardware, p.site)).unwrap_or(0);
-                        let scaled = (unit[pair], time[p.hardware]);
-                        option(
-                            p,
-                            (c * CHUNK + k, eligible[c * CHUNK + k]),
-                            factors,
-                            compare,
-                            scaled,
-                            (&mut buf, &mut best),
-                        )
-                    })
-                    .collect();
-                done.push((c, out));
-                (done, best)
+    let time: Vec<Range> = (0..factors.devices())
+        .into_par_iter()
+        .map_init(
+            || DeviceDraws::new(n, false),
+            |dev, h| {
+                factors.device(h, 0, n, dev);
+                percentiles(&mut dev.time)
             },
         )
-        .reduce(
-            || (Vec::new(), none()),
-            |(mut a, mut x), (b, y)| {
-                a.extend(b);
-                for (u, v) in x.iter_mut().zip(y) {
-                    *u = better(*u, v);
-                }
-                (a, x)
-            },
-        );
-    chunks.sort_unstable_by_key(|c| c.0);
-    let mut out: Vec<OptionRanges> = Vec::with_capacity(points.len());
-    for (_, ranges) in chunks {
-        out.extend(ranges);
+        .collect();
+    // Options grouped by (device, site) pair, devices first, so a task
+    // regenerates a device's draws only when the device changes.
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by_key(|&i| (points[i].hardware, points[i].site, i));
+    let groups: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| {
+            (points[a].hardware, points[a].site) == (points[b].hardware, points[b].site)
+        })
+        .collect();
+    let total = compare == Compare::Total;
+    let done: Vec<Vec<(usize, OptionRanges)>> = groups
+        .par_iter()
+        .map_init(
+            || Scratch::new(n, total),
+            |s, group| pair(s, group, points, factors, compare, &time),
+        )
+        .collect();
+    let mut out = point_ranges(points, compare, eligible);
+    for (i, r) in done.into_iter().flatten() {
+        out[i] = r;
     }
-    let mut wins = vec![0u64; points.len()];
-    for b in best.iter().filter(|b| b.2 < points.len()) {
-        wins[b.2] += 1;
-    }
+    let wins = super::lowest::wins(points, factors, compare, eligible);
     for (o, w) in out.iter_mut().zip(wins) {
         o.p_lowest = w as f64 / n as f64;
     }
     out
 }
 
-/// A (device, site) pair, by index.
-type Pair = (usize, usize);
+/// One task's buffers of every draw: the device it last drew, that
+/// device's draws, one site's draws, and a buffer for percentiles.
+struct Scratch {
+    device: Option<usize>,
+    dev: DeviceDraws,
+    site: SiteDraws,
+    buf: Vec<f64>,
+}
 
-/// The distinct (device, site) pairs of `points`, sorted, and each pair's
-/// percentiles of emissions and energy per unit of device-hours.
-fn unit_ranges(points: &[Point], factors: &Factors) -> (Vec<Pair>, Vec<(Range, Range)>) {
+impl Scratch {
+    fn new(n: usize, embodied: bool) -> Scratch {
+        Scratch {
+            device: None,
+            dev: DeviceDraws::new(n, embodied),
+            site: SiteDraws::new(n),
+            buf: vec![0.0; n],
+        }
+    }
+}
+
+/// The ranges of the options in `group` (indices into `points`), which
+/// share one (device, site) pair: the pair's percentiles of emissions and
+/// energy per unit, scaled per option.
+fn pair(
+    s: &mut Scratch,
+    group: &[usize],
+    points: &[Point],
+    factors: &Factors,
+    compare: Compare,
+    time: &[Range],
+) -> Vec<(usize, OptionRanges)> {
     let n = factors.draws;
-    let mut pairs: Vec<(usize, usize)> = points.iter().map(|p| (p.hardware, p.site)).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let unit: Vec<(Range, Range)> = pairs
-        .par_iter()
-        .map_init(
-            || vec![0.0; n],
-            |buf, &(h, r)| {
-                let (energy, pue, carbon) =
-                    (&factors.energy[h], &factors.pue[r], &factors.carbon[r]);
-                buf.iter_mut()
-                    .enumerate()
-                    .for_each(|(d, x)| *x = energy[d] * carbon[d]);
-                let emissions = percentiles(buf);
-                buf.iter_mut()
-                    .enumerate()
-                    .for_each(|(d, x)| *x = energy[d] * pue[d]);
-                (emissions, percentiles(buf))
-            },
-        )
-        .collect();
-    (pairs, unit)
+    let (h, r) = (points[group[0]].hardware, points[group[0]].site);
+    if s.device != Some(h) {
+        factors.device(h, 0, n, &mut s.dev);
+        s.device = Some(h);
+    }
+    factors.site(r, 0, n, &mut s.site);
+    let (energy, pue, carbon) = (&s.dev.energy, &s.site.pue, &s.site.carbon);
+    for (d, x) in s.buf.iter_mut().enumerate() {
+        *x = energy[d] * carbon[d];
+    }
+    let emissions = percentiles(&mut s.buf);
+    for (d, x) in s.buf.iter_mut().enumerate() {
+        *x = energy[d] * pue[d];
+    }
+    let unit = (emissions, percentiles(&mut s.buf));
+    group
+        .iter()
+        .map(|&i| (i, option(&points[i], compare, (unit, time[h]), s)))
+        .collect()
 }
 
 /// One option's ranges from the unit ranges of its (device, site) pair
-/// and its device's hours, and its bid for each draw's lowest.
+/// and its device's hours; the compared total, if asked for, from the
+/// draws in `s`.
 fn option(
     p: &Point,
-    (index, bids): (usize, bool),
-    f: &Factors,
     compare: Compare,
     ((emissions, energy), time): ((Range, Range), Range),
-    (buf, best): (&mut [f64], &mut [Best]),
+    s: &mut Scratch,
 ) -> OptionRanges {
     let scale = |r: Range, k: f64| Range {
         p5: k * r.p5,
         p50: k * r.p50,
         p95: k * r.p95,
     };
-    let hours = |t: f64| p.wall_hours + p.run_hours * (t - 1.0);
     let emissions_kg = scale(emissions, p.emissions_kg);
-    for (d, (x, b)) in buf.iter_mut().zip(best.iter_mut()).enumerate() {
-        let (m, _) = p.draw(f, d, compare);
-        *x = m;
-        // Wall hours only break ties, so they are computed only then.
-        if bids && m <= b.0 {
-            *b = better(*b, (m, p.draw(f, d, compare).1, index));
+    let compared_kg = match compare {
+        Compare::Operational => emissions_kg,
+        Compare::Total => {
+            let (dev, carbon) = (&s.dev, &s.site.carbon);
+            for (d, x) in s.buf.iter_mut().enumerate() {
+                *x = p.compared(dev.energy[d], carbon[d], dev.embodied[d], compare);
+            }
+            percentiles(&mut s.buf)
         }
-    }
+    };
     OptionRanges {
         emissions_kg,
         energy_kwh: scale(energy, p.energy_kwh),
         wall_hours: Range {
-            p5: hours(time.p5),
-            p50: hours(time.p50),
-            p95: hours(time.p95),
+            p5: p.hours(time.p5),
+            p50: p.hours(time.p50),
+            p95: p.hours(time.p95),
         },
         cost_usd: p.cost_usd.map(|c| scale(time, c)),
-        compared_kg: match compare {
-            Compare::Operational => emissions_kg,
-            Compare::Total => percentiles(buf),
-        },
+        compared_kg,
         p_lowest: 0.0,
     }
 }
@@ -250,7 +223,7 @@ fn point_ranges(points: &[Point], compare: Compare, eligible: &[bool]) -> Ranges
         .enumerate()
         .filter(|&(i, _)| eligible[i])
         .map(|(i, p)| (compared(p), p.wall_hours, i))
-        .reduce(better)
+        .reduce(super::lowest::better)
         .map(|b| b.2);
     points
         .iter()
