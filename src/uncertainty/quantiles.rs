@@ -91,21 +91,19 @@ pub fn ranges_among(
             },
         )
         .collect();
-    // Options grouped by (device, site) pair, devices first, so a task
-    // regenerates a device's draws only when the device changes.
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    order.sort_unstable_by_key(|&i| (points[i].hardware, points[i].site, i));
-    let groups: Vec<&[usize]> = order
-        .chunk_by(|&a, &b| {
-            (points[a].hardware, points[a].site) == (points[b].hardware, points[b].site)
-        })
+    let (devices, order, per) = work(points, n);
+    let group = |i: usize| devices.binary_search(&points[i].hardware).unwrap_or(0) / per;
+    let units: Vec<(usize, &[usize])> = order
+        .chunk_by(|&a, &b| (group(a), points[a].site) == (group(b), points[b].site))
+        .map(|unit| (group(unit[0]), unit))
         .collect();
+    let groups: Vec<&[usize]> = devices.chunks(per).collect();
     let total = compare == Compare::Total;
-    let done: Vec<Vec<(usize, OptionRanges)>> = groups
+    let done: Vec<Vec<(usize, OptionRanges)>> = units
         .par_iter()
         .map_init(
             || Scratch::new(n, total),
-            |s, group| pair(s, group, points, factors, compare, &time),
+            |s, &(g, unit)| site(s, (groups[g], g, unit), points, factors, compare, &time),
         )
         .collect();
     let mut out = point_ranges(points, compare, eligible);
@@ -119,67 +117,105 @@ pub fn ranges_among(
     out
 }
 
-/// One task's buffers of every draw: the device it last drew, that
-/// device's draws, one site's draws, and a buffer for percentiles.
+/// Draws of device products a task holds at most: devices are taken in
+/// groups of `DEVICE_DRAWS / draws` (at least one), so a site's draws are
+/// regenerated once per group of devices, and memory stays bounded however
+/// many draws or devices there are.
+const DEVICE_DRAWS: usize = 1 << 19;
+
+/// The order of work: the devices of `points` (sorted), how many of them
+/// a task draws at once (`per`), and the options by group of `per`
+/// devices, site, device and index, so a task redraws devices only when
+/// the group changes and each site once per group.
+fn work(points: &[Point], n: usize) -> (Vec<usize>, Vec<usize>, usize) {
+    let mut devices: Vec<usize> = points.iter().map(|p| p.hardware).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    let per = (DEVICE_DRAWS / n).clamp(1, devices.len().max(1));
+    let group = |h: usize| devices.binary_search(&h).unwrap_or(0) / per;
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by_key(|&i| {
+        let p = &points[i];
+        (group(p.hardware), p.site, p.hardware, i)
+    });
+    (devices, order, per)
+}
+
+/// One task's buffers of every draw: the group of devices it last drew,
+/// those devices' draws, one site's draws, and a buffer for percentiles.
 struct Scratch {
-    device: Option<usize>,
-    dev: DeviceDraws,
+    group: Option<usize>,
+    devices: Vec<DeviceDraws>,
     site: SiteDraws,
     buf: Vec<f64>,
+    embodied: bool,
 }
 
 impl Scratch {
     fn new(n: usize, embodied: bool) -> Scratch {
         Scratch {
-            device: None,
-            dev: DeviceDraws::new(n, embodied),
+            group: None,
+            devices: Vec::new(),
             site: SiteDraws::new(n),
             buf: vec![0.0; n],
+            embodied,
         }
     }
 }
 
-/// The ranges of the options in `group` (indices into `points`), which
-/// share one (device, site) pair: the pair's percentiles of emissions and
-/// energy per unit, scaled per option.
-fn pair(
+/// The ranges of the options of one unit (`devices`, the group `g`'s
+/// devices; `options`, indices into `points` at one site, by device): per
+/// (device, site) pair, the percentiles of emissions and energy per unit,
+/// scaled per option.
+fn site(
     s: &mut Scratch,
-    group: &[usize],
+    (devices, g, options): (&[usize], usize, &[usize]),
     points: &[Point],
     factors: &Factors,
     compare: Compare,
     time: &[Range],
 ) -> Vec<(usize, OptionRanges)> {
     let n = factors.draws;
-    let (h, r) = (points[group[0]].hardware, points[group[0]].site);
-    if s.device != Some(h) {
-        factors.device(h, 0, n, &mut s.dev);
-        s.device = Some(h);
+    if s.group != Some(g) {
+        for (k, &h) in devices.iter().enumerate() {
+            if s.devices.len() == k {
+                s.devices.push(DeviceDraws::new(n, s.embodied));
+            }
+            factors.device(h, 0, n, &mut s.devices[k]);
+        }
+        s.group = Some(g);
     }
-    factors.site(r, 0, n, &mut s.site);
-    let (energy, pue, carbon) = (&s.dev.energy, &s.site.pue, &s.site.carbon);
-    for (d, x) in s.buf.iter_mut().enumerate() {
-        *x = energy[d] * carbon[d];
+    factors.site(points[options[0]].site, 0, n, &mut s.site);
+    let (pue, carbon, buf) = (&s.site.pue, &s.site.carbon, &mut s.buf);
+    let mut out = Vec::with_capacity(options.len());
+    for pair in options.chunk_by(|&a, &b| points[a].hardware == points[b].hardware) {
+        let h = points[pair[0]].hardware;
+        let k = devices.iter().position(|&x| x == h).unwrap_or(0);
+        let dev = &s.devices[k];
+        for (d, x) in buf.iter_mut().enumerate() {
+            *x = dev.energy[d] * carbon[d];
+        }
+        let emissions = percentiles(buf);
+        for (d, x) in buf.iter_mut().enumerate() {
+            *x = dev.energy[d] * pue[d];
+        }
+        let unit = (emissions, percentiles(buf));
+        for &i in pair {
+            let p = &points[i];
+            out.push((i, option(p, compare, (unit, time[h]), (dev, carbon, buf))));
+        }
     }
-    let emissions = percentiles(&mut s.buf);
-    for (d, x) in s.buf.iter_mut().enumerate() {
-        *x = energy[d] * pue[d];
-    }
-    let unit = (emissions, percentiles(&mut s.buf));
-    group
-        .iter()
-        .map(|&i| (i, option(&points[i], compare, (unit, time[h]), s)))
-        .collect()
+    out
 }
 
 /// One option's ranges from the unit ranges of its (device, site) pair
-/// and its device's hours; the compared total, if asked for, from the
-/// draws in `s`.
+/// and its device's hours; the compared total, if asked for, from its
+/// device's and site's draws, through `buf`.
 fn option(
     p: &Point,
     compare: Compare,
     ((emissions, energy), time): ((Range, Range), Range),
-    s: &mut Scratch,
+    (dev, carbon, buf): (&DeviceDraws, &[f64], &mut [f64]),
 ) -> OptionRanges {
     let scale = |r: Range, k: f64| Range {
         p5: k * r.p5,
@@ -190,11 +226,10 @@ fn option(
     let compared_kg = match compare {
         Compare::Operational => emissions_kg,
         Compare::Total => {
-            let (dev, carbon) = (&s.dev, &s.site.carbon);
-            for (d, x) in s.buf.iter_mut().enumerate() {
+            for (d, x) in buf.iter_mut().enumerate() {
                 *x = p.compared(dev.energy[d], carbon[d], dev.embodied[d], compare);
             }
-            percentiles(&mut s.buf)
+            percentiles(buf)
         }
     };
     OptionRanges {
