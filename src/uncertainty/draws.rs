@@ -103,6 +103,15 @@ impl DeviceDraws {
         }
     }
 
+    /// Buffers for `len` draws, without `time` (see
+    /// [`Factors::device_without_time`]).
+    pub fn without_time(len: usize, embodied: bool) -> DeviceDraws {
+        DeviceDraws {
+            time: Vec::new(),
+            ..DeviceDraws::new(len, embodied)
+        }
+    }
+
     /// The embodied products if filled, else (for comparisons that ignore
     /// them) the energy products: a slice as long as the others either way.
     pub fn embodied_or_energy(&self) -> &[f64] {
@@ -167,6 +176,16 @@ impl Factors {
         self.sites.len()
     }
 
+    /// Number of grid zones.
+    pub fn zones(&self) -> usize {
+        self.zones.len()
+    }
+
+    /// Grid zone `z`'s intensity factor.
+    pub fn zone(&self, z: usize) -> Factor {
+        self.zones[z]
+    }
+
     /// The trial-hours factor T.
     pub fn trial(&self) -> Factor {
         self.trial
@@ -189,18 +208,44 @@ impl Factors {
         fill(self.seed, f, start, out);
     }
 
+    /// Site `r`'s grid zone.
+    pub fn zone_of(&self, r: usize) -> usize {
+        self.sites[r].1
+    }
+
     /// Draws `start..start + len` of device `h`'s products (`len` at most
     /// the buffers' length), as T × S_h, then × U_h and × E_h.
     pub fn device(&self, h: usize, start: usize, len: usize, out: &mut DeviceDraws) {
+        let embodied = out.embodied.get_mut(..len);
+        let (time, energy) = (&mut out.time[..len], &mut out.energy[..len]);
+        self.products(h, start, time, energy, embodied);
+    }
+
+    /// [`Factors::device`] for buffers without `time` (left empty), which
+    /// `time` stands in for (as long as `energy`).
+    pub fn device_without_time(&self, h: usize, time: &mut [f64], out: &mut DeviceDraws) {
+        let len = out.energy.len();
+        let embodied = out.embodied.get_mut(..len);
+        self.products(h, 0, &mut time[..len], &mut out.energy, embodied);
+    }
+
+    /// Device `h`'s products into `time` (T × S_h), `energy` (× U_h) and
+    /// `embodied` (× E_h), all as long as `time`.
+    fn products(
+        &self,
+        h: usize,
+        start: usize,
+        time: &mut [f64],
+        energy: &mut [f64],
+        embodied: Option<&mut [f64]>,
+    ) {
         let d = self.devices[h];
-        let time = &mut out.time[..len];
-        let energy = &mut out.energy[..len];
         self.fill(self.trial, start, time);
         self.fill(d.speedup, start, energy);
         time.iter_mut().zip(&*energy).for_each(|(t, s)| *t *= s);
         self.fill(d.power, start, energy);
         energy.iter_mut().zip(&*time).for_each(|(u, t)| *u *= t);
-        if let Some(embodied) = out.embodied.get_mut(..len) {
+        if let Some(embodied) = embodied {
             self.fill(d.embodied, start, embodied);
             embodied.iter_mut().zip(&*time).for_each(|(e, t)| *e *= t);
         }
@@ -208,10 +253,23 @@ impl Factors {
 
     /// Draws `start..start + len` of site `r`'s factors: P_r, P_r × I_z.
     pub fn site(&self, r: usize, start: usize, len: usize, out: &mut SiteDraws) {
-        let (pue, zone) = self.site_factors(r);
+        let (_, zone) = self.site_factors(r);
+        self.fill(zone, start, &mut out.carbon[..len]);
+        self.times_pue(r, start, len, out);
+    }
+
+    /// [`Factors::site`] given the draws of the site's zone's intensity
+    /// (the same stretch), shared by the sites of one zone.
+    pub fn site_in_zone(&self, r: usize, start: usize, intensity: &[f64], out: &mut SiteDraws) {
+        let len = intensity.len();
+        out.carbon[..len].copy_from_slice(intensity);
+        self.times_pue(r, start, len, out);
+    }
+
+    /// Fill P_r and multiply the intensity draws in `out.carbon` by it.
+    fn times_pue(&self, r: usize, start: usize, len: usize, out: &mut SiteDraws) {
         let (p, carbon) = (&mut out.pue[..len], &mut out.carbon[..len]);
-        self.fill(pue, start, p);
-        self.fill(zone, start, carbon);
+        self.fill(self.sites[r].0, start, p);
         carbon.iter_mut().zip(&*p).for_each(|(c, p)| *c *= p);
     }
 }

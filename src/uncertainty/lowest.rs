@@ -2,7 +2,7 @@
 //!
 //! Draws are taken in blocks of [`BLOCK`]; blocks run in parallel. A block
 //! regenerates the draws of every factor the eligible options use (per
-//! device T × S_h, × U_h, × E_h; per site P_r × I_z), finds each draw's
+//! device T × S_h, × U_h, × E_h; per zone I_z; per site P_r × I_z), finds each draw's
 //! lowest option and adds one win to it. Each draw's winner depends only
 //! on that draw, and wins are whole numbers added up, so the counts are the
 //! same on any thread count and in any grouping of blocks. Memory: per
@@ -36,6 +36,7 @@ pub(crate) fn better(a: Best, b: Best) -> Best {
 /// empty).
 struct Block {
     devices: Vec<DeviceDraws>,
+    zones: Vec<Vec<f64>>,
     sites: Vec<SiteDraws>,
     best: Vec<Best>,
     wins: Vec<u64>,
@@ -47,15 +48,21 @@ pub fn wins(points: &[Point], factors: &Factors, compare: Compare, eligible: &[b
     let n = factors.draws;
     let mut devices = vec![false; factors.devices()];
     let mut sites = vec![false; factors.sites()];
+    let mut zones = vec![false; factors.zones()];
     for (p, _) in points.iter().zip(eligible).filter(|(_, &e)| e) {
         devices[p.hardware] = true;
         sites[p.site] = true;
+        zones[factors.zone_of(p.site)] = true;
     }
     let total = compare == Compare::Total;
     let new = || Block {
         devices: devices
             .iter()
             .map(|&u| DeviceDraws::new(if u { BLOCK } else { 0 }, total))
+            .collect(),
+        zones: zones
+            .iter()
+            .map(|&u| vec![0.0; if u { BLOCK } else { 0 }])
             .collect(),
         sites: sites
             .iter()
@@ -95,9 +102,15 @@ fn block(
             factors.device(h, start, len, dev);
         }
     }
+    for (z, intensity) in b.zones.iter_mut().enumerate() {
+        if !intensity.is_empty() {
+            factors.fill(factors.zone(z), start, &mut intensity[..len]);
+        }
+    }
     for (r, site) in b.sites.iter_mut().enumerate() {
         if !site.carbon.is_empty() {
-            factors.site(r, start, len, site);
+            let intensity = &b.zones[factors.zone_of(r)][..len];
+            factors.site_in_zone(r, start, intensity, site);
         }
     }
     b.best.clear();

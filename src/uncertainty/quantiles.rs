@@ -4,11 +4,14 @@
 //! selection and interpolated linearly between neighbours (type 7 of
 //! Hyndman & Fan, NumPy's default). Options are grouped by (device, site)
 //! pair and the pairs processed in parallel; a task regenerates every draw
-//! of its pair's factors (its device's only when the device changes, see
-//! [`super::draws`]) into buffers of `draws` values it reuses. Memory is
-//! therefore O(draws) per task in flight (at most six buffers of `draws`
-//! values: device time, energy and embodied, site PUE and carbon, one for
-//! the percentiles), never O(draws × options) nor O(draws × factors).
+//! of its pair's factors (see [`super::draws`]) into buffers of `draws`
+//! values it reuses. A task holds the energy (and embodied) draws of a
+//! group of devices, at most [`DEVICE_DRAWS`] values, and redraws them
+//! only when the group changes; per site it redraws P_r (and its zone's
+//! I_z when the zone changes). Memory is therefore O(draws) per task in
+//! flight (a zone's intensity, a site's PUE and carbon, a buffer for the
+//! percentiles, and the devices' draws up to [`DEVICE_DRAWS`]), never
+//! O(draws × options) nor O(draws × factors).
 //! The share of draws in which each option is lowest is counted a block
 //! of draws at a time (see [`super::lowest`]).
 
@@ -77,6 +80,18 @@ pub fn ranges_among(
     compare: Compare,
     eligible: &[bool],
 ) -> Ranges {
+    ranges_held(points, factors, compare, eligible, DEVICE_DRAWS)
+}
+
+/// [`ranges_among`], holding at most `held` draws of device products per
+/// task (tests vary it; the result does not depend on it).
+fn ranges_held(
+    points: &[Point],
+    factors: &Factors,
+    compare: Compare,
+    eligible: &[bool],
+    held: usize,
+) -> Ranges {
     if factors.draws == 0 || points.is_empty() {
         return point_ranges(points, compare, eligible);
     }
@@ -91,7 +106,7 @@ pub fn ranges_among(
             },
         )
         .collect();
-    let (devices, order, per) = work(points, n);
+    let (devices, order, per) = work(points, factors, held);
     let group = |i: usize| devices.binary_search(&points[i].hardware).unwrap_or(0) / per;
     let units: Vec<(usize, &[usize])> = order
         .chunk_by(|&a, &b| (group(a), points[a].site) == (group(b), points[b].site))
@@ -125,27 +140,37 @@ const DEVICE_DRAWS: usize = 1 << 19;
 
 /// The order of work: the devices of `points` (sorted), how many of them
 /// a task draws at once (`per`), and the options by group of `per`
-/// devices, site, device and index, so a task redraws devices only when
-/// the group changes and each site once per group.
-fn work(points: &[Point], n: usize) -> (Vec<usize>, Vec<usize>, usize) {
+/// devices, zone, site, device and index, so a task redraws devices only
+/// when the group changes, each site once per group and each zone's
+/// intensity about once per group.
+fn work(points: &[Point], factors: &Factors, held: usize) -> (Vec<usize>, Vec<usize>, usize) {
     let mut devices: Vec<usize> = points.iter().map(|p| p.hardware).collect();
     devices.sort_unstable();
     devices.dedup();
-    let per = (DEVICE_DRAWS / n).clamp(1, devices.len().max(1));
+    let per = (held / factors.draws).clamp(1, devices.len().max(1));
     let group = |h: usize| devices.binary_search(&h).unwrap_or(0) / per;
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_unstable_by_key(|&i| {
         let p = &points[i];
-        (group(p.hardware), p.site, p.hardware, i)
+        (
+            group(p.hardware),
+            factors.zone_of(p.site),
+            p.site,
+            p.hardware,
+            i,
+        )
     });
     (devices, order, per)
 }
 
-/// One task's buffers of every draw: the group of devices it last drew,
-/// those devices' draws, one site's draws, and a buffer for percentiles.
+/// One task's buffers of every draw: the group of devices it last drew
+/// and those devices' draws (without time), the zone it last drew and its
+/// intensity, one site's draws, and a buffer for percentiles.
 struct Scratch {
     group: Option<usize>,
     devices: Vec<DeviceDraws>,
+    zone: Option<usize>,
+    intensity: Vec<f64>,
     site: SiteDraws,
     buf: Vec<f64>,
     embodied: bool,
@@ -156,6 +181,8 @@ impl Scratch {
         Scratch {
             group: None,
             devices: Vec::new(),
+            zone: None,
+            intensity: vec![0.0; n],
             site: SiteDraws::new(n),
             buf: vec![0.0; n],
             embodied,
@@ -179,13 +206,19 @@ fn site(
     if s.group != Some(g) {
         for (k, &h) in devices.iter().enumerate() {
             if s.devices.len() == k {
-                s.devices.push(DeviceDraws::new(n, s.embodied));
+                s.devices.push(DeviceDraws::without_time(n, s.embodied));
             }
-            factors.device(h, 0, n, &mut s.devices[k]);
+            factors.device_without_time(h, &mut s.buf, &mut s.devices[k]);
         }
         s.group = Some(g);
     }
-    factors.site(points[options[0]].site, 0, n, &mut s.site);
+    let r = points[options[0]].site;
+    let z = factors.zone_of(r);
+    if s.zone != Some(z) {
+        factors.fill(factors.zone(z), 0, &mut s.intensity);
+        s.zone = Some(z);
+    }
+    factors.site_in_zone(r, 0, &s.intensity, &mut s.site);
     let (pue, carbon, buf) = (&s.site.pue, &s.site.carbon, &mut s.buf);
     let mut out = Vec::with_capacity(options.len());
     for pair in options.chunk_by(|&a, &b| points[a].hardware == points[b].hardware) {
@@ -331,5 +364,108 @@ mod tests {
                 && (r.p95 - 3.85).abs() < 1e-12
         );
         assert_eq!(percentiles(&mut [7.0]), Range::point(7.0));
+    }
+
+    /// Three devices and four sites in two zones, every spread on; two
+    /// options per (device, site) pair, one of them ineligible.
+    fn grid_of_options(draws: u32) -> (Vec<Point>, Factors, Vec<bool>) {
+        use super::super::spread::{sigma, DeviceSpread, Model, SiteSpread, ZoneSpread};
+        let devices = (0..3)
+            .map(|h| DeviceSpread {
+                key: format!("device:d{h}"),
+                speedup: sigma(0.5),
+                power: (0.55, 1.0),
+                embodied: sigma(1.0),
+            })
+            .collect();
+        let sites = (0..4)
+            .map(|r| SiteSpread {
+                key: format!("pue:s{r}"),
+                pue: 1.1 + 0.1 * r as f64,
+                pue_sigma: sigma(0.5),
+                zone: r % 2,
+            })
+            .collect();
+        let zones = (0..2)
+            .map(|z| ZoneSpread {
+                key: format!("z{z}"),
+                sigma: sigma(0.3 + z as f64),
+            })
+            .collect();
+        let model = Model {
+            draws,
+            seed: 5,
+            trial_hours: sigma(0.14),
+            devices,
+            sites,
+            zones,
+        };
+        let mut points = Vec::new();
+        for site in [3, 0, 2, 1] {
+            for hardware in [2, 0, 1] {
+                for k in 0..2 {
+                    let x = 1.0 + (hardware * 7 + site * 3 + k) as f64 / 10.0;
+                    points.push(Point {
+                        hardware,
+                        site,
+                        emissions_kg: x,
+                        energy_kwh: 2.0 * x,
+                        wall_hours: 10.0 + x,
+                        run_hours: 8.0,
+                        embodied_kg: 3.0 / x,
+                        cost_usd: (k == 0).then_some(4.0 * x),
+                    });
+                }
+            }
+        }
+        let eligible = (0..points.len()).map(|i| i % 5 != 0).collect();
+        (points, Factors::new(&model), eligible)
+    }
+
+    #[test]
+    fn grouping_devices_does_not_change_any_figure() {
+        // Holding one device at a time (held = draws) or all three gives
+        // the same ranges bit for bit; so does an odd number of draws that
+        // ends inside a block.
+        for draws in [1_000, 2_049] {
+            let (points, f, eligible) = grid_of_options(draws);
+            for compare in [Compare::Operational, Compare::Total] {
+                let one = ranges_held(&points, &f, compare, &eligible, draws as usize);
+                let all = ranges_held(&points, &f, compare, &eligible, usize::MAX);
+                assert_eq!(one, all);
+            }
+        }
+    }
+
+    #[test]
+    fn p_lowest_and_total_ranges_match_each_option_drawn_alone() {
+        // Reference: every option's compared emissions over all draws,
+        // regenerated option by option; per draw the lowest eligible option
+        // (ties: fewer wall hours, then the first), and the exact
+        // percentiles of each option's compared total.
+        let (points, f, eligible) = grid_of_options(3_001);
+        let n = f.draws;
+        let compare = Compare::Total;
+        let r = ranges_among(&points, &f, compare, &eligible);
+        let mut buffers = (DeviceDraws::new(n, true), SiteDraws::new(n), vec![0.0; n]);
+        let mut best = vec![(f64::INFINITY, f64::INFINITY, usize::MAX); n];
+        for (i, p) in points.iter().enumerate() {
+            p.compared_draws(&f, compare, 0, &mut buffers);
+            assert_eq!(r[i].compared_kg, percentiles(&mut buffers.2.clone()));
+            if eligible[i] {
+                for (d, b) in best.iter_mut().enumerate() {
+                    let bid = (buffers.2[d], p.hours(buffers.0.time[d]), i);
+                    *b = super::super::lowest::better(*b, bid);
+                }
+            }
+        }
+        for (i, o) in r.iter().enumerate() {
+            let wins = best.iter().filter(|b| b.2 == i).count();
+            assert_eq!(o.p_lowest, wins as f64 / n as f64, "option {i}");
+            assert!(eligible[i] || o.p_lowest == 0.0);
+        }
+        // Every draw has one winner.
+        let sum: f64 = r.iter().map(|o| o.p_lowest).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{sum}");
     }
 }
