@@ -33,6 +33,7 @@ pub mod adaptive;
 pub mod dispatch;
 pub mod execution;
 mod options;
+mod queue;
 pub mod simulate;
 pub mod tally;
 pub use options::{options, start_time, StartTime, MAX_OPTIONS};
@@ -99,6 +100,10 @@ pub struct StrategyTotals {
     pub launch_devices: f64,
     /// Launches on the longest dependency chain: 1, or the rungs of an adaptive ladder.
     pub chain_launches: u64,
+    /// Launches (trials, rungs and resumes started): `trials`, or for an
+    /// adaptive strategy the mean of its simulated runs (ASHA promotes at
+    /// most, not exactly, the top 1/η of a rung).
+    pub launches: f64,
 }
 
 /// One option: a strategy run on one kind of device at one site.
@@ -375,6 +380,7 @@ fn summarise(
         schedule_model: schedule_label(rule, trials),
         launch_devices: mean_devices(phases),
         chain_launches: 1,
+        launches: trials as f64,
     })
 }
 

@@ -144,38 +144,14 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         )));
     }
     let ladders = ladders(&rungs);
-    // One flat array, configuration c's rungs from offsets[c]: a look-up
-    // is one load, not a pointer chase into a small vector per configuration.
-    let offsets: Vec<usize> = std::iter::once(0)
-        .chain(table.iter().scan(0, |at, t| {
-            *at += t.len();
-            Some(*at)
-        }))
-        .collect();
-    let flat: Vec<(f64, u32)> = table.iter().flatten().copied().collect();
-    let cost = |c: u64, k: usize| {
-        let (from, to) = (offsets[c as usize], offsets[c as usize + 1]);
-        flat[from..to].get(k).copied().unwrap_or((0.0, 1))
-    };
-    let first = flat.first().map_or(1, |&(_, d)| d);
-    let devices = flat.iter().all(|&(_, d)| d == first).then_some(first);
-    let (schedule, eta, label) = match strategy {
-        Strategy::Asha(a) => (
-            Schedule::Asynchronous,
-            a.eta,
-            "ASHA (asynchronous promotion)",
-        ),
-        Strategy::Hyperband { eta, .. } => match scenario.model.brackets {
-            Brackets::Concurrent => (Schedule::Concurrent, *eta, "concurrent brackets"),
-            Brackets::Sequential => (Schedule::Sequential, *eta, "sequential brackets"),
-        },
-        _ => unreachable!("adaptive strategies only"),
-    };
+    let flat = Flat::of(&table);
+    let cost = |c: u64, k: usize| flat.get(c, k);
+    let (schedule, eta, label) = schedule(scenario, strategy);
     let fidelity = scenario.model.fidelity(strategy);
     let setup = Setup {
         ladders: &ladders,
         cost: &cost,
-        devices,
+        devices: flat.uniform_devices(),
         capacity,
         eta,
         schedule,
@@ -184,26 +160,7 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     };
     let jobs: u64 = rungs.iter().map(|r| r.configs).sum();
     let n = simulations(jobs);
-    // Runs 0..n promote by score; the last two are the promotion bounds.
-    let mut runs: Vec<Outcome> = (0..n + 2)
-        .into_par_iter()
-        .map(|s| match s.checked_sub(n) {
-            None => simulate::run(&setup, Promote::Score, scenario.seed, s),
-            Some(0) => simulate::run(&setup, Promote::Cheapest, scenario.seed, 0),
-            Some(_) => simulate::run(&setup, Promote::Dearest, scenario.seed, 0),
-        })
-        .collect();
-    let (high, low) = (
-        runs.pop().unwrap_or_default(),
-        runs.pop().unwrap_or_default(),
-    );
-    let sorted = |f: fn(&Outcome) -> f64| {
-        let mut v: Vec<f64> = runs.iter().map(f).collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    let (work, span) = (sorted(|o| o.device_work), sorted(|o| o.makespan));
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let sims = Simulations::run(&setup, scenario.seed, n);
     let configurations: u64 = ladders
         .iter()
         .map(|l| l.configs.first().copied().unwrap_or(0))
@@ -222,27 +179,170 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
         // pessimistic wall-clock figure; energy is unaffected).
         slot_makespans: Vec::new(),
         strategy: strategy.clone(),
-        trials: rungs.iter().map(|r| r.configs).sum::<u64>().saturating_mul(scenario.model.runs_per_config(&scenario.params, strategy)),
+        trials: jobs.saturating_mul(runs),
         configurations,
-        device_work: mean(&work),
-        makespan_work: mean(&span),
+        device_work: mean(&sims.work),
+        makespan_work: mean(&sims.span),
         quality: quality.ranked,
         quality_low: quality.low,
         quality_high: quality.high,
         quality_model: quality.model,
         below_target: quality.ranked < scenario.model.quality_target - 1e-12,
-        device_work_p10: rank(&work, 0.1),
-        device_work_p90: rank(&work, 0.9),
-        device_work_low: low.device_work.min(rank(&work, 0.0)),
-        device_work_high: high.device_work.max(rank(&work, 1.0)),
-        makespan_p10: rank(&span, 0.1),
-        makespan_p90: rank(&span, 0.9),
+        device_work_p10: rank(&sims.work, 0.1),
+        device_work_p90: rank(&sims.work, 0.9),
+        device_work_low: sims.low.device_work.min(rank(&sims.work, 0.0)),
+        device_work_high: sims.high.device_work.max(rank(&sims.work, 1.0)),
+        makespan_p10: rank(&sims.span, 0.1),
+        makespan_p90: rank(&sims.span, 0.9),
         schedule_model: format!(
             "simulated, {label}: mean of {n} seeded runs, promotions drawn at fidelity correlation {}",
             fidelity.unwrap_or(DEFAULT_COST_CORRELATION)
         ),
-        launch_devices: table.iter().flatten().map(|&(_, d)| f64::from(d)).sum::<f64>()
-            / table.iter().map(Vec::len).sum::<usize>().max(1) as f64,
+        launch_devices: sims.launch_devices,
         chain_launches: ladders.iter().map(|l| l.configs.len() as u64).max().unwrap_or(1),
+        launches: sims.launches * runs as f64,
     })
+}
+
+/// Mean of a non-empty list.
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// How the strategy's rungs share the cluster, its η and its label.
+fn schedule(scenario: &Scenario, strategy: &Strategy) -> (Schedule, u32, &'static str) {
+    match strategy {
+        Strategy::Asha(a) => (
+            Schedule::Asynchronous,
+            a.eta,
+            "ASHA (asynchronous promotion)",
+        ),
+        Strategy::Hyperband { eta, .. } => match scenario.model.brackets {
+            Brackets::Concurrent => (Schedule::Concurrent, *eta, "concurrent brackets"),
+            Brackets::Sequential => (Schedule::Sequential, *eta, "sequential brackets"),
+        },
+        _ => unreachable!("adaptive strategies only"),
+    }
+}
+
+/// The cost table as one flat array, configuration c's rungs from
+/// `offsets[c]`: a look-up is one load, not a pointer chase into a small
+/// vector per configuration.
+struct Flat {
+    offsets: Vec<usize>,
+    costs: Vec<(f64, u32)>,
+}
+
+impl Flat {
+    fn of(table: &[Vec<(f64, u32)>]) -> Flat {
+        let offsets = std::iter::once(0)
+            .chain(table.iter().scan(0, |at, t| {
+                *at += t.len();
+                Some(*at)
+            }))
+            .collect();
+        Flat {
+            offsets,
+            costs: table.iter().flatten().copied().collect(),
+        }
+    }
+
+    /// Work and devices of configuration `c` at rung `k`.
+    fn get(&self, c: u64, k: usize) -> (f64, u32) {
+        let (from, to) = (self.offsets[c as usize], self.offsets[c as usize + 1]);
+        self.costs[from..to].get(k).copied().unwrap_or((0.0, 1))
+    }
+
+    /// The devices every job holds, if all hold the same number.
+    fn uniform_devices(&self) -> Option<u32> {
+        let first = self.costs.first().map_or(1, |&(_, d)| d);
+        self.costs.iter().all(|&(_, d)| d == first).then_some(first)
+    }
+}
+
+/// What the seeded runs of one strategy gave.
+struct Simulations {
+    /// Device work of the score-promoted runs, sorted.
+    work: Vec<f64>,
+    /// Makespans of the score-promoted runs, sorted.
+    span: Vec<f64>,
+    /// Mean jobs launched per score-promoted run.
+    launches: f64,
+    /// Mean devices per launched job.
+    launch_devices: f64,
+    /// Cheapest-first promotion (device-hours lower bound).
+    low: Outcome,
+    /// Most-expensive-first promotion (upper bound).
+    high: Outcome,
+}
+
+impl Simulations {
+    /// Runs 0..n promote by score; two more promote cheapest and dearest
+    /// first (the bounds).
+    fn run(setup: &Setup, seed: u64, n: u64) -> Simulations {
+        let mut runs: Vec<Outcome> = (0..n + 2)
+            .into_par_iter()
+            .map(|s| match s.checked_sub(n) {
+                None => simulate::run(setup, Promote::Score, seed, s),
+                Some(0) => simulate::run(setup, Promote::Cheapest, seed, 0),
+                Some(_) => simulate::run(setup, Promote::Dearest, seed, 0),
+            })
+            .collect();
+        let (high, low) = (
+            runs.pop().unwrap_or_default(),
+            runs.pop().unwrap_or_default(),
+        );
+        let sorted = |f: fn(&Outcome) -> f64| {
+            let mut v: Vec<f64> = runs.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let jobs: u64 = runs.iter().map(|o| o.jobs).sum();
+        let devices: u64 = runs.iter().map(|o| o.job_devices).sum();
+        Simulations {
+            work: sorted(|o| o.device_work),
+            span: sorted(|o| o.makespan),
+            launches: jobs as f64 / runs.len().max(1) as f64,
+            launch_devices: devices as f64 / jobs.max(1) as f64,
+            low,
+            high,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Dispatch;
+
+    #[test]
+    fn launches_are_the_simulated_jobs_not_the_ladder() {
+        // ASHA, 9 → 3 configurations, η = 3, every job 1 h on 2 devices,
+        // 4 devices: whatever a run promotes, the launches are the mean of
+        // the runs' own job counts and every launch holds 2 devices.
+        let ladders = [Ladder {
+            first_config: 0,
+            configs: vec![9, 3],
+        }];
+        let cost = |c: u64, k: usize| (1.0 + (c % 4) as f64 * (k as f64), 2);
+        let setup = Setup {
+            ladders: &ladders,
+            cost: &cost,
+            devices: None,
+            capacity: 4,
+            eta: 3,
+            schedule: Schedule::Asynchronous,
+            correlation: 0.3,
+            dispatch: Dispatch::Index,
+        };
+        let sims = Simulations::run(&setup, 7, 5);
+        let jobs: Vec<u64> = (0..5)
+            .map(|s| simulate::run(&setup, Promote::Score, 7, s).jobs)
+            .collect();
+        assert_eq!(sims.launches, jobs.iter().sum::<u64>() as f64 / 5.0);
+        assert_eq!(sims.launch_devices, 2.0);
+        // Nine first-rung jobs, and at least the 9 / 3 = 3 promotions.
+        assert!(jobs.iter().all(|&j| j >= 12), "{jobs:?}");
+        assert_eq!((sims.work.len(), sims.span.len()), (5, 5));
+    }
 }

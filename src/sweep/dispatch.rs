@@ -11,8 +11,10 @@
 //!
 //! With every trial on d devices the schedule is list scheduling on
 //! capacity / d slots: a k-slot heap, O(n log k) per order. With mixed
-//! device counts each trial, in order, takes the devices that freed first
-//! (strict first-in, first-out).
+//! device counts trials wait in release order and, whenever devices free
+//! up, every waiting trial that fits starts, earliest released first
+//! (backfill: a small trial later in line uses devices a large one cannot
+//! use yet), O(n (log n + distinct device counts)) per order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -21,6 +23,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 
+use super::queue::Queue;
 use super::tally::Tally;
 use super::{groups, makespan};
 use crate::cost::Cost;
@@ -197,24 +200,35 @@ pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
         }
         return end;
     }
-    let mut free: BinaryHeap<Reverse<u64>> = (0..capacity).map(|_| key(0.0)).collect();
-    let (mut end, mut taken) = (0.0f64, Vec::new());
+    backfill(jobs, costs, capacity)
+}
+
+/// Trials holding different numbers of devices, released in order: at
+/// every moment devices free up, each waiting trial that fits on the free
+/// devices starts, earliest released first. A trial that does not fit yet
+/// keeps its place, and later trials that fit use the idle devices
+/// meanwhile (backfill, without a reservation for the waiting one).
+fn backfill(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
+    let mut waiting = Queue::new();
     for &j in jobs {
-        let Cost {
-            work: w,
-            devices: d,
-        } = costs[j as usize];
-        taken.clear();
-        for _ in 0..d.min(capacity) {
-            taken.push(free.pop().map_or(0.0, time));
-        }
-        let finish = taken.iter().copied().fold(0.0, f64::max) + w;
-        end = end.max(finish);
-        for _ in 0..d.min(capacity) {
-            free.push(key(finish));
-        }
+        waiting.push(j, costs[j as usize].devices.clamp(1, capacity));
     }
-    end
+    // Running trials by (finish time, release number): ties end in order.
+    let mut running: BinaryHeap<Reverse<(u64, u64, u32)>> = BinaryHeap::new();
+    let (mut now, mut free, mut seq) = (0.0f64, capacity, 0u64);
+    loop {
+        while let Some(j) = waiting.take_fitting(free) {
+            let c = costs[j as usize];
+            free -= c.devices.clamp(1, capacity);
+            seq += 1;
+            running.push(Reverse(((now + c.work).to_bits(), seq, j)));
+        }
+        let Some(Reverse((finish, _, j))) = running.pop() else {
+            return now;
+        };
+        now = f64::from_bits(finish);
+        free += costs[j as usize].devices.clamp(1, capacity);
+    }
 }
 
 #[cfg(test)]
@@ -260,6 +274,24 @@ mod tests {
         assert!(r.p10 <= r.p50 && r.p50 <= r.p90);
         assert!(lpt <= r.p10 && r.p90 <= bound + 1e-9, "{lpt} {r:?} {bound}");
         assert_eq!(r, spread(&[p], 1, 8, Dispatch::Random, 3));
+    }
+
+    #[test]
+    fn mixed_device_counts_backfill_idle_devices() {
+        // 4 devices, in order A (1 h, 1), B (4 h, 4), C (1 h, 1), D (1 h, 1).
+        // At 0: A starts; B needs 4 of the 3 free, waits; C and D fit and
+        // start. At 1 all four are free: B runs 1–5. Makespan 5 (strict
+        // FIFO: B on the devices freed at 0, 0, 0, 1 → 1–5, then C and D
+        // 5–6: 6).
+        let costs =
+            [(1.0, 1), (4.0, 4), (1.0, 1), (1.0, 1)].map(|(work, devices)| Cost { work, devices });
+        assert_eq!(in_order(&[0, 1, 2, 3], &costs, 4), 5.0);
+        // 2 devices, A (3 h, 1), B (2 h, 2), C (1 h, 1), D (1 h, 1): C runs
+        // 0–1 beside A, D 1–2, B waits for A and runs 3–5. Makespan 5
+        // (strict FIFO: B 3–5, then C and D 5–6: 6).
+        let costs =
+            [(3.0, 1), (2.0, 2), (1.0, 1), (1.0, 1)].map(|(work, devices)| Cost { work, devices });
+        assert_eq!(in_order(&[0, 1, 2, 3], &costs, 2), 5.0);
     }
 
     #[test]

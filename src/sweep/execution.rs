@@ -9,7 +9,8 @@
 //! trials per device (CPU sockets with `threads`; else 1):
 //!
 //! - **Overhead** (start-up, data loading, every launch: each trial, each
-//!   rung of Hyperband and ASHA, each resume): o · n · d̄ / k device-hours;
+//!   rung of Hyperband and ASHA, each resume; for those two, n and d̄ are the
+//!   means over the simulated runs): o · n · d̄ / k device-hours;
 //!   in wall-clock o · L, with L = max(⌈n · d̄ / (C · k)⌉, chain) launches
 //!   per slot, `chain` being the launches on the longest dependency chain
 //!   (1 for independent trials, the rungs of a Hyperband or ASHA ladder).

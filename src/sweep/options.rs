@@ -109,7 +109,7 @@ fn evaluate_option(
         .map_or(totals.makespan_work, |(_, m)| *m);
     let run = scenario.execution.run(
         execution::Launches {
-            count: totals.trials as f64,
+            count: totals.launches,
             devices: totals.launch_devices,
             chain: totals.chain_launches,
         },

@@ -29,8 +29,7 @@ use crate::space::quality::normal;
 
 use super::dispatch::shuffle;
 
-mod queue;
-use queue::Queue;
+use super::queue::Queue;
 
 /// One bracket: its configurations `first_config..first_config + configs[0]`,
 /// and how many of them each rung holds.
@@ -92,8 +91,10 @@ pub struct Outcome {
     pub device_work: f64,
     /// When the last job ended.
     pub makespan: f64,
-    /// Jobs run.
+    /// Jobs run (launches).
     pub jobs: u64,
+    /// Σ devices over the jobs run.
+    pub job_devices: u64,
     /// Work of the longest job.
     pub longest: f64,
 }
@@ -126,6 +127,7 @@ pub fn run(setup: &Setup, promote: Promote, seed: u64, sim: u64) -> Outcome {
             free -= devices;
             out.device_work += work * f64::from(devices);
             out.jobs += 1;
+            out.job_devices += u64::from(devices);
             out.longest = out.longest.max(work);
             seq += 1;
             running.push(Reverse((ordered(now + work), seq, job)));

@@ -1,5 +1,7 @@
-//! The release queue of the barrier modes: jobs in release order, taken
-//! as "the first job in order that fits on the free devices".
+//! The release queue of waiting jobs: jobs in release order, taken as "the
+//! first job in order that fits on the free devices" (greedy backfill). The
+//! barrier modes of the adaptive simulation and `random`/`index` dispatch
+//! of trials holding different numbers of devices both use it.
 //!
 //! A single list scanned from the front costs O(queue) each time nothing
 //! fits (every completion on a full cluster), so a Hyperband of 10^5 jobs
