@@ -284,8 +284,7 @@ pub fn stream_of(key: &str) -> u64 {
 /// Draws `start..start + out.len()` of one factor from its own stream.
 fn fill(seed: u64, f: Factor, start: usize, out: &mut [f64]) {
     match f.law {
-        Law::LogNormal(s) if s == 0.0 => out.fill(1.0),
-        Law::Pue(_, s) if s == 0.0 => out.fill(1.0),
+        Law::LogNormal(0.0) | Law::Pue(_, 0.0) => out.fill(1.0),
         Law::Uniform(lo, hi) if lo == 1.0 && hi == 1.0 => out.fill(1.0),
         Law::LogNormal(s) => pairs(seed, f, start, out, normals, |z| (s * z).exp()),
         Law::Uniform(lo, hi) => pairs(seed, f, start, out, |u| u, |u| lo + (hi - lo) * u),
