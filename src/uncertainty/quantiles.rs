@@ -114,8 +114,12 @@ fn ranges_held(
         .collect();
     let groups: Vec<&[usize]> = devices.chunks(per).collect();
     let total = compare == Compare::Total;
+    // A task starts by drawing its group of devices: about two tasks per
+    // thread keep that cost low (the figures do not depend on the split).
+    let tasks = 2 * rayon::current_num_threads();
     let done: Vec<Vec<(usize, OptionRanges)>> = units
         .par_iter()
+        .with_min_len(units.len().div_ceil(tasks))
         .map_init(
             || Scratch::new(n, total),
             |s, &(g, unit)| site(s, (groups[g], g, unit), points, factors, compare, &time),
