@@ -30,9 +30,11 @@
 //!
 //! [`zones`] gives each grid zone's intensity spread, from the catalog's
 //! yearly figures or an hourly profile over the run window.
-//! [`quantiles`] gives per option the 5th, 50th and 95th percentiles and
-//! the share of draws in which the option is the lowest; [`sensitivity`]
-//! says which input contributes most to one option's range.
+//! [`quantiles`] gives per option the 5th, 50th and 95th percentiles, and
+//! [`lowest`] the share of draws in which the option is the lowest; both
+//! regenerate the draws they need instead of storing them, so memory does
+//! not grow with draws × factors or draws × options. [`sensitivity`] says
+//! which input contributes most to one option's range.
 
 pub mod analysis;
 pub mod draws;

@@ -2,18 +2,18 @@
 //!
 //! Percentiles are exact order statistics over all draws, found by
 //! selection and interpolated linearly between neighbours (type 7 of
-//! Hyndman & Fan, NumPy's default). Options are grouped by (device, site)
-//! pair and the pairs processed in parallel; a task regenerates every draw
-//! of its pair's factors (see [`super::draws`]) into buffers of `draws`
-//! values it reuses. A task holds the energy (and embodied) draws of a
-//! group of devices, at most [`DEVICE_DRAWS`] values, and redraws them
-//! only when the group changes; per site it redraws P_r (and its zone's
-//! I_z when the zone changes). Memory is therefore O(draws) per task in
-//! flight (a zone's intensity, a site's PUE and carbon, a buffer for the
-//! percentiles, and the devices' draws up to [`DEVICE_DRAWS`]), never
-//! O(draws × options) nor O(draws × factors).
-//! The share of draws in which each option is lowest is counted a block
-//! of draws at a time (see [`super::lowest`]).
+//! Hyndman & Fan, NumPy's default). They are computed once per (device,
+//! site) pair and scaled per option. No draw is stored (see
+//! [`super::draws`]): options are taken by group of devices and site, in
+//! parallel, and a task regenerates into buffers of `draws` values it
+//! reuses the energy (and embodied) draws of a group of devices, when the
+//! group changes; a zone's intensity, when the zone changes; and each
+//! site's PUE and carbon. Memory is O(draws) per task in flight: four
+//! buffers (intensity, PUE, carbon, percentiles) plus the devices' share,
+//! at most `DEVICE_DRAWS` values (or one device's draws, if more) per
+//! product; never O(draws × options) nor O(draws × factors). The share of
+//! draws in which each option is lowest is counted a block of draws at a
+//! time (see [`super::lowest`]).
 
 use rayon::prelude::*;
 
@@ -136,10 +136,11 @@ fn ranges_held(
     out
 }
 
-/// Draws of device products a task holds at most: devices are taken in
+/// Draws of one device product (energy; embodied too under the total
+/// metric) a task holds at most, beyond one device's: devices are taken in
 /// groups of `DEVICE_DRAWS / draws` (at least one), so a site's draws are
 /// regenerated once per group of devices, and memory stays bounded however
-/// many draws or devices there are.
+/// many devices there are.
 const DEVICE_DRAWS: usize = 1 << 19;
 
 /// The order of work: the devices of `points` (sorted), how many of them
