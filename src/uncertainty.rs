@@ -30,19 +30,22 @@
 //!
 //! [`zones`] gives each grid zone's intensity spread, from the catalog's
 //! yearly figures or an hourly profile over the run window.
-//! [`quantiles`] gives per option the 5th, 50th and 95th percentiles and
-//! the share of draws in which the option is the lowest; [`sensitivity`]
-//! says which input contributes most to one option's range.
+//! [`quantiles`] gives per option the 5th, 50th and 95th percentiles, and
+//! [`lowest`] the share of draws in which the option is the lowest; both
+//! regenerate the draws they need instead of storing them, so memory does
+//! not grow with draws × factors or draws × options. [`sensitivity`] says
+//! which input contributes most to one option's range.
 
 pub mod analysis;
 pub mod draws;
+pub mod lowest;
 pub mod quantiles;
 pub mod sensitivity;
 pub mod spread;
 pub mod zones;
 
 pub use analysis::Analysis;
-pub use draws::Factors;
+pub use draws::{DeviceDraws, Factors, SiteDraws, BLOCK};
 pub use quantiles::{OptionRanges, Range, Ranges};
 pub use sensitivity::Contribution;
 pub use spread::{Model, Spreads};
@@ -81,35 +84,73 @@ pub enum Compare {
 }
 
 impl Point {
-    /// The compared emissions of this option in draw `d`, and its wall hours.
+    /// This option's compared emissions in one draw, from its device's
+    /// energy and embodied products and its site's carbon product.
     #[inline]
-    pub(crate) fn draw(&self, f: &Factors, d: usize, compare: Compare) -> (f64, f64) {
-        let time = f.time[self.hardware][d];
-        let m = self.emissions_kg * f.energy[self.hardware][d] * f.carbon[self.site][d];
-        let m = match compare {
+    pub(crate) fn compared(&self, energy: f64, carbon: f64, embodied: f64, c: Compare) -> f64 {
+        let m = self.emissions_kg * energy * carbon;
+        match c {
             Compare::Operational => m,
-            Compare::Total => m + self.embodied_kg * f.embodied[self.hardware][d],
-        };
-        (m, self.wall_hours + self.run_hours * (time - 1.0))
+            Compare::Total => m + self.embodied_kg * embodied,
+        }
+    }
+
+    /// This option's wall hours in a draw whose time factor is `time`.
+    #[inline]
+    pub(crate) fn hours(&self, time: f64) -> f64 {
+        self.wall_hours + self.run_hours * (time - 1.0)
+    }
+
+    /// The compared emissions of draws `start..start + len`, into `out`.
+    fn compared_draws(&self, f: &Factors, c: Compare, start: usize, out: &mut Draws) {
+        let len = out.2.len();
+        f.device(self.hardware, start, len, &mut out.0);
+        f.site(self.site, start, len, &mut out.1);
+        let (dev, site) = (&out.0, &out.1);
+        let embodied = dev.embodied_or_energy();
+        for (d, m) in out.2.iter_mut().enumerate() {
+            *m = self.compared(dev.energy[d], site.carbon[d], embodied[d], c);
+        }
     }
 }
 
+/// Buffers for a stretch of one option's draws: its device's, its site's,
+/// and its compared emissions.
+type Draws = (DeviceDraws, SiteDraws, Vec<f64>);
+
 /// The share of draws in which option `a` emits less than option `b`
 /// (ties count for neither), in the plan's comparison. Without draws,
-/// 1 or 0 from the point figures.
+/// 1 or 0 from the point figures. The draws are regenerated a block at a
+/// time: memory does not depend on the number of draws.
 pub fn p_less(points: &[Point], factors: &Factors, compare: Compare, a: usize, b: usize) -> f64 {
     let (pa, pb) = (&points[a], &points[b]);
-    if factors.draws == 0 {
+    let n = factors.draws;
+    if n == 0 {
         let point = |p: &Point| match compare {
             Compare::Operational => p.emissions_kg,
             Compare::Total => p.emissions_kg + p.embodied_kg,
         };
         return f64::from(u8::from(point(pa) < point(pb)));
     }
-    let wins = (0..factors.draws)
-        .filter(|&d| pa.draw(factors, d, compare).0 < pb.draw(factors, d, compare).0)
-        .count();
-    wins as f64 / factors.draws as f64
+    let total = compare == Compare::Total;
+    let buffers = |len: usize| {
+        (
+            DeviceDraws::new(len, total),
+            SiteDraws::new(len),
+            vec![0.0; len],
+        )
+    };
+    let (mut da, mut db) = (buffers(BLOCK), buffers(BLOCK));
+    let mut wins = 0usize;
+    for start in (0..n).step_by(BLOCK) {
+        let len = BLOCK.min(n - start);
+        da.2.truncate(len);
+        db.2.truncate(len);
+        pa.compared_draws(factors, compare, start, &mut da);
+        pb.compared_draws(factors, compare, start, &mut db);
+        wins += da.2.iter().zip(&db.2).filter(|(x, y)| x < y).count();
+    }
+    wins as f64 / n as f64
 }
 
 #[cfg(test)]
@@ -155,7 +196,7 @@ mod tests {
             embodied_kg: 0.0,
             cost_usd: None,
         };
-        (vec![point(0, 1.0), point(1, 2.0)], Factors::draw(&model))
+        (vec![point(0, 1.0), point(1, 2.0)], Factors::new(&model))
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::sweep::Evaluated;
 pub struct Analysis {
     /// Every factor with its spread.
     pub model: Model,
-    /// Every factor's draws.
+    /// Every factor, whose draws are regenerated when asked for.
     pub factors: Factors,
     /// What each option contributes to the draws, in the plan's order.
     pub points: Vec<Point>,
@@ -36,7 +36,7 @@ impl Analysis {
         eligible: &[bool],
     ) -> Analysis {
         let model = Model::new(scenario);
-        let factors = Factors::draw(&model);
+        let factors = Factors::new(&model);
         let compare = match metric {
             Metric::Operational => Compare::Operational,
             Metric::Total => Compare::Total,

@@ -1,4 +1,5 @@
-//! Draws of every factor, with common random numbers.
+//! Draws of every factor, with common random numbers, regenerated on
+//! demand instead of stored.
 //!
 //! Each factor has its own generator: ChaCha8 keyed by the scenario seed
 //! (mixed with a constant, so these streams never coincide with the random
@@ -8,52 +9,28 @@
 //! the thread count, the evaluation order, or the other options. One draw
 //! of a factor is shared by every option that uses it.
 //!
+//! Draws are addressable: draws 2k and 2k + 1 of a factor come from the
+//! generator's 64-bit outputs 2k and 2k + 1 (one Box–Muller pair), and
+//! ChaCha8 seeks to any output, so any stretch of draws `start..start + len`
+//! is regenerated exactly, bit for bit, without the draws before it.
+//! [`Factors`] holds only the laws; callers fill buffers of the stretch
+//! they need ([`BLOCK`] draws of every factor, or every draw of the few
+//! factors of one option), so memory never grows with draws × factors.
+//!
 //! A factor with no spread is exactly 1 in every draw, so draws then
 //! repeat the point figures bit for bit.
-//!
-//! Memory: one `f64` per factor and draw, for the six raw factor kinds and
-//! five products of them (per device: time, energy, embodied; per site:
-//! PUE, carbon): for 5 devices and 152 sites at 10,000 draws about 30 MB.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
-use rayon::prelude::*;
 
 use super::spread::Model;
 
 /// Mixed into the scenario seed ("uncertai" in ASCII).
 const SEED_MIX: u64 = 0x756e_6365_7274_6169;
 
-/// Every factor's draws, raw and combined per device and per site.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Factors {
-    /// Draws per factor.
-    pub draws: usize,
-    /// Trial-hours factor T.
-    pub trial: Vec<f64>,
-    /// Per device: speed-up factor S_h.
-    pub speedup: Vec<Vec<f64>>,
-    /// Per device: power factor U_h.
-    pub power: Vec<Vec<f64>>,
-    /// Per device: embodied factor E_h (without time).
-    pub embodied_raw: Vec<Vec<f64>>,
-    /// Per zone: intensity factor I_z.
-    pub intensity: Vec<Vec<f64>>,
-    /// Per site: its zone's index.
-    pub site_zone: Vec<usize>,
-    /// Per device: T × S_h (hours).
-    pub time: Vec<Vec<f64>>,
-    /// Per device: T × S_h × U_h (energy before PUE).
-    pub energy: Vec<Vec<f64>>,
-    /// Per device: T × S_h × E_h (embodied).
-    pub embodied: Vec<Vec<f64>>,
-    /// Per site: PUE factor P_r.
-    pub pue: Vec<Vec<f64>>,
-    /// Per site: P_r × I_z(r) (emissions per energy before PUE).
-    pub carbon: Vec<Vec<f64>>,
-    /// 1 in every draw (a factor that does not vary).
-    pub ones: Vec<f64>,
-}
+/// Draws per block when every factor is needed at once (even, so a block
+/// starts on a Box–Muller pair).
+pub const BLOCK: usize = 1024;
 
 /// What one factor's draws follow.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,79 +43,234 @@ enum Law {
     Pue(f64, f64),
 }
 
-impl Factors {
-    /// Draw every factor of a model.
-    pub fn draw(model: &Model) -> Factors {
-        let n = model.draws as usize;
-        let seed = model.seed;
-        let per = |laws: Vec<(String, Law)>| -> Vec<Vec<f64>> {
-            laws.into_par_iter()
-                .map(|(key, law)| series(seed, &key, law, n))
-                .collect()
-        };
-        let trial = series(seed, "trial", Law::LogNormal(model.trial_hours), n);
-        let devices = &model.devices;
-        let speedup = per(devices
-            .iter()
-            .map(|d| (format!("speedup:{}", d.key), Law::LogNormal(d.speedup)))
-            .collect());
-        let power = per(devices
-            .iter()
-            .map(|d| {
-                (
-                    format!("power:{}", d.key),
-                    Law::Uniform(d.power.0, d.power.1),
-                )
-            })
-            .collect());
-        let embodied_raw = per(devices
-            .iter()
-            .map(|d| (format!("embodied:{}", d.key), Law::LogNormal(d.embodied)))
-            .collect());
-        let intensity = per(model
-            .zones
-            .iter()
-            .map(|z| (format!("zone:{}", z.key), Law::LogNormal(z.sigma)))
-            .collect());
-        let pue = per(model
-            .sites
-            .iter()
-            .map(|s| (s.key.clone(), Law::Pue(s.pue, s.pue_sigma)))
-            .collect());
-        let site_zone: Vec<usize> = model.sites.iter().map(|s| s.zone).collect();
-        let product =
-            |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).collect::<Vec<_>>();
-        let time: Vec<Vec<f64>> = speedup.iter().map(|s| product(&trial, s)).collect();
-        let energy = time
-            .iter()
-            .zip(&power)
-            .map(|(t, u)| product(t, u))
-            .collect();
-        let embodied = time
-            .iter()
-            .zip(&embodied_raw)
-            .map(|(t, e)| product(t, e))
-            .collect();
-        let carbon = pue
-            .iter()
-            .zip(&site_zone)
-            .map(|(p, &z)| product(p, &intensity[z]))
-            .collect();
-        Factors {
-            draws: n,
-            trial,
-            speedup,
-            power,
-            embodied_raw,
-            intensity,
-            site_zone,
-            time,
-            energy,
-            embodied,
-            pue,
-            carbon,
-            ones: vec![1.0; n],
+/// One factor: its law and its generator stream.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Factor {
+    law: Law,
+    stream: u64,
+}
+
+/// The factors of one device.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Device {
+    speedup: Factor,
+    power: Factor,
+    embodied: Factor,
+}
+
+/// Every factor of a plan: the trial-hours factor T, per device the
+/// speed-up S_h, power U_h and embodied E_h factors, per site the PUE
+/// factor P_r, per grid zone the intensity factor I_z.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factors {
+    /// Draws per factor.
+    pub draws: usize,
+    seed: u64,
+    trial: Factor,
+    devices: Vec<Device>,
+    /// Per site: its PUE factor and its zone's index.
+    sites: Vec<(Factor, usize)>,
+    zones: Vec<Factor>,
+}
+
+/// A stretch of draws of one device's factor products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceDraws {
+    /// T × S_h (hours).
+    pub time: Vec<f64>,
+    /// T × S_h × U_h (energy before PUE).
+    pub energy: Vec<f64>,
+    /// T × S_h × E_h (embodied); empty when not asked for.
+    pub embodied: Vec<f64>,
+}
+
+/// A stretch of draws of one site's factors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteDraws {
+    /// P_r.
+    pub pue: Vec<f64>,
+    /// P_r × I_z(r) (emissions per energy before PUE).
+    pub carbon: Vec<f64>,
+}
+
+impl DeviceDraws {
+    /// Buffers for `len` draws; `embodied` says whether to fill E_h too.
+    pub fn new(len: usize, embodied: bool) -> DeviceDraws {
+        DeviceDraws {
+            time: vec![0.0; len],
+            energy: vec![0.0; len],
+            embodied: vec![0.0; if embodied { len } else { 0 }],
         }
+    }
+
+    /// Buffers for `len` draws, without `time` (see
+    /// [`Factors::device_without_time`]).
+    pub fn without_time(len: usize, embodied: bool) -> DeviceDraws {
+        DeviceDraws {
+            time: Vec::new(),
+            ..DeviceDraws::new(len, embodied)
+        }
+    }
+
+    /// The embodied products if filled, else (for comparisons that ignore
+    /// them) the energy products: a slice as long as the others either way.
+    pub fn embodied_or_energy(&self) -> &[f64] {
+        if self.embodied.is_empty() {
+            &self.energy
+        } else {
+            &self.embodied
+        }
+    }
+}
+
+impl SiteDraws {
+    /// Buffers for `len` draws.
+    pub fn new(len: usize) -> SiteDraws {
+        SiteDraws {
+            pue: vec![0.0; len],
+            carbon: vec![0.0; len],
+        }
+    }
+}
+
+impl Factors {
+    /// The factors of a model (nothing is drawn yet).
+    pub fn new(model: &Model) -> Factors {
+        let factor = |key: &str, law: Law| Factor {
+            law,
+            stream: stream_of(key),
+        };
+        let devices = model.devices.iter().map(|d| Device {
+            speedup: factor(&format!("speedup:{}", d.key), Law::LogNormal(d.speedup)),
+            power: factor(
+                &format!("power:{}", d.key),
+                Law::Uniform(d.power.0, d.power.1),
+            ),
+            embodied: factor(&format!("embodied:{}", d.key), Law::LogNormal(d.embodied)),
+        });
+        let zones = model.zones.iter().map(|z| {
+            let key = format!("zone:{}", z.key);
+            factor(&key, Law::LogNormal(z.sigma))
+        });
+        let sites = model.sites.iter().map(|s| {
+            let pue = factor(&s.key, Law::Pue(s.pue, s.pue_sigma));
+            (pue, s.zone)
+        });
+        Factors {
+            draws: model.draws as usize,
+            seed: model.seed,
+            trial: factor("trial", Law::LogNormal(model.trial_hours)),
+            devices: devices.collect(),
+            sites: sites.collect(),
+            zones: zones.collect(),
+        }
+    }
+
+    /// Number of devices.
+    pub fn devices(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// Number of sites.
+    pub fn sites(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// Number of grid zones.
+    pub fn zones(&self) -> usize {
+        self.zones.len()
+    }
+
+    /// Grid zone `z`'s intensity factor.
+    pub fn zone(&self, z: usize) -> Factor {
+        self.zones[z]
+    }
+
+    /// The trial-hours factor T.
+    pub fn trial(&self) -> Factor {
+        self.trial
+    }
+
+    /// Device `h`'s speed-up, power and embodied factors.
+    pub fn device_factors(&self, h: usize) -> (Factor, Factor, Factor) {
+        let d = self.devices[h];
+        (d.speedup, d.power, d.embodied)
+    }
+
+    /// Site `r`'s PUE factor and its zone's intensity factor.
+    pub fn site_factors(&self, r: usize) -> (Factor, Factor) {
+        let (pue, zone) = self.sites[r];
+        (pue, self.zones[zone])
+    }
+
+    /// Draws `start..start + out.len()` of factor `f`.
+    pub fn fill(&self, f: Factor, start: usize, out: &mut [f64]) {
+        fill(self.seed, f, start, out);
+    }
+
+    /// Site `r`'s grid zone.
+    pub fn zone_of(&self, r: usize) -> usize {
+        self.sites[r].1
+    }
+
+    /// Draws `start..start + len` of device `h`'s products (`len` at most
+    /// the buffers' length), as T × S_h, then × U_h and × E_h.
+    pub fn device(&self, h: usize, start: usize, len: usize, out: &mut DeviceDraws) {
+        let embodied = out.embodied.get_mut(..len);
+        let (time, energy) = (&mut out.time[..len], &mut out.energy[..len]);
+        self.products(h, start, time, energy, embodied);
+    }
+
+    /// [`Factors::device`] for buffers without `time` (left empty), which
+    /// `time` stands in for (as long as `energy`).
+    pub fn device_without_time(&self, h: usize, time: &mut [f64], out: &mut DeviceDraws) {
+        let len = out.energy.len();
+        let embodied = out.embodied.get_mut(..len);
+        self.products(h, 0, &mut time[..len], &mut out.energy, embodied);
+    }
+
+    /// Device `h`'s products into `time` (T × S_h), `energy` (× U_h) and
+    /// `embodied` (× E_h), all as long as `time`.
+    fn products(
+        &self,
+        h: usize,
+        start: usize,
+        time: &mut [f64],
+        energy: &mut [f64],
+        embodied: Option<&mut [f64]>,
+    ) {
+        let d = self.devices[h];
+        self.fill(self.trial, start, time);
+        self.fill(d.speedup, start, energy);
+        time.iter_mut().zip(&*energy).for_each(|(t, s)| *t *= s);
+        self.fill(d.power, start, energy);
+        energy.iter_mut().zip(&*time).for_each(|(u, t)| *u *= t);
+        if let Some(embodied) = embodied {
+            self.fill(d.embodied, start, embodied);
+            embodied.iter_mut().zip(&*time).for_each(|(e, t)| *e *= t);
+        }
+    }
+
+    /// Draws `start..start + len` of site `r`'s factors: P_r, P_r × I_z.
+    pub fn site(&self, r: usize, start: usize, len: usize, out: &mut SiteDraws) {
+        let (_, zone) = self.site_factors(r);
+        self.fill(zone, start, &mut out.carbon[..len]);
+        self.times_pue(r, start, len, out);
+    }
+
+    /// [`Factors::site`] given the draws of the site's zone's intensity
+    /// (the same stretch), shared by the sites of one zone.
+    pub fn site_in_zone(&self, r: usize, start: usize, intensity: &[f64], out: &mut SiteDraws) {
+        let len = intensity.len();
+        out.carbon[..len].copy_from_slice(intensity);
+        self.times_pue(r, start, len, out);
+    }
+
+    /// Fill P_r and multiply the intensity draws in `out.carbon` by it.
+    fn times_pue(&self, r: usize, start: usize, len: usize, out: &mut SiteDraws) {
+        let (p, carbon) = (&mut out.pue[..len], &mut out.carbon[..len]);
+        self.fill(self.sites[r].0, start, p);
+        carbon.iter_mut().zip(&*p).for_each(|(c, p)| *c *= p);
     }
 }
 
@@ -149,40 +281,60 @@ pub fn stream_of(key: &str) -> u64 {
     })
 }
 
-/// `n` draws of one factor from its own stream.
-fn series(seed: u64, key: &str, law: Law, n: usize) -> Vec<f64> {
-    let zero = match law {
-        Law::LogNormal(s) | Law::Pue(_, s) => s == 0.0,
-        Law::Uniform(lo, hi) => lo == 1.0 && hi == 1.0,
-    };
-    if zero {
-        return vec![1.0; n];
+/// Draws `start..start + out.len()` of one factor from its own stream.
+fn fill(seed: u64, f: Factor, start: usize, out: &mut [f64]) {
+    match f.law {
+        Law::LogNormal(0.0) | Law::Pue(_, 0.0) => out.fill(1.0),
+        Law::Uniform(lo, hi) if lo == 1.0 && hi == 1.0 => out.fill(1.0),
+        Law::LogNormal(s) => pairs(seed, f, start, out, normals, |z| (s * z).exp()),
+        Law::Uniform(lo, hi) => pairs(seed, f, start, out, |u| u, |u| lo + (hi - lo) * u),
+        Law::Pue(pue, s) => pairs(seed, f, start, out, normals, |z| {
+            (1.0 + (pue - 1.0) * (s * z).exp()) / pue
+        }),
+    }
+}
+
+/// Fill `out` with draws `start..` of factor `f`: each pair of draws comes
+/// from two uniforms in (0, 1] turned into two variates by `pair`, each
+/// mapped by `value`.
+fn pairs(
+    seed: u64,
+    f: Factor,
+    start: usize,
+    out: &mut [f64],
+    pair: impl Fn((f64, f64)) -> (f64, f64),
+    value: impl Fn(f64) -> f64,
+) {
+    if out.is_empty() {
+        return;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ SEED_MIX);
-    rng.set_stream(stream_of(key));
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        // Box–Muller: two standard normals from two uniforms in (0, 1].
-        let (u1, u2) = (unit(&mut rng), unit(&mut rng));
-        let (z1, z2) = match law {
-            Law::Uniform(..) => (u1, u2),
-            _ => {
-                let r = (-2.0 * u1.ln()).sqrt();
-                let a = std::f64::consts::TAU * u2;
-                (r * a.cos(), r * a.sin())
-            }
-        };
-        for z in [z1, z2] {
-            if out.len() < n {
-                out.push(match law {
-                    Law::LogNormal(s) => (s * z).exp(),
-                    Law::Uniform(lo, hi) => lo + (hi - lo) * z,
-                    Law::Pue(pue, s) => (1.0 + (pue - 1.0) * (s * z).exp()) / pue,
-                });
-            }
-        }
+    rng.set_stream(f.stream);
+    // Pair k uses 64-bit outputs 2k and 2k + 1: 32-bit words 4k to 4k + 3.
+    rng.set_word_pos(4 * (start / 2) as u128);
+    let mut next = || {
+        let (a, b) = pair((unit(&mut rng), unit(&mut rng)));
+        (value(a), value(b))
+    };
+    let mut rest = out;
+    if start % 2 == 1 {
+        rest[0] = next().1;
+        rest = &mut rest[1..];
     }
-    out
+    let mut chunks = rest.chunks_exact_mut(2);
+    for c in &mut chunks {
+        (c[0], c[1]) = next();
+    }
+    if let [last] = chunks.into_remainder() {
+        *last = next().0;
+    }
+}
+
+/// Box–Muller: two standard normals from two uniforms in (0, 1].
+fn normals((u1, u2): (f64, f64)) -> (f64, f64) {
+    let r = (-2.0 * u1.ln()).sqrt();
+    let a = std::f64::consts::TAU * u2;
+    (r * a.cos(), r * a.sin())
 }
 
 /// A uniform draw in (0, 1].
@@ -191,52 +343,4 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zero_spread_is_exactly_one() {
-        assert!(series(7, "x", Law::LogNormal(0.0), 5)
-            .iter()
-            .all(|&x| x == 1.0));
-        assert!(series(7, "x", Law::Uniform(1.0, 1.0), 5)
-            .iter()
-            .all(|&x| x == 1.0));
-        assert!(series(7, "x", Law::Pue(1.58, 0.0), 5)
-            .iter()
-            .all(|&x| x == 1.0));
-    }
-
-    #[test]
-    fn a_factor_depends_on_its_name_and_seed_only() {
-        let a = series(3, "zone:FR", Law::LogNormal(0.3), 1000);
-        // Asking for fewer draws gives a prefix of the same stream.
-        assert_eq!(series(3, "zone:FR", Law::LogNormal(0.3), 10), a[..10]);
-        assert_ne!(series(3, "zone:DE", Law::LogNormal(0.3), 10), a[..10]);
-        assert_ne!(series(4, "zone:FR", Law::LogNormal(0.3), 10), a[..10]);
-    }
-
-    #[test]
-    fn log_normal_has_the_stated_90_percent_interval() {
-        // σ = ln 2 / 1.645: 5 % of draws below 1/2, 5 % above 2, median 1.
-        let mut x = series(
-            1,
-            "t",
-            Law::LogNormal(2f64.ln() / super::super::spread::Z95),
-            100_000,
-        );
-        x.sort_by(f64::total_cmp);
-        assert!((x[5_000] - 0.5).abs() < 0.01, "{}", x[5_000]);
-        assert!((x[50_000] - 1.0).abs() < 0.01, "{}", x[50_000]);
-        assert!((x[95_000] - 2.0).abs() < 0.04, "{}", x[95_000]);
-    }
-
-    #[test]
-    fn uniform_and_pue_stay_in_range() {
-        let u = series(1, "p", Law::Uniform(0.55, 1.0), 10_000);
-        assert!(u.iter().all(|&x| (0.55..=1.0).contains(&x)));
-        // PUE 1.5 with any overhead factor: (1 + 0.5 g) / 1.5 > 1 / 1.5.
-        let p = series(1, "q", Law::Pue(1.5, 0.4), 10_000);
-        assert!(p.iter().all(|&x| x > 1.0 / 1.5));
-    }
-}
+mod tests;

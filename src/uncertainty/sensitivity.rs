@@ -5,6 +5,7 @@
 //! draws as the full run, and the inputs are ordered by the width of the
 //! resulting 90 % interval (p95 − p5), widest first.
 
+use super::draws::Factor;
 use super::quantiles::{percentiles, Range};
 use super::{Compare, Factors, Point};
 
@@ -60,22 +61,33 @@ pub fn contributions(point: &Point, f: &Factors, compare: Compare) -> Vec<Contri
         Compare::Total => point.embodied_kg,
     };
     let em = point.emissions_kg;
+    let (speedup, power, embodied_raw) = f.device_factors(h);
+    let (pue, intensity) = f.site_factors(r);
+    // Per input: the factor on the operational and on the embodied part
+    // (none: 1 in every draw).
     let mut inputs = vec![
-        (Input::TrialHours, &f.trial, &f.trial),
-        (Input::Speedup, &f.speedup[h], &f.speedup[h]),
-        (Input::Power, &f.power[h], &f.ones),
-        (Input::Pue, &f.pue[r], &f.ones),
-        (Input::Intensity, &f.intensity[f.site_zone[r]], &f.ones),
+        (Input::TrialHours, Some(f.trial()), Some(f.trial())),
+        (Input::Speedup, Some(speedup), Some(speedup)),
+        (Input::Power, Some(power), None),
+        (Input::Pue, Some(pue), None),
+        (Input::Intensity, Some(intensity), None),
     ];
     if compare == Compare::Total {
-        inputs.push((Input::Embodied, &f.ones, &f.embodied_raw[h]));
+        inputs.push((Input::Embodied, None, Some(embodied_raw)));
     }
-    let mut buf = vec![0.0; f.draws];
+    let n = f.draws;
+    let (mut op, mut emb, mut buf) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    let draws = |factor: Option<Factor>, out: &mut [f64]| match factor {
+        Some(x) => f.fill(x, 0, out),
+        None => out.fill(1.0),
+    };
     let mut out: Vec<Contribution> = inputs
         .into_iter()
         .map(|(input, on_operational, on_embodied)| {
+            draws(on_operational, &mut op);
+            draws(on_embodied, &mut emb);
             for (d, x) in buf.iter_mut().enumerate() {
-                *x = em * on_operational[d] + embodied * on_embodied[d];
+                *x = em * op[d] + embodied * emb[d];
             }
             Contribution {
                 input,
