@@ -18,9 +18,15 @@ fn main() {
 }
 
 fn load(name: &str) -> Scenario {
+    load_in("scenarios", name)
+}
+
+/// A scenario of `folder` (`scenarios`, or `benches/scenarios` for the
+/// 10^7-trial cases the tests do not plan).
+fn load_in(folder: &str, name: &str) -> Scenario {
     let catalog = Catalog::bundled().expect("bundled catalog");
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
+        .join(folder)
         .join(name);
     scenario::load(
         &path,
@@ -71,6 +77,22 @@ fn evaluate_grid_1m(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn evaluate_random_1m(bencher: divan::Bencher) {
     let s = load("bench-1m-random.toml");
+    bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
+}
+
+/// Totals and schedule of 10,000,000 random trials (drawn in SIMD lanes,
+/// one evaluation per level combination of the two parameters read).
+#[divan::bench(sample_count = 5)]
+fn evaluate_random_10m(bencher: divan::Bencher) {
+    let s = load_in("benches/scenarios", "bench-10m-random.toml");
+    bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
+}
+
+/// Totals and schedule of a 10,000,000-trial grid whose cost reads every
+/// parameter (no factoring: every trial decoded and evaluated).
+#[divan::bench(sample_count = 5)]
+fn evaluate_grid_10m_unfactorable(bencher: divan::Bencher) {
+    let s = load_in("benches/scenarios", "bench-10m-grid.toml");
     bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
 }
 

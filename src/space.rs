@@ -26,7 +26,9 @@ pub mod subset;
 use sampler::Sampler;
 
 pub use asha::Asha;
-pub use jobset::{count, JobSet, HARD_LIMIT, LHS_LIMIT, SOBOL_LIMIT, SOBOL_MAX_PARAMS};
+pub use jobset::{
+    count, limit, JobSet, HARD_LIMIT, LHS_LIMIT, RANDOM_LIMIT, SOBOL_LIMIT, SOBOL_MAX_PARAMS,
+};
 
 /// One value of a `values` list.
 #[derive(Debug, Clone, PartialEq)]

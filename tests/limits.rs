@@ -115,22 +115,22 @@ candidates = ["gcp:us-central1"]
 }
 
 #[test]
-fn random_search_at_its_limit_of_a_million_trials() {
+fn random_search_at_its_limit_of_ten_million_trials() {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario_with(
         dir.path(),
         "hours = \"epochs / 100\"",
-        "[strategies.random]\ntrials = 1000000",
+        "[strategies.random]\ntrials = 10000000",
         "",
     );
     within_bounds(&["plan", &s], 0, "");
     let s = scenario_with(
         dir.path(),
         "hours = 1",
-        "[strategies.random]\ntrials = 1000001",
+        "[strategies.random]\ntrials = 10000001",
         "",
     );
-    within_bounds(&["check", &s], 2, "above the limit of 1000000");
+    within_bounds(&["check", &s], 2, "above the limit of 10000000");
 }
 
 #[test]

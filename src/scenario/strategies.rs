@@ -156,13 +156,13 @@ impl Checker<'_> {
     fn check_limits(&self, out: &[Strategy], spans: &[usize], params: &[Param]) -> Result<()> {
         for (strategy, &at) in out.iter().zip(spans).filter(|(s, _)| **s != Strategy::Grid) {
             let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
-            if n > space::HARD_LIMIT {
+            if n > space::limit(strategy) {
                 return Err(self.err(
                     at,
                     format!(
                         "{} would run {n} trials, above the limit of {}",
                         strategy.name(),
-                        space::HARD_LIMIT
+                        space::limit(strategy)
                     ),
                 ));
             }

@@ -36,11 +36,25 @@ enum Plan {
     },
 }
 
-/// Largest job set evaluated or expanded, even with `--allow-large` (a
-/// grid's factored sub-grid included): each evaluated trial's cost is held
-/// in memory. 10^9 took minutes and 12 GB; 10^6 stays within seconds and
-/// a few hundred MB even on a slow, shared machine.
-pub const HARD_LIMIT: u64 = 100_000_000;
+/// Largest job set evaluated or expanded, even with `--allow-large`, for
+/// strategies whose trials are held or simulated one by one (Latin
+/// hypercube strata, Hyperband and ASHA cost tables, early stopping).
+/// 10^9 took minutes and 12 GB; 10^6 stays within seconds.
+pub const HARD_LIMIT: u64 = 1_000_000;
+
+/// Largest plain random (or Bayesian) search, and largest sub-grid a grid
+/// is factored to: their trials are streamed through the tally (memory
+/// bounded by the distinct costs kept and the thread count, not by the
+/// trial count), 10^7 in about half a second on two cores.
+pub const RANDOM_LIMIT: u64 = 10_000_000;
+
+/// The trial limit of `strategy`: [`RANDOM_LIMIT`] or [`HARD_LIMIT`].
+pub fn limit(strategy: &Strategy) -> u64 {
+    match strategy {
+        Strategy::Random(_) | Strategy::Bayes(_) => RANDOM_LIMIT,
+        _ => HARD_LIMIT,
+    }
+}
 
 /// Most parameters of a Sobol design (dimensions of `sobol_burley`).
 pub const SOBOL_MAX_PARAMS: usize = sobol_burley::NUM_DIMENSIONS as usize;
@@ -87,9 +101,10 @@ impl<'a> JobSet<'a> {
     /// size with [`count`]; this only builds the small per-strategy tables.
     pub fn new(params: &'a [Param], strategy: &Strategy, seed: u64) -> Result<JobSet<'a>, String> {
         let len = count(params, strategy)?;
-        if len > HARD_LIMIT {
+        let max = limit(strategy);
+        if len > max {
             return Err(format!(
-                "{} has {len} trials, above the hard limit of {HARD_LIMIT}",
+                "{} has {len} trials, above the hard limit of {max}",
                 strategy.name()
             ));
         }
@@ -176,9 +191,9 @@ impl<'a> JobSet<'a> {
             }
         }
         let sub: u64 = levels.iter().map(|l| l.len() as u64).product();
-        if sub > HARD_LIMIT {
+        if sub > RANDOM_LIMIT {
             return Err(format!(
-                "the grid's cost formulas read parameters with {sub} combinations, above the limit of {HARD_LIMIT}; use random search"
+                "the grid's cost formulas read parameters with {sub} combinations, above the limit of {RANDOM_LIMIT}; use random search"
             ));
         }
         let len = full / multiplicity.max(1);

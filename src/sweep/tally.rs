@@ -29,8 +29,11 @@ use chunk::{Chunk, ChunkResult};
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
 
-/// Chunks per wave: a wave's local codes are 4 bytes per trial.
-const WAVE: u64 = 64;
+/// Chunks per wave and thread: a wave holds its chunks' local codes (4
+/// bytes per trial) and, after an overflow, one cost per trial (24 bytes),
+/// so memory is bounded by the thread count, not the trial count. Waves
+/// change nothing but memory: chunks are folded in index order.
+const WAVE_PER_THREAD: u64 = 4;
 
 /// Most distinct costs kept (about 60 bytes each with the table: 15 MiB).
 /// Beyond it (trials whose costs nearly all differ, a grid over continuous
@@ -110,9 +113,10 @@ pub fn evaluate(
     let mut table = Table::default();
     let subset = Subset::of(set, used);
     let chunks = n.div_ceil(CHUNK);
+    let wave_len = WAVE_PER_THREAD * rayon::current_num_threads().max(1) as u64;
     let mut wave = 0;
     while wave < chunks {
-        let last = (wave + WAVE).min(chunks);
+        let last = (wave + wave_len).min(chunks);
         let overflow = tally.overflow;
         let done: Vec<ChunkResult> = (wave..last)
             .into_par_iter()
