@@ -1,7 +1,7 @@
 //! Random search drawn for a cost that reads only some parameters.
 //!
 //! Trial i's parameter j is the j-th 64-bit word of ChaCha8 stream i (see
-//! [`super::chacha`]), so the parameters a cost does not read need neither
+//! `space/chacha.rs`), so the parameters a cost does not read need neither
 //! their block computed nor their value sampled: drawing only the read ones
 //! gives them exactly the values a full draw gives. When every read
 //! parameter is discrete (a constant, a `values` list, an `int_uniform`
@@ -97,12 +97,8 @@ impl<'s> Subset<'s> {
                 counter = c;
             }
             let w = 2 * (j % 8);
-            for l in 0..LANES {
-                each(
-                    l,
-                    k,
-                    u64::from(block[w][l]) | (u64::from(block[w + 1][l]) << 32),
-                );
+            for (l, (&lo, &hi)) in block[w].iter().zip(&block[w + 1]).enumerate() {
+                each(l, k, u64::from(lo) | (u64::from(hi) << 32));
             }
         }
     }

@@ -98,7 +98,7 @@ pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
 
 /// Evaluate trials `start..start + n` of `set` and tally them. `used`
 /// marks the parameters the cost formulas read (plain random search draws
-/// only those; see [`chunk`]). `keep_codes` keeps each trial's code in
+/// only those; see `tally/chunk.rs`). `keep_codes` keeps each trial's code in
 /// index order. `progress` is told the trials
 /// done so far after each wave. The error is the lowest failing trial.
 pub fn evaluate(
