@@ -149,20 +149,7 @@ impl TrialCost {
         resource: Option<usize>,
     ) -> Result<Cost, TrialError> {
         let devices = self.devices.eval(slots);
-        if !(devices.is_finite() && devices >= 1.0) {
-            return Err(TrialError {
-                formula: "devices",
-                value: devices,
-                problem: "must be at least 1",
-            });
-        }
-        if (devices - devices.round()).abs() > 1e-9 || devices > f64::from(u32::MAX) {
-            return Err(TrialError {
-                formula: "devices",
-                value: devices,
-                problem: "must be a whole number (wrap the formula in ceil() to round up)",
-            });
-        }
+        check_devices(devices)?;
         let total = checked(self.work_key(), self.work_formula().eval(slots))?;
         let mut work = total;
         if let (Some(previous), Some(slot)) = (info.resumed_from, resource) {
@@ -178,16 +165,30 @@ impl TrialCost {
         if let Some((share, _)) = info.stopped {
             work *= share;
         }
+        Ok(self.scaled(work, devices))
+    }
+
+    /// The cost of a plain trial (no resume, no early stop) from the values
+    /// of its `devices` and work formulas: [`TrialCost::evaluate`] without
+    /// evaluating them, for callers that evaluate formulas in batches.
+    pub fn plain(&self, devices: f64, total: f64) -> Result<Cost, TrialError> {
+        check_devices(devices)?;
+        let work = checked(self.work_key(), total)?;
+        Ok(self.scaled(work, devices))
+    }
+
+    /// Work per device and calibration applied.
+    fn scaled(&self, mut work: f64, devices: f64) -> Cost {
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }
         if let Some(c) = &self.calibration {
             work *= c.work_scale;
         }
-        Ok(Cost {
+        Cost {
             work,
             devices: devices.round() as u32,
-        })
+        }
     }
 
     /// Average power one device draws while a trial runs, W: TDP ×
@@ -288,6 +289,25 @@ impl TrialCost {
             )),
         }
     }
+}
+
+/// A `devices` value must be a whole number of at least 1.
+fn check_devices(devices: f64) -> Result<(), TrialError> {
+    if !(devices.is_finite() && devices >= 1.0) {
+        return Err(TrialError {
+            formula: "devices",
+            value: devices,
+            problem: "must be at least 1",
+        });
+    }
+    if (devices - devices.round()).abs() > 1e-9 || devices > f64::from(u32::MAX) {
+        return Err(TrialError {
+            formula: "devices",
+            value: devices,
+            problem: "must be a whole number (wrap the formula in ceil() to round up)",
+        });
+    }
+    Ok(())
 }
 
 fn checked(formula: &'static str, value: f64) -> Result<f64, TrialError> {

@@ -34,6 +34,7 @@ use std::fmt;
 
 use crate::suggest;
 
+pub mod batch;
 mod parse;
 
 use parse::{tokenize, Parser, Tok};

@@ -218,6 +218,12 @@ impl<'a> JobSet<'a> {
             .then_some((self.key, &self.samplers[..]))
     }
 
+    /// Are its trials plain: none resumes or stops early (every plan but
+    /// Hyperband's, without early termination)?
+    pub fn plain(&self) -> bool {
+        self.survival.is_none() && !matches!(self.plan, Plan::Hyperband { .. })
+    }
+
     /// Number of trials.
     pub fn len(&self) -> u64 {
         self.len

@@ -372,21 +372,23 @@ mod tests {
 
     #[test]
     fn too_many_distinct_costs_give_graham_bounds() {
-        // n = 2^18 + 2 trials of work 1, 2, ..., n on 2 devices each, 8
-        // devices (k = 4 slots): W = n(n + 1)/2, p_max = n. Every rule
-        // gives p10 = max(W/4, n) = W/4 and p50 = p90 = W/4 + (3/4)·n.
-        let n = super::super::tally::DISTINCT_LIMIT as u64 + 2;
-        let jobs: Vec<(f64, u32)> = (1..=n).map(|i| (i as f64, 2)).collect();
+        // n = 2^21 + 1 trials (above EXPAND_LIMIT) of work (i mod D) + 1,
+        // D = 2^18 + 2 distinct values, on 2 devices each, 8 devices
+        // (k = 4 slots): p_max = D, W = Σ work (an integer, summed exactly).
+        // Every rule gives p10 = max(W/4, D) = W/4, p50 = p90 = W/4 + (3/4)·D.
+        let d = super::super::tally::DISTINCT_LIMIT as u64 + 2;
+        let n = EXPAND_LIMIT + 1;
+        let jobs: Vec<(f64, u32)> = (0..n).map(|i| ((i % d + 1) as f64, 2)).collect();
         let p = phase(&jobs);
         assert!(p.overflow && p.costs.is_empty() && p.codes.is_none());
-        let w = (n * (n + 1) / 2) as f64;
+        let w = (0..n).map(|i| i % d + 1).sum::<u64>() as f64;
         assert_eq!(
             (p.work, p.device_work, p.longest, p.assigned),
-            (w, 2.0 * w, n as f64, 2 * n)
+            (w, 2.0 * w, d as f64, 2 * n)
         );
         for rule in [Dispatch::Lpt, Dispatch::Index, Dispatch::Random] {
             let s = spread(std::slice::from_ref(&p), 1, 8, rule, 0);
-            let expect = (w / 4.0, w / 4.0 + 0.75 * n as f64);
+            let expect = (w / 4.0, w / 4.0 + 0.75 * d as f64);
             assert_eq!(
                 (s.p10, s.p50, s.p90),
                 (expect.0, expect.1, expect.1),

@@ -35,10 +35,13 @@ pub const CHUNK: u64 = 1 << 14;
 /// change nothing but memory: chunks are folded in index order.
 const WAVE_PER_THREAD: u64 = 4;
 
-/// Most distinct costs kept (about 60 bytes each with the table: 15 MiB).
+/// Most distinct costs kept (about 60 bytes each with the table: 15 MiB)
+/// when more than [`super::dispatch::EXPAND_LIMIT`] trials are evaluated.
 /// Beyond it (trials whose costs nearly all differ, a grid over continuous
 /// parameters) only the sums, the longest trial and the device counts are
-/// kept, and the schedule is given by Graham's bounds.
+/// kept, and the schedule is given by Graham's bounds. Smaller job sets
+/// keep every distinct cost (at most 2^21, about 120 MiB), so their
+/// schedules are computed as before.
 pub const DISTINCT_LIMIT: usize = 1 << 18;
 
 /// The evaluated trials of one phase.
@@ -204,7 +207,7 @@ impl Tally {
                 code
             })
             .collect();
-        if self.costs.len() > DISTINCT_LIMIT {
+        if self.costs.len() > DISTINCT_LIMIT && self.len > super::dispatch::EXPAND_LIMIT {
             self.overflow = true;
             (self.costs, self.counts, self.first, self.codes) =
                 (Vec::new(), Vec::new(), Vec::new(), None);

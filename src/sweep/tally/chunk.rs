@@ -19,6 +19,7 @@ use std::ops::Range;
 
 use super::{Mix, Table};
 use crate::cost::{Cost, TrialError};
+use crate::formula::batch::BATCH;
 use crate::scenario::Scenario;
 use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
@@ -84,6 +85,11 @@ fn by_trial(
     resource: Option<usize>,
     dedupe: bool,
 ) -> ChunkResult {
+    if set.plain() && resource.is_none() {
+        return by_batch(scenario, range, dedupe, |i, slots| {
+            set.trial(i, slots);
+        });
+    }
     let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
     let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
@@ -95,6 +101,49 @@ fn by_trial(
             .map_err(|e| (i, e))?;
         let code = out.code(&mut local, c, i);
         out.codes.push(code);
+    }
+    Ok(out)
+}
+
+/// Plain trials (no resume, no early stop) in batches of [`BATCH`]: `fill`
+/// writes trial i's values into the slots, which are copied into one
+/// column per parameter; both formulas are evaluated over the batch
+/// ([`crate::formula::Formula::eval_batch`], equal bit for bit to one
+/// trial at a time), then each trial's cost is checked in index order.
+fn by_batch(
+    scenario: &Scenario,
+    range: Range<u64>,
+    dedupe: bool,
+    fill: impl Fn(u64, &mut [f64]),
+) -> ChunkResult {
+    let p = scenario.params.len();
+    let mut slots = vec![0.0; p];
+    let mut columns = vec![0.0; p * BATCH];
+    let (mut stack, mut devices, mut work) = (Vec::new(), vec![0.0; BATCH], vec![0.0; BATCH]);
+    let mut local = Table::default();
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
+    let mut first = range.start;
+    while first < range.end {
+        let n = (range.end - first).min(BATCH as u64) as usize;
+        for t in 0..n {
+            fill(first + t as u64, &mut slots);
+            for (v, &x) in slots.iter().enumerate() {
+                columns[v * n + t] = x;
+            }
+        }
+        let columns = &columns[..p * n];
+        let cost = &scenario.cost;
+        cost.devices
+            .eval_batch(columns, n, &mut stack, &mut devices);
+        cost.work_formula()
+            .eval_batch(columns, n, &mut stack, &mut work);
+        for t in 0..n {
+            let i = first + t as u64;
+            let c = cost.plain(devices[t], work[t]).map_err(|e| (i, e))?;
+            let code = out.code(&mut local, c, i);
+            out.codes.push(code);
+        }
+        first += n as u64;
     }
     Ok(out)
 }
@@ -112,16 +161,7 @@ fn cost_of(scenario: &Scenario, slots: &mut [f64], i: u64) -> Result<Cost, (u64,
 }
 
 fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bool) -> ChunkResult {
-    let mut slots = vec![0.0; scenario.params.len()];
-    let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
-    for i in range {
-        subset.draw(i, &mut slots);
-        let c = cost_of(scenario, &mut slots, i)?;
-        let code = out.code(&mut local, c, i);
-        out.codes.push(code);
-    }
-    Ok(out)
+    by_batch(scenario, range, dedupe, |i, slots| subset.draw(i, slots))
 }
 
 /// Local codes by level combination: a dense table when the combinations
