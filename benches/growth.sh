@@ -1,0 +1,39 @@
+#!/bin/bash
+# Growth of `plan` with the number of trials (issue #16): random search of
+# benches/scenarios/bench-10m-random.toml at 10^4 .. 10^7 trials and the
+# unfactorable 10^7 grid, on 2 threads and 1, RUNS interleaved runs each.
+# Prints medians of wall time, user CPU and peak memory.
+#
+#   cargo build --release && bash benches/growth.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+bin=target/release/co2sweep
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for n in 10000 100000 1000000 10000000; do
+  sed "s/^trials = 10000000/trials = $n/" benches/scenarios/bench-10m-random.toml > "$tmp/random-$n.toml"
+done
+for _ in $(seq "$runs"); do
+  for n in 10000 100000 1000000 10000000; do
+    for t in 2 1; do
+      RAYON_NUM_THREADS=$t /usr/bin/time -f "random-$n $t %e %U %M" -a -o "$tmp/raw" \
+        "$bin" plan "$tmp/random-$n.toml" --format json > /dev/null
+    done
+  done
+  for t in 2 1; do
+    RAYON_NUM_THREADS=$t /usr/bin/time -f "grid-10m $t %e %U %M" -a -o "$tmp/raw" \
+      "$bin" plan benches/scenarios/bench-10m-grid.toml --allow-large --format json > /dev/null
+  done
+done
+python3 - "$tmp/raw" <<'PY'
+import collections, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    case, threads, wall, user, kb = line.split()
+    runs[(case, threads)].append((float(wall), float(user), int(kb)))
+print("case threads wall_s user_s peak_MB")
+for (case, threads), v in runs.items():
+    med = lambda i: statistics.median(x[i] for x in v)
+    print(case, threads, f"{med(0):.3f}", f"{med(1):.3f}", f"{max(x[2] for x in v) / 1024:.1f}")
+PY
