@@ -5,7 +5,8 @@
 //! - any job set: draw every parameter, evaluate the formulas;
 //! - plain random search: draw only the parameters the formulas read
 //!   ([`Subset::draw`]);
-//! - plain random search whose formulas read only discrete parameters:
+//! - plain random search whose formulas read only discrete parameters, with
+//!   at most [`MEMO_COMBINATIONS`] level combinations:
 //!   number each trial's level combination from its random words
 //!   ([`Subset::combination`]) and evaluate the formulas once per
 //!   combination met in the chunk.
@@ -23,6 +24,10 @@ use crate::formula::batch::BATCH;
 use crate::scenario::Scenario;
 use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
+
+/// Most level combinations evaluated once per chunk through a memo; with
+/// more, few trials of a chunk share one, and each trial is evaluated.
+const MEMO_COMBINATIONS: u64 = 1 << 22;
 
 /// One chunk: its distinct costs (with the first trial of each), a local
 /// code per trial.
@@ -72,7 +77,9 @@ pub fn evaluate(
     dedupe: bool,
 ) -> ChunkResult {
     match subset {
-        Some(s) if s.combinations().is_some() => by_combination(scenario, s, range, dedupe),
+        Some(s) if s.combinations().is_some_and(|c| c <= MEMO_COMBINATIONS) => {
+            by_combination(scenario, s, range, dedupe)
+        }
         Some(s) => by_subset(scenario, s, range, dedupe),
         None => by_trial(scenario, set, range, resource, dedupe),
     }
