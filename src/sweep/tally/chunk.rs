@@ -2,7 +2,9 @@
 //! appearance, and one local code per trial.
 //!
 //! Three ways to get a trial's cost, all giving the same codes:
-//! - any job set: draw every parameter, evaluate the formulas;
+//! - any job set: draw every parameter, evaluate the formulas (plain
+//!   trials, which neither resume nor stop early, over batches of
+//!   [`BATCH`]);
 //! - plain random search: draw only the parameters the formulas read
 //!   ([`Subset::draw`]);
 //! - plain random search whose formulas read only discrete parameters, with
