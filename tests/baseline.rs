@@ -1,23 +1,11 @@
 //! Issue 19 item 7: findings compare against `[baseline]` when it is given,
 //! else against the median candidate.
 
-use std::path::Path;
-
-use co2sweep::catalog::Catalog;
 use co2sweep::plan::{Metric, Plan};
 use co2sweep::report::summary::findings;
-use co2sweep::scenario;
 
 fn plan(baseline: &str) -> Plan {
-    let path = Path::new("scenarios/resnet50-imagenet.toml");
-    let text = format!("{}\n{baseline}\n", std::fs::read_to_string(path).unwrap());
-    let s = scenario::parse(
-        path,
-        &text,
-        &Catalog::bundled().unwrap(),
-        Default::default(),
-    )
-    .unwrap();
+    let s = crate::util::resnet(|text| format!("{text}\n{baseline}\n"));
     Plan::build(s, Metric::Operational).unwrap()
 }
 

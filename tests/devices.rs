@@ -2,32 +2,10 @@
 //! prices, CPU threads and the objectives of the front, each checked
 //! against figures computed by hand.
 
-use std::path::Path;
-
-use co2sweep::catalog::Catalog;
 use co2sweep::front::Objective;
 use co2sweep::plan::{Metric, Plan};
-use co2sweep::scenario::{self, Options, Scenario};
 
-fn scenario(trial: &str, hardware: &str, regions: &str, any_hardware: bool) -> Scenario {
-    let text = format!(
-        "[scenario]\nname = \"t\"\n[space.epochs]\nvalue = 10\n[trial]\n{trial}\n\
-         [strategies.random]\ntrials = 4\n[hardware]\ncandidates = [{hardware}]\n\
-         [regions]\ncandidates = [{regions}]\n[execution]\nmax_concurrent_devices = 8\n"
-    );
-    let options = Options {
-        allow_large: false,
-        year: None,
-        any_hardware,
-    };
-    scenario::parse(
-        Path::new("t.toml"),
-        &text,
-        &Catalog::bundled().unwrap(),
-        options,
-    )
-    .unwrap()
-}
+use crate::util::small;
 
 fn hours(plan: &Plan, device: &str) -> f64 {
     plan.options
@@ -40,7 +18,7 @@ fn hours(plan: &Plan, device: &str) -> f64 {
 
 #[test]
 fn resnet_fp16_a100_over_v100_is_measured_near_two() {
-    let s = scenario(
+    let s = small(
         "workload = \"cnn\"\nprecision = \"fp16\"\nreference_hardware = \"V100 SXM2 16GB\"\nhours = \"epochs\"",
         "\"V100 SXM2 16GB\", \"A100 SXM4 80GB\"",
         "\"country:FR\"",
@@ -58,7 +36,7 @@ fn resnet_fp16_a100_over_v100_is_measured_near_two() {
 
 #[test]
 fn llm_bf16_h100_over_a100_is_measured_near_two_point_two() {
-    let s = scenario(
+    let s = small(
         "workload = \"llm\"\nprecision = \"bf16\"\nreference_hardware = \"A100 SXM4 80GB\"\nhours = \"epochs\"",
         "\"A100 SXM4 80GB\", \"H100 SXM\"",
         "\"country:US\"",
@@ -72,7 +50,7 @@ fn llm_bf16_h100_over_a100_is_measured_near_two_point_two() {
 
 #[test]
 fn bf16_excludes_v100_and_t4_with_reasons() {
-    let s = scenario(
+    let s = small(
         "precision = \"bf16\"\nreference_hardware = \"A100 SXM4 40GB\"\nhours = \"epochs\"",
         "\"V100 SXM2 16GB\", \"T4\", \"A100 SXM4 40GB\"",
         "\"country:FR\"",
@@ -86,7 +64,7 @@ fn bf16_excludes_v100_and_t4_with_reasons() {
 
 #[test]
 fn mi300x_never_in_gcp_and_h100_priced_as_a3_highgpu_8g() {
-    let s = scenario(
+    let s = small(
         "precision = \"bf16\"\nreference_hardware = \"H100 SXM\"\nhours = \"epochs\"\ndevices = 8",
         "\"H100 SXM\", \"MI300X\"",
         "\"gcp:*\", \"country:US\"",
@@ -117,7 +95,7 @@ fn mi300x_never_in_gcp_and_h100_priced_as_a3_highgpu_8g() {
 
 #[test]
 fn any_hardware_keeps_unoffered_pairs_as_unknown() {
-    let s = scenario(
+    let s = small(
         "precision = \"bf16\"\nreference_hardware = \"H100 SXM\"\nhours = \"epochs\"",
         "\"MI300X\"",
         "\"gcp:us-central1\"",
@@ -134,7 +112,7 @@ fn any_hardware_keeps_unoffered_pairs_as_unknown() {
 fn cpu_threads_share_a_socket_and_scale_per_core() {
     // 8 threads on a 64-core EPYC 7763: 8 trials per socket; on a 16-core
     // EPYC 7343 (3.2 GHz vs 2.45): 2 per socket, each trial 2.45 / 3.2 of the time.
-    let s = scenario(
+    let s = small(
         "reference_hardware = \"AMD EPYC 7763\"\nhours = \"epochs\"\nthreads = 8",
         "\"AMD EPYC 7763\", \"AMD EPYC 7343\"",
         "\"country:FR\"",
@@ -152,7 +130,7 @@ fn cpu_threads_share_a_socket_and_scale_per_core() {
 
 #[test]
 fn front_on_time_and_cost_ranks_by_price() {
-    let s = scenario(
+    let s = small(
         "precision = \"bf16\"\nreference_hardware = \"H100 SXM\"\nhours = \"epochs\"",
         "\"H100 SXM\", \"L4\"",
         "\"gcp:us-central1\"",

@@ -2,32 +2,20 @@
 //! queue wait, failure rework and reserved capacity, against figures
 //! computed by hand from the same plan without them.
 
-use std::path::Path;
-
-use co2sweep::catalog::Catalog;
 use co2sweep::plan::{Metric, Plan};
-use co2sweep::scenario;
 use co2sweep::sweep::Evaluated;
 
 fn plan(edit: &str) -> Plan {
-    let path = Path::new("scenarios/resnet50-imagenet.toml");
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text
-        .replace(
+    let s = crate::util::resnet(|text| {
+        text.replace(
             "precision = \"fp16\"",
             &format!("precision = \"fp16\"\n{}", trial_part(edit)),
         )
         .replace(
             "max_concurrent_devices = 64   # eight 8-GPU servers",
             &format!("max_concurrent_devices = 64\n{}", execution_part(edit)),
-        );
-    let s = scenario::parse(
-        path,
-        &text,
-        &Catalog::bundled().unwrap(),
-        Default::default(),
-    )
-    .unwrap();
+        )
+    });
     Plan::build(s, Metric::Operational).unwrap()
 }
 

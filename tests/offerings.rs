@@ -3,31 +3,13 @@
 //! the pair out, and the price per device-hour is an instance's price over
 //! its GPUs, each checked by hand against a row of the table.
 
-use std::path::Path;
-
-use co2sweep::catalog::{Availability, Catalog};
+use co2sweep::catalog::Availability;
 use co2sweep::plan::{Metric, Plan};
-use co2sweep::scenario::{self, Options, Scenario};
+use co2sweep::scenario::Scenario;
 
 fn scenario(hardware: &str, regions: &str) -> Scenario {
-    let text = format!(
-        "[scenario]\nname = \"t\"\n[space.epochs]\nvalue = 10\n[trial]\n\
-         reference_hardware = \"H100 SXM\"\nhours = \"epochs\"\n\
-         [strategies.random]\ntrials = 4\n[hardware]\ncandidates = [{hardware}]\n\
-         [regions]\ncandidates = [{regions}]\n[execution]\nmax_concurrent_devices = 8\n"
-    );
-    let options = Options {
-        allow_large: false,
-        year: None,
-        any_hardware: false,
-    };
-    scenario::parse(
-        Path::new("t.toml"),
-        &text,
-        &Catalog::bundled().unwrap(),
-        options,
-    )
-    .unwrap()
+    let trial = "reference_hardware = \"H100 SXM\"\nhours = \"epochs\"";
+    crate::util::small(trial, hardware, regions, false)
 }
 
 #[test]

@@ -1,23 +1,10 @@
 //! Issue 19's figures, pinned through the library on the ResNet scenario.
 
-use std::path::Path;
-
-use co2sweep::catalog::Catalog;
 use co2sweep::plan::{Metric, Plan};
-use co2sweep::scenario::{self, Scenario};
+use co2sweep::scenario::Scenario;
 use co2sweep::sweep;
 
-fn resnet(edit: impl Fn(String) -> String) -> Scenario {
-    let path = Path::new("scenarios/resnet50-imagenet.toml");
-    let text = edit(std::fs::read_to_string(path).unwrap());
-    scenario::parse(
-        path,
-        &text,
-        &Catalog::bundled().unwrap(),
-        Default::default(),
-    )
-    .unwrap()
-}
+use crate::util::resnet;
 
 fn totals(s: &Scenario, name: &str) -> sweep::StrategyTotals {
     let st = s.strategies.iter().find(|x| x.name() == name).unwrap();

@@ -61,3 +61,45 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&path, text).expect("temp file written");
     path.display().to_string()
 }
+
+/// The Quick-start scenario (`scenarios/resnet50-imagenet.toml`), its text
+/// changed by `edit`, parsed with the bundled catalog (library-level tests).
+pub fn resnet(edit: impl FnOnce(String) -> String) -> co2sweep::scenario::Scenario {
+    let path = Path::new("scenarios/resnet50-imagenet.toml");
+    let text = edit(std::fs::read_to_string(path).unwrap());
+    co2sweep::scenario::parse(
+        path,
+        &text,
+        &co2sweep::catalog::Catalog::bundled().unwrap(),
+        Default::default(),
+    )
+    .unwrap()
+}
+
+/// A one-parameter scenario (epochs = 10, four random trials, 8 devices)
+/// with `trial`'s keys, on the `hardware` and `regions` candidates (TOML
+/// list items); `any_hardware` keeps devices a region does not offer.
+pub fn small(
+    trial: &str,
+    hardware: &str,
+    regions: &str,
+    any_hardware: bool,
+) -> co2sweep::scenario::Scenario {
+    let text = format!(
+        "[scenario]\nname = \"t\"\n[space.epochs]\nvalue = 10\n[trial]\n{trial}\n\
+         [strategies.random]\ntrials = 4\n[hardware]\ncandidates = [{hardware}]\n\
+         [regions]\ncandidates = [{regions}]\n[execution]\nmax_concurrent_devices = 8\n"
+    );
+    let options = co2sweep::scenario::Options {
+        allow_large: false,
+        year: None,
+        any_hardware,
+    };
+    co2sweep::scenario::parse(
+        Path::new("t.toml"),
+        &text,
+        &co2sweep::catalog::Catalog::bundled().unwrap(),
+        options,
+    )
+    .unwrap()
+}
