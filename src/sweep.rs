@@ -292,9 +292,7 @@ fn check_widths(
             crate::units::thousands(MIXED_SCHEDULE_LIMIT as f64)
         )));
     }
-    let assignments = phases
-        .iter()
-        .fold(0u64, |a, p| a.saturating_add(p.assignments()));
+    let assignments = assignments(phases);
     if !uniform && assignments > MIXED_DEVICE_LIMIT {
         return Err(Error::input(format!(
             "{} has trials holding different numbers of devices, {} device assignments in all; such schedules \
@@ -388,11 +386,17 @@ fn summarise(
     })
 }
 
+/// Σ over the phases' trials of devices held (saturating).
+fn assignments(phases: &[Tally]) -> u64 {
+    phases
+        .iter()
+        .fold(0u64, |a, p| a.saturating_add(p.assigned))
+}
+
 /// Mean devices per evaluated trial (each trial is one launch).
 fn mean_devices(phases: &[Tally]) -> f64 {
-    let devices: u64 = phases.iter().map(|p| p.assigned).sum();
     let trials: u64 = phases.iter().map(|p| p.len).sum();
-    devices as f64 / trials.max(1) as f64
+    assignments(phases) as f64 / trials.max(1) as f64
 }
 
 /// How a non-adaptive strategy's wall-clock figure was obtained.

@@ -239,11 +239,6 @@ impl Tally {
         self.devices.0 >= self.devices.1
     }
 
-    /// Σ over evaluated trials of devices held (saturating).
-    pub fn assignments(&self) -> u64 {
-        self.assigned
-    }
-
     /// The trials as (cost, index) records, in index order (needs codes).
     pub fn records(&self) -> Vec<(Cost, u64)> {
         self.codes.as_deref().map_or_else(Vec::new, |codes| {
