@@ -106,6 +106,11 @@ fn cost_table(
                 })
                 .collect::<Result<Vec<_>>>()
         })
+        // Every configuration's result first, then the first error in
+        // configuration order: rayon's own collect into `Result` keeps
+        // whichever error a thread met first, so the message varied.
+        .collect::<Vec<Result<Vec<_>>>>()
+        .into_iter()
         .collect()
 }
 
