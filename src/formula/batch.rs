@@ -17,38 +17,54 @@ impl Formula {
     /// Evaluate at `n` points: variable v of point t is `columns[v * n + t]`
     /// (a missing variable reads as NaN); the values go to `out[..n]`.
     /// `stack` is scratch space, reused between calls.
+    ///
+    /// A stack row whose points all hold one value (a constant, a grid
+    /// parameter that changes slowly along the batch) is kept as its first
+    /// element and computed once; it is spread over the row only when
+    /// combined with a row that varies.
     pub fn eval_batch(&self, columns: &[f64], n: usize, stack: &mut Vec<f64>, out: &mut [f64]) {
+        if n == 0 {
+            return;
+        }
         stack.clear();
         stack.resize(self.stack.max(1) * n, 0.0);
+        let mut flat = vec![false; self.stack.max(1)];
         let mut top = 0usize;
         let column = |i: usize| columns.get(i * n..(i + 1) * n);
         for op in &self.program {
             match *op {
-                Op::Const(c) => stack[top * n..(top + 1) * n].fill(c),
-                Op::Load(i) => {
-                    let row = &mut stack[top * n..(top + 1) * n];
-                    match column(i) {
-                        Some(c) => row.copy_from_slice(c),
-                        None => row.fill(f64::NAN),
-                    }
-                }
+                Op::Const(c) => (stack[top * n], flat[top]) = (c, true),
+                Op::Load(i) => flat[top] = load(&mut stack[top * n..(top + 1) * n], column(i)),
                 Op::Table(k, i) => {
                     let row = &mut stack[top * n..(top + 1) * n];
-                    for (t, r) in row.iter_mut().enumerate() {
-                        let slot = column(i).map_or(f64::NAN, |c| c[t]);
-                        *r = self.lookups.get(k).map_or(f64::NAN, |l| l.get(slot));
+                    flat[top] = load(row, column(i));
+                    let width = if flat[top] { 1 } else { n };
+                    for r in &mut row[..width] {
+                        *r = self.lookups.get(k).map_or(f64::NAN, |l| l.get(*r));
                     }
                 }
-                Op::Neg => stack[(top - 1) * n..top * n]
-                    .iter_mut()
-                    .for_each(|x| *x = -*x),
-                Op::Func(f) => stack[(top - 1) * n..top * n]
-                    .iter_mut()
-                    .for_each(|x| *x = f.apply(*x)),
-                Op::Min(k) | Op::Max(k) => extremes(stack, n, top, k, matches!(op, Op::Min(_))),
+                Op::Neg | Op::Func(_) => {
+                    let width = if flat[top - 1] { 1 } else { n };
+                    let row = &mut stack[(top - 1) * n..(top - 1) * n + width];
+                    match *op {
+                        Op::Func(f) => row.iter_mut().for_each(|x| *x = f.apply(*x)),
+                        _ => row.iter_mut().for_each(|x| *x = -*x),
+                    }
+                }
+                Op::Min(k) | Op::Max(k) => {
+                    let all = flat[top - k..top].iter().all(|&f| f);
+                    let width = if all { 1 } else { n };
+                    spread(stack, n, &mut flat[top - k..top], top - k, !all);
+                    extremes(stack, n, width, top, k, matches!(op, Op::Min(_)));
+                    flat[top - k] = all;
+                }
                 _ => {
+                    let both = flat[top - 2] && flat[top - 1];
+                    spread(stack, n, &mut flat[top - 2..top], top - 2, !both);
+                    let width = if both { 1 } else { n };
                     let (a, b) = stack[(top - 2) * n..top * n].split_at_mut(n);
-                    rows(*op, a, b);
+                    rows(*op, &mut a[..width], &b[..width]);
+                    flat[top - 2] = both;
                 }
             }
             top = match *op {
@@ -58,7 +74,46 @@ impl Formula {
                 _ => top - 1,
             };
         }
-        out[..n].copy_from_slice(&stack[..n]);
+        if flat[0] {
+            out[..n].fill(stack[0]);
+        } else {
+            out[..n].copy_from_slice(&stack[..n]);
+        }
+    }
+}
+
+/// Load a variable's column into `row`; true (and only `row[0]` written)
+/// when every point holds the same value, bit for bit. A missing variable
+/// reads as NaN.
+fn load(row: &mut [f64], column: Option<&[f64]>) -> bool {
+    match column {
+        Some(c) if c.iter().all(|x| x.to_bits() == c[0].to_bits()) => {
+            row[0] = c[0];
+            true
+        }
+        Some(c) => {
+            row.copy_from_slice(c);
+            false
+        }
+        None => {
+            row[0] = f64::NAN;
+            true
+        }
+    }
+}
+
+/// When `needed`, write each flat row of `rows` (stack rows from `base` on)
+/// over all its points and mark it as varying.
+fn spread(stack: &mut [f64], n: usize, rows: &mut [bool], base: usize, needed: bool) {
+    if !needed {
+        return;
+    }
+    for (r, flat) in rows.iter_mut().enumerate() {
+        if *flat {
+            let row = &mut stack[(base + r) * n..(base + r + 1) * n];
+            row.fill(row[0]);
+            *flat = false;
+        }
     }
 }
 
@@ -77,11 +132,12 @@ fn rows(op: Op, a: &mut [f64], b: &[f64]) {
     }
 }
 
-/// min or max over the top `k` rows into the lowest of them, per point, as
-/// [`Formula::eval`] does (an undefined argument makes the result undefined).
-fn extremes(stack: &mut [f64], n: usize, top: usize, k: usize, min: bool) {
+/// min or max over the top `k` rows into the lowest of them, at the first
+/// `width` points, as [`Formula::eval`] does (an undefined argument makes
+/// the result undefined).
+fn extremes(stack: &mut [f64], n: usize, width: usize, top: usize, k: usize, min: bool) {
     let base = top - k;
-    for t in 0..n {
+    for t in 0..width {
         let args = (base..top).map(|r| stack[r * n + t]);
         let v = if args.clone().any(|a| a.is_nan()) {
             f64::NAN
@@ -113,17 +169,27 @@ mod tests {
             "7",
         ];
         let n = 37;
-        let columns: Vec<f64> = (0..3 * n)
+        let varying: Vec<f64> = (0..3 * n)
             .map(|i| ((i * 7919) % 101) as f64 / 7.0 - 3.0)
             .collect();
+        // Flat columns take the one-value path: a and c flat, b varying;
+        // then all three flat (c at zero, so c / 0 is NaN at every point).
+        let mut mixed = varying.clone();
+        mixed[..n].fill(2.5);
+        mixed[2 * n..].fill(-0.75);
+        let mut flat = mixed.clone();
+        flat[n..2 * n].fill(4.0);
+        flat[2 * n..].fill(0.0);
         let (mut stack, mut out) = (Vec::new(), vec![0.0; n]);
-        for source in sources {
-            let f = formula(source, &names);
-            f.eval_batch(&columns, n, &mut stack, &mut out);
-            for t in 0..n {
-                let point = [columns[t], columns[n + t], columns[2 * n + t]];
-                let want = f.eval(&point);
-                assert_eq!(out[t].to_bits(), want.to_bits(), "{source} at {point:?}");
+        for columns in [varying, mixed, flat] {
+            for source in sources {
+                let f = formula(source, &names);
+                f.eval_batch(&columns, n, &mut stack, &mut out);
+                for t in 0..n {
+                    let point = [columns[t], columns[n + t], columns[2 * n + t]];
+                    let want = f.eval(&point);
+                    assert_eq!(out[t].to_bits(), want.to_bits(), "{source} at {point:?}");
+                }
             }
         }
     }

@@ -224,6 +224,23 @@ impl<'a> JobSet<'a> {
         self.survival.is_none() && !matches!(self.plan, Plan::Hyperband { .. })
     }
 
+    /// Trials `first..first + n` into `columns`, one column per parameter:
+    /// parameter v of trial `first + t` at `columns[v * n + t]`, the value
+    /// [`JobSet::trial`] writes. A grid fills each column by runs of one
+    /// level (no trial is decoded); other plans draw trial by trial through
+    /// `slots`.
+    pub fn columns(&self, first: u64, n: usize, slots: &mut [f64], columns: &mut [f64]) {
+        if let Plan::Grid(levels) = &self.plan {
+            return grid_columns(levels, first, n, columns);
+        }
+        for t in 0..n {
+            self.trial(first + t as u64, slots);
+            for (v, &x) in slots.iter().enumerate() {
+                columns[v * n + t] = x;
+            }
+        }
+    }
+
     /// Number of trials.
     pub fn len(&self) -> u64 {
         self.len
@@ -352,6 +369,27 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
 /// The uniform in [0, 1) made of a word's top 53 bits.
 pub(super) fn unit_of(word: u64) -> f64 {
     (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// [`JobSet::columns`] of a grid: trial i is i in mixed radix, last
+/// parameter fastest, so parameter v keeps one level for `stride(v)`
+/// consecutive trials.
+fn grid_columns(levels: &[Vec<f64>], first: u64, n: usize, columns: &mut [f64]) {
+    let mut stride = 1u64;
+    for (v, lv) in levels.iter().enumerate().rev() {
+        let len = lv.len() as u64;
+        let mut level = ((first / stride) % len) as usize;
+        let mut run = stride - first % stride;
+        let column = &mut columns[v * n..(v + 1) * n];
+        let mut t = 0usize;
+        while t < n {
+            let end = (t as u64).saturating_add(run).min(n as u64) as usize;
+            column[t..end].fill(lv[level]);
+            (t, run) = (end, stride);
+            level = (level + 1) % lv.len();
+        }
+        stride = stride.saturating_mul(len);
+    }
 }
 
 /// One random permutation of 0..n per parameter (Fisher–Yates), from

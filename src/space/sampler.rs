@@ -67,7 +67,6 @@ impl Sampler {
         }
     }
 
-    /// The slot value at quantile `u` in [0, 1).
     /// Number of values it draws, when finite: a constant, a list, an
     /// integer range.
     pub fn levels(&self) -> Option<u64> {
@@ -79,18 +78,18 @@ impl Sampler {
         }
     }
 
-    /// Which of its [`Sampler::levels`] `u` draws: the value
-    /// [`Sampler::sample`] gives is the level-th (0 for other samplers).
-    #[inline]
-    pub fn level(&self, u: f64) -> usize {
+    /// The value of level `level` (below [`Sampler::levels`]): what
+    /// [`Sampler::sample`] gives for any `u` that draws that level.
+    pub fn at_level(&self, level: usize) -> f64 {
         match self {
-            Sampler::Values(v) => ((u * v.len() as f64) as usize).min(v.len() - 1),
-            // u · width ≥ 0, so truncation is floor (and needs no libm call).
-            Sampler::IntUniform { lo, hi, width } => ((u * width) as usize).min((hi - lo) as usize),
-            _ => 0,
+            Sampler::Constant(x) => *x,
+            Sampler::Values(v) => v[level],
+            Sampler::IntUniform { lo, hi, .. } => (lo + level as f64).min(*hi),
+            _ => f64::NAN,
         }
     }
 
+    /// The slot value at quantile `u` in [0, 1).
     #[inline]
     pub fn sample(&self, u: f64) -> f64 {
         match self {

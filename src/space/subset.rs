@@ -19,6 +19,37 @@ use super::JobSet;
 /// per chunk of trials is small next to the chunk's work).
 pub const DENSE_COMBINATIONS: u64 = 1 << 16;
 
+/// One discrete read parameter's place in the combination number.
+#[derive(Debug, Clone, Copy)]
+struct Digit {
+    /// Levels, as the sampler scales a unit draw by them.
+    width: f64,
+    /// Highest level.
+    max: usize,
+    /// Mixed-radix stride.
+    stride: u64,
+}
+
+impl Digit {
+    /// The level a unit draw picks, as [`Sampler::sample`] picks it: ⌊u ×
+    /// width⌋ (u × width ≥ 0, so truncation is the floor and needs no libm
+    /// call), at most the highest level.
+    #[inline(always)]
+    fn level(self, word: u64) -> u64 {
+        ((unit_of(word) * self.width) as usize).min(self.max) as u64
+    }
+
+    fn of(sampler: &Sampler, stride: u64) -> Option<Digit> {
+        let (width, max) = match sampler {
+            Sampler::Constant(_) => (0.0, 0),
+            Sampler::Values(v) => (v.len() as f64, v.len() - 1),
+            &Sampler::IntUniform { lo, hi, width } => (width, (hi - lo) as usize),
+            _ => return None,
+        };
+        Some(Digit { width, max, stride })
+    }
+}
+
 /// The parameters a random search's cost reads, and how to number their
 /// level combinations.
 #[derive(Debug, Clone)]
@@ -27,9 +58,9 @@ pub struct Subset<'s> {
     samplers: &'s [Sampler],
     /// Read parameters, ascending.
     used: Vec<usize>,
-    /// Mixed-radix stride of each read parameter's level, when all are
-    /// discrete and the combinations fit in a u64.
-    strides: Option<Vec<u64>>,
+    /// Each read parameter's digit, when all are discrete and the
+    /// combinations fit in a u64.
+    digits: Option<Vec<Digit>>,
     combinations: u64,
 }
 
@@ -39,35 +70,34 @@ impl<'s> Subset<'s> {
     pub fn of(set: &'s JobSet, used: &[bool]) -> Option<Subset<'s>> {
         let (key, samplers) = set.random_parts()?;
         let used: Vec<usize> = (0..samplers.len()).filter(|&j| used[j]).collect();
-        let mut strides = Some(Vec::with_capacity(used.len()));
+        let mut digits = Some(Vec::with_capacity(used.len()));
         let mut combinations = 1u64;
         for &j in used.iter().rev() {
-            let next = samplers[j]
-                .levels()
-                .and_then(|n| combinations.checked_mul(n).map(|c| (n, c)));
-            match (next, strides.as_mut()) {
-                (Some((_, c)), Some(s)) => {
-                    s.push(combinations);
+            let s = &samplers[j];
+            let next = s.levels().and_then(|n| combinations.checked_mul(n));
+            match (next, Digit::of(s, combinations), digits.as_mut()) {
+                (Some(c), Some(d), Some(ds)) => {
+                    ds.push(d);
                     combinations = c;
                 }
-                _ => strides = None,
+                _ => digits = None,
             }
         }
-        if let Some(s) = strides.as_mut() {
-            s.reverse();
+        if let Some(d) = digits.as_mut() {
+            d.reverse();
         }
         Some(Subset {
             key,
             samplers,
             used,
-            combinations: if strides.is_some() { combinations } else { 0 },
-            strides,
+            combinations: if digits.is_some() { combinations } else { 0 },
+            digits,
         })
     }
 
     /// Number of level combinations, when every read parameter is discrete.
     pub fn combinations(&self) -> Option<u64> {
-        self.strides.as_ref().map(|_| self.combinations)
+        self.digits.as_ref().map(|_| self.combinations)
     }
 
     /// Each read parameter's word of trial `index`, in `used` order.
@@ -85,32 +115,23 @@ impl<'s> Subset<'s> {
         }
     }
 
-    /// [`Subset::words`] of the [`LANES`] trials from `first` on: `each(lane,
-    /// k, word)`.
-    fn words_lanes(&self, first: u64, mut each: impl FnMut(usize, usize, u64)) {
+    /// [`Subset::combination`] of the [`LANES`] trials from `first` on.
+    pub fn combinations_from(&self, first: u64) -> [u64; LANES] {
+        let digits = self.digits.as_deref().unwrap_or(&[]);
+        let mut at = [0u64; LANES];
         let mut block = [[0u32; LANES]; 16];
         let mut counter = u64::MAX;
-        for (k, &j) in self.used.iter().enumerate() {
+        for (&j, &d) in self.used.iter().zip(digits) {
             let c = (j / 8) as u64;
             if c != counter {
                 block = self.key.blocks(first, c);
                 counter = c;
             }
             let w = 2 * (j % 8);
-            for (l, (&lo, &hi)) in block[w].iter().zip(&block[w + 1]).enumerate() {
-                each(l, k, u64::from(lo) | (u64::from(hi) << 32));
+            for ((a, &lo), &hi) in at.iter_mut().zip(&block[w]).zip(&block[w + 1]) {
+                *a += d.level(u64::from(lo) | (u64::from(hi) << 32)) * d.stride;
             }
         }
-    }
-
-    /// [`Subset::combination`] of the [`LANES`] trials from `first` on.
-    pub fn combinations_from(&self, first: u64) -> [u64; LANES] {
-        let strides = self.strides.as_deref().unwrap_or(&[]);
-        let mut at = [0u64; LANES];
-        self.words_lanes(first, |l, k, word| {
-            let j = self.used[k];
-            at[l] += self.samplers[j].level(unit_of(word)) as u64 * strides[k];
-        });
         at
     }
 
@@ -126,13 +147,23 @@ impl<'s> Subset<'s> {
     /// Trial `index`'s level combination, numbered in mixed radix (first
     /// read parameter slowest). Only when [`Subset::combinations`] is some.
     pub fn combination(&self, index: u64) -> u64 {
-        let strides = self.strides.as_deref().unwrap_or(&[]);
+        let digits = self.digits.as_deref().unwrap_or(&[]);
         let mut at = 0u64;
         self.words(index, |k, word| {
-            let j = self.used[k];
-            at += self.samplers[j].level(unit_of(word)) as u64 * strides[k];
+            at += digits[k].level(word) * digits[k].stride;
         });
         at
+    }
+
+    /// Write the read parameters' values of level combination `k` into
+    /// `slots`: the values [`Subset::draw`] gives any trial whose
+    /// [`Subset::combination`] is `k`.
+    pub fn values_of(&self, k: u64, slots: &mut [f64]) {
+        let digits = self.digits.as_deref().unwrap_or(&[]);
+        for (&j, d) in self.used.iter().zip(digits) {
+            let level = (k / d.stride) % (d.max as u64 + 1);
+            slots[j] = self.samplers[j].at_level(level as usize);
+        }
     }
 }
 
@@ -212,6 +243,9 @@ mod tests {
                 .unwrap() as u64;
             let expected = batch * 91 + (slots[2] as u64 - 10);
             assert_eq!(sub.combination(i), expected, "trial {i}");
+            let mut values = vec![f64::NAN; ps.len()];
+            sub.values_of(expected, &mut values);
+            assert_eq!((values[1], values[2]), (slots[1], slots[2]), "trial {i}");
             if i % LANES as u64 == 0 {
                 let lanes: Vec<u64> = (i..i + LANES as u64).map(|t| sub.combination(t)).collect();
                 assert_eq!(sub.combinations_from(i).to_vec(), lanes, "lanes from {i}");

@@ -304,4 +304,29 @@ proptest! {
             prop_assert!(seen.insert(slots.iter().map(|x| *x as u64).collect::<Vec<_>>()));
         }
     }
+
+    #[test]
+    fn grid_columns_are_the_trials_decoded_one_by_one(
+        sizes in proptest::collection::vec(1usize..6, 1..5),
+        first in 0u64..200,
+        n in 0usize..70,
+    ) {
+        // The oracle is JobSet::trial, which decodes each index by division.
+        let params: Vec<Param> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| values(&format!("p{i}"), &(0..k).map(|x| (10 * i + x) as f64).collect::<Vec<_>>()))
+            .collect();
+        let set = JobSet::new(&params, &Strategy::Grid, 0).unwrap();
+        let p = params.len();
+        let (mut slots, mut columns) = (vec![0.0; p], vec![f64::NAN; p * n]);
+        set.columns(first, n, &mut slots, &mut columns);
+        for t in 0..n {
+            // Indices past the end wrap around, as the mixed radix does.
+            set.trial((first + t as u64) % set.len(), &mut slots);
+            for v in 0..p {
+                prop_assert_eq!(columns[v * n + t], slots[v], "trial {} param {}", first + t as u64, v);
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -24,7 +25,7 @@ use crate::space::subset::Subset;
 use crate::space::JobSet;
 
 mod chunk;
-use chunk::{Chunk, ChunkResult};
+use chunk::{Chunk, ChunkResult, Path};
 
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
@@ -115,30 +116,33 @@ pub fn evaluate(
     let mut tally = Tally::empty(start, n, keep_codes);
     let mut table = Table::default();
     let subset = Subset::of(set, used);
+    let combos = subset.as_ref().and_then(|s| chunk::table(scenario, s, n));
+    let path = Path::of(set, subset.as_ref(), combos.as_deref());
     let chunks = n.div_ceil(CHUNK);
     let wave_len = WAVE_PER_THREAD * rayon::current_num_threads().max(1) as u64;
-    let mut wave = 0;
-    while wave < chunks {
-        let last = (wave + wave_len).min(chunks);
-        let overflow = tally.overflow;
-        let done: Vec<ChunkResult> = (wave..last)
-            .into_par_iter()
+    let evaluate_wave = |wave: Range<u64>, dedupe: bool| -> Vec<ChunkResult> {
+        wave.into_par_iter()
             .map(|c| {
-                let from = start + c * CHUNK;
-                chunk::evaluate(
-                    scenario,
-                    (set, subset.as_ref()),
-                    from..start + ((c + 1) * CHUNK).min(n),
-                    resource,
-                    !overflow,
-                )
+                let to = start + ((c + 1) * CHUNK).min(n);
+                chunk::evaluate(scenario, path, start + c * CHUNK..to, resource, dedupe)
             })
-            .collect();
-        for result in done {
-            tally.fold(&mut table, &result?);
+            .collect()
+    };
+    // Each wave is folded while the next one is evaluated: the fold stays
+    // serial and in index order, and no thread waits for it.
+    let (mut wave, mut pending) = (0, Vec::new());
+    while wave < chunks || !pending.is_empty() {
+        let last = (wave + wave_len).min(chunks);
+        let dedupe = !tally.overflow;
+        let (folded, done) = rayon::join(
+            || tally.fold_all(&mut table, pending),
+            || evaluate_wave(wave..last, dedupe),
+        );
+        folded?;
+        if wave > 0 {
+            progress((wave * CHUNK).min(n));
         }
-        wave = last;
-        progress((wave * CHUNK).min(n));
+        (wave, pending) = (last, done);
     }
     Ok(tally)
 }
@@ -182,6 +186,19 @@ impl Tally {
             assigned: 0,
             overflow: false,
         }
+    }
+
+    /// Add the next chunks, in index order; the error is the first chunk's
+    /// that failed.
+    fn fold_all(
+        &mut self,
+        table: &mut Table,
+        chunks: Vec<ChunkResult>,
+    ) -> Result<(), (u64, TrialError)> {
+        for result in chunks {
+            self.fold(table, &result?);
+        }
+        Ok(())
     }
 
     /// Add the next chunk, in index order.

@@ -11,7 +11,8 @@
 //!   at most [`MEMO_COMBINATIONS`] level combinations:
 //!   number each trial's level combination from its random words
 //!   ([`Subset::combination`]) and evaluate the formulas once per
-//!   combination met in the chunk.
+//!   combination met in the chunk; or, when the combinations are few next
+//!   to the trials ([`table`]), once per combination for all chunks.
 //!
 //! A failing trial is reported by index; within a chunk it is the first
 //! trial with the failing values, as a plain loop would find it.
@@ -26,6 +27,7 @@ use crate::formula::batch::BATCH;
 use crate::scenario::Scenario;
 use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
+use rayon::prelude::*;
 
 /// Most level combinations evaluated once per chunk through a memo; with
 /// more, few trials of a chunk share one, and each trial is evaluated.
@@ -68,22 +70,84 @@ impl Chunk {
     }
 }
 
-/// Evaluate trials `range` of `set`; `subset` is the read parameters of a
-/// plain random search, if that is what `set` is; `dedupe` numbers equal
-/// costs once.
+/// How a chunk gets its trials' costs.
+#[derive(Clone, Copy)]
+pub enum Path<'a> {
+    /// Every parameter drawn, the formulas evaluated per trial.
+    Trials(&'a JobSet<'a>),
+    /// Plain random search: only the read parameters drawn.
+    Subset(&'a Subset<'a>),
+    /// Plain random search over discrete read parameters: each chunk
+    /// evaluates the combinations it meets.
+    Memo(&'a Subset<'a>),
+    /// As `Memo`, with every combination's cost worked out once ([`table`]).
+    Table(&'a Subset<'a>, &'a [Result<Cost, TrialError>]),
+}
+
+impl<'a> Path<'a> {
+    /// The path for `set`, given its subset (plain random search) and the
+    /// subset's combination table, if any.
+    pub fn of(
+        set: &'a JobSet<'a>,
+        subset: Option<&'a Subset<'a>>,
+        table: Option<&'a [Result<Cost, TrialError>]>,
+    ) -> Path<'a> {
+        match (subset, table) {
+            (Some(s), Some(t)) => Path::Table(s, t),
+            (Some(s), None) if s.combinations().is_some_and(|c| c <= MEMO_COMBINATIONS) => {
+                Path::Memo(s)
+            }
+            (Some(s), None) => Path::Subset(s),
+            (None, _) => Path::Trials(set),
+        }
+    }
+}
+
+/// Every level combination's cost, in combination order, when there are at
+/// most [`DENSE_COMBINATIONS`] and at most a quarter as many as the `n`
+/// trials (so most are met, and each chunk would evaluate many anew). A
+/// combination's error is reported only if a trial draws it.
+pub fn table(
+    scenario: &Scenario,
+    subset: &Subset,
+    n: u64,
+) -> Option<Vec<Result<Cost, TrialError>>> {
+    let combinations = subset.combinations()?;
+    if combinations > DENSE_COMBINATIONS || combinations.saturating_mul(4) > n {
+        return None;
+    }
+    let slots = vec![0.0; scenario.params.len()];
+    let costs = (0..combinations)
+        .into_par_iter()
+        .map_with(slots, |slots, k| {
+            subset.values_of(k, slots);
+            scenario.cost.evaluate(slots, &TrialInfo::default(), None)
+        })
+        .collect();
+    Some(costs)
+}
+
+/// Evaluate trials `range` by `path`; `dedupe` numbers equal costs once.
 pub fn evaluate(
     scenario: &Scenario,
-    (set, subset): (&JobSet, Option<&Subset>),
+    path: Path,
     range: Range<u64>,
     resource: Option<usize>,
     dedupe: bool,
 ) -> ChunkResult {
-    match subset {
-        Some(s) if s.combinations().is_some_and(|c| c <= MEMO_COMBINATIONS) => {
-            by_combination(scenario, s, range, dedupe)
+    match path {
+        Path::Table(s, table) => by_combination(s, range, dedupe, |_, k| table[k as usize].clone()),
+        Path::Memo(s) => {
+            let mut slots = vec![0.0; scenario.params.len()];
+            by_combination(s, range, dedupe, |i, _| {
+                s.draw(i, &mut slots);
+                scenario
+                    .cost
+                    .evaluate(&mut slots, &TrialInfo::default(), None)
+            })
         }
-        Some(s) => by_subset(scenario, s, range, dedupe),
-        None => by_trial(scenario, set, range, resource, dedupe),
+        Path::Subset(s) => by_subset(scenario, s, range, dedupe),
+        Path::Trials(set) => by_trial(scenario, set, range, resource, dedupe),
     }
 }
 
@@ -95,8 +159,8 @@ fn by_trial(
     dedupe: bool,
 ) -> ChunkResult {
     if set.plain() && resource.is_none() {
-        return by_batch(scenario, range, dedupe, |i, slots| {
-            set.trial(i, slots);
+        return by_batch(scenario, range, dedupe, |first, n, slots, columns| {
+            set.columns(first, n, slots, columns);
         });
     }
     let mut slots = vec![0.0; scenario.params.len()];
@@ -115,15 +179,15 @@ fn by_trial(
 }
 
 /// Plain trials (no resume, no early stop) in batches of [`BATCH`]: `fill`
-/// writes trial i's values into the slots, which are copied into one
-/// column per parameter; both formulas are evaluated over the batch
+/// writes the values of the batch's trials into one column per parameter
+/// (as [`JobSet::columns`], with scratch slots); both formulas are evaluated over the batch
 /// ([`crate::formula::Formula::eval_batch`], equal bit for bit to one
 /// trial at a time), then each trial's cost is checked in index order.
 fn by_batch(
     scenario: &Scenario,
     range: Range<u64>,
     dedupe: bool,
-    fill: impl Fn(u64, &mut [f64]),
+    fill: impl Fn(u64, usize, &mut [f64], &mut [f64]),
 ) -> ChunkResult {
     let p = scenario.params.len();
     let mut slots = vec![0.0; p];
@@ -134,12 +198,7 @@ fn by_batch(
     let mut first = range.start;
     while first < range.end {
         let n = (range.end - first).min(BATCH as u64) as usize;
-        for t in 0..n {
-            fill(first + t as u64, &mut slots);
-            for (v, &x) in slots.iter().enumerate() {
-                columns[v * n + t] = x;
-            }
-        }
+        fill(first, n, &mut slots, &mut columns[..p * n]);
         let columns = &columns[..p * n];
         let cost = &scenario.cost;
         cost.devices
@@ -157,20 +216,15 @@ fn by_batch(
     Ok(out)
 }
 
-/// The cost of random trial `i` whose read parameters are in `slots`.
-fn cost_of(scenario: &Scenario, slots: &mut [f64], i: u64) -> Result<Cost, (u64, TrialError)> {
-    let info = TrialInfo {
-        config: i,
-        ..TrialInfo::default()
-    };
-    scenario
-        .cost
-        .evaluate(slots, &info, None)
-        .map_err(|e| (i, e))
-}
-
 fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bool) -> ChunkResult {
-    by_batch(scenario, range, dedupe, |i, slots| subset.draw(i, slots))
+    by_batch(scenario, range, dedupe, |first, n, slots, columns| {
+        for t in 0..n {
+            subset.draw(first + t as u64, slots);
+            for (v, &x) in slots.iter().enumerate() {
+                columns[v * n + t] = x;
+            }
+        }
+    })
 }
 
 /// Local codes by level combination: a dense table when the combinations
@@ -198,11 +252,13 @@ impl Memo {
     }
 }
 
+/// Trials numbered by level combination: `cost(i, k)` is the cost of
+/// combination `k`, first met at trial `i` of the chunk.
 fn by_combination(
-    scenario: &Scenario,
     subset: &Subset,
     range: Range<u64>,
     dedupe: bool,
+    mut cost: impl FnMut(u64, u64) -> Result<Cost, TrialError>,
 ) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
     let mut memo = if combinations <= DENSE_COMBINATIONS {
@@ -210,15 +266,13 @@ fn by_combination(
     } else {
         Memo::Sparse(HashMap::default())
     };
-    let mut slots = vec![0.0; scenario.params.len()];
     let mut local = Table::default();
     let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     let mut code_of = |i: u64, k: u64, out: &mut Chunk| -> Result<u32, (u64, TrialError)> {
         if let Some(code) = memo.get(k) {
             return Ok(code);
         }
-        subset.draw(i, &mut slots);
-        let c = cost_of(scenario, &mut slots, i)?;
+        let c = cost(i, k).map_err(|e| (i, e))?;
         let code = out.code(&mut local, c, i);
         memo.set(k, code);
         Ok(code)
