@@ -168,17 +168,39 @@ impl TrialCost {
         Ok(self.scaled(work, devices))
     }
 
-    /// The cost of a plain trial (no resume, no early stop) from the values
-    /// of its `devices` and work formulas: [`TrialCost::evaluate`] without
-    /// evaluating them, for callers that evaluate formulas in batches.
-    pub fn plain(&self, devices: f64, total: f64) -> Result<Cost, TrialError> {
-        check_devices(devices)?;
-        let work = checked(self.work_key(), total)?;
-        Ok(self.scaled(work, devices))
+    /// The cost of each plain trial (no resume, no early stop) of a batch,
+    /// in order, from the values of its `devices` and work formulas
+    /// (`totals`): [`TrialCost::evaluate`] without evaluating them, for
+    /// callers that evaluate formulas in batches. `each(t, cost)` takes
+    /// trial t's cost. The devices check and rounding run once per
+    /// run of equal device values (a formula's value is usually the same for
+    /// every trial). The error is the first failing trial's, with its place.
+    pub fn plain_batch(
+        &self,
+        devices: &[f64],
+        totals: &[f64],
+        mut each: impl FnMut(usize, Cost),
+    ) -> Result<(), (usize, TrialError)> {
+        let mut checked_bits = None;
+        let mut rounded = 0;
+        for (t, (&d, &total)) in devices.iter().zip(totals).enumerate() {
+            if checked_bits != Some(d.to_bits()) {
+                check_devices(d).map_err(|e| (t, e))?;
+                (checked_bits, rounded) = (Some(d.to_bits()), d.round() as u32);
+            }
+            let work = checked(self.work_key(), total).map_err(|e| (t, e))?;
+            each(t, self.scaled_as(work, d, rounded));
+        }
+        Ok(())
     }
 
     /// Work per device and calibration applied.
-    fn scaled(&self, mut work: f64, devices: f64) -> Cost {
+    fn scaled(&self, work: f64, devices: f64) -> Cost {
+        self.scaled_as(work, devices, devices.round() as u32)
+    }
+
+    /// [`TrialCost::scaled`] with the devices already rounded.
+    fn scaled_as(&self, mut work: f64, devices: f64, rounded: u32) -> Cost {
         if let Work::Flops { .. } = self.work {
             work /= devices;
         }
@@ -187,7 +209,7 @@ impl TrialCost {
         }
         Cost {
             work,
-            devices: devices.round() as u32,
+            devices: rounded,
         }
     }
 
@@ -387,6 +409,31 @@ mod tests {
                 devices: 8
             }
         );
+    }
+
+    #[test]
+    fn batch_costs_are_the_trial_costs_and_stop_at_the_first_bad_one() {
+        // devices = epochs (one formula value per trial), hours = 2 × epochs.
+        // Runs of equal device values share one check; the oracle is
+        // evaluate, trial by trial.
+        let cost = model("2 * epochs", "epochs");
+        let epochs = [2.0, 2.0, 3.0, 3.0, 2.0, 1.5, 4.0];
+        let totals: Vec<f64> = epochs.iter().map(|e| 2.0 * e).collect();
+        let mut got = Vec::new();
+        let failed = cost.plain_batch(&epochs, &totals, |t, c| got.push((t, c)));
+        // Trial 5 holds 1.5 devices: not a whole number, so it stops there.
+        let (at, e) = failed.unwrap_err();
+        assert_eq!((at, e.formula, e.value), (5, "devices", 1.5));
+        assert_eq!(got.len(), 5);
+        for (t, c) in got {
+            let want = cost.evaluate(&mut [epochs[t]], &TrialInfo::default(), None);
+            assert_eq!(Ok(c), want, "trial {t}");
+        }
+        // Work checked after devices: a zero total fails as hours.
+        let (at, e) = cost
+            .plain_batch(&[2.0, 2.0], &[4.0, 0.0], |_, _| {})
+            .unwrap_err();
+        assert_eq!((at, e.formula), (1, "hours"));
     }
 
     #[test]

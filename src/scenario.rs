@@ -52,6 +52,10 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest grid expanded without `--allow-large`.
 pub const GRID_LIMIT: u64 = 10_000_000;
 
+/// Largest random or Bayesian search planned without `--allow-large`
+/// (with it, up to [`crate::space::RANDOM_LIMIT`]).
+pub const SAMPLED_LIMIT: u64 = 10_000_000;
+
 /// Default PUE of private infrastructure (`country:CODE` sites): the same
 /// as `estimate --country` ([`crate::estimate::PRIVATE_PUE`]).
 pub const PRIVATE_PUE: f64 = crate::estimate::PRIVATE_PUE;
@@ -66,7 +70,8 @@ pub const TOP_FRACTION: f64 = 0.05;
 /// Options that change how strictly a scenario is checked.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Accept grids above [`GRID_LIMIT`] trials.
+    /// Accept grids above [`GRID_LIMIT`] trials, and random and Bayesian
+    /// searches above [`SAMPLED_LIMIT`].
     pub allow_large: bool,
     /// Pair every device with every region, offered there or not.
     pub any_hardware: bool,

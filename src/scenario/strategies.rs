@@ -4,7 +4,7 @@
 use toml::Spanned;
 
 use super::raw::{RawHyperband, RawSampled, RawStrategies};
-use super::{Checker, Options, GRID_LIMIT};
+use super::{Checker, Options, GRID_LIMIT, SAMPLED_LIMIT};
 use crate::error::Result;
 use crate::space::{self, Count, Param, Strategy};
 
@@ -107,7 +107,7 @@ impl Checker<'_> {
                 "[strategies] is empty; add grid, random, sobol, latin_hypercube, hyperband or asha",
             ));
         }
-        self.check_limits(&out, &spans, params)?;
+        self.check_limits(&out, &spans, params, options)?;
         Ok(out)
     }
 
@@ -151,11 +151,31 @@ impl Checker<'_> {
         })
     }
 
-    /// Each sampled strategy's trial count against the hard limits (grid
-    /// is checked on its own, with `--allow-large`).
-    fn check_limits(&self, out: &[Strategy], spans: &[usize], params: &[Param]) -> Result<()> {
+    /// Each sampled strategy's trial count against the hard limits, and
+    /// random and Bayesian search against [`SAMPLED_LIMIT`] unless large
+    /// plans are allowed (grid is checked on its own, with `--allow-large`).
+    fn check_limits(
+        &self,
+        out: &[Strategy],
+        spans: &[usize],
+        params: &[Param],
+        options: Options,
+    ) -> Result<()> {
         for (strategy, &at) in out.iter().zip(spans).filter(|(s, _)| **s != Strategy::Grid) {
             let n = space::count(params, strategy).map_err(|m| self.err(at, m))?;
+            let sampled = matches!(strategy, Strategy::Random(_) | Strategy::Bayes(_));
+            if sampled && n > SAMPLED_LIMIT && n <= space::limit(strategy) && !options.allow_large {
+                return Err(self.err(
+                    at,
+                    format!(
+                        "{} would run {} trials, more than the {} allowed without --allow-large (up to {})",
+                        strategy.name(),
+                        crate::units::thousands(n as f64),
+                        crate::units::thousands(SAMPLED_LIMIT as f64),
+                        crate::units::thousands(space::limit(strategy) as f64)
+                    ),
+                ));
+            }
             if n > space::limit(strategy) {
                 return Err(self.err(
                     at,

@@ -75,6 +75,10 @@ impl Key {
     /// Block `counter` of the [`LANES`] streams `first..first + LANES`,
     /// word-major: `out[w][l]` is word w of stream `first + l`. The same
     /// words as [`Key::block`] per stream, computed in SIMD lanes (`wide`).
+    /// Always inlined into its caller, which reads a few of the words:
+    /// whether the compiler inlines it otherwise varies from build to build,
+    /// and out of line it ran 10 % slower (the block goes through memory).
+    #[inline(always)]
     pub fn blocks(&self, first: u64, counter: u64) -> [[u32; LANES]; 16] {
         let splat = |w: u32| u32x8::from([w; LANES]);
         let mut lo = [0u32; LANES];
@@ -109,7 +113,10 @@ impl Key {
 /// [`double_round`] on [`LANES`] states at once. The eight quarter rounds
 /// are spelled out, as in [`double_round`]: with constant indices the
 /// sixteen state vectors stay in registers (a loop over a table of indices
-/// measured 35 % slower on 10^7 trials).
+/// measured 35 % slower on 10^7 trials). Always inlined, as
+/// [`Key::blocks`] is: out of line, each call passes the state through
+/// memory.
+#[inline(always)]
 fn double_round_lanes(x: &mut [u32x8; 16]) {
     quarter_lanes(x, 0, 4, 8, 12);
     quarter_lanes(x, 1, 5, 9, 13);

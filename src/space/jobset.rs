@@ -45,8 +45,10 @@ pub const HARD_LIMIT: u64 = 1_000_000;
 /// Largest plain random (or Bayesian) search, and largest sub-grid a grid
 /// is factored to: their trials are streamed through the tally (memory
 /// bounded by the distinct costs kept and the thread count, not by the
-/// trial count), 10^7 in about half a second on two cores.
-pub const RANDOM_LIMIT: u64 = 10_000_000;
+/// trial count), 10^8 in about 3 s on two cores. Above 10^7 the scenario
+/// checker asks for large plans to be allowed
+/// ([`crate::scenario::SAMPLED_LIMIT`]).
+pub const RANDOM_LIMIT: u64 = 100_000_000;
 
 /// The trial limit of `strategy`: [`RANDOM_LIMIT`] or [`HARD_LIMIT`].
 pub fn limit(strategy: &Strategy) -> u64 {

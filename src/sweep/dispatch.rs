@@ -90,6 +90,10 @@ pub fn order(phases: &[Tally], multiplicity: u64, capacities: &[u32]) -> Order {
     }
 }
 
+/// Most distinct costs looked up by code while scheduling a permutation
+/// (their table stays in cache); with more, the works are permuted.
+const CACHED_COSTS: usize = 1 << 14;
+
 /// Streams of the permutation generators: far from any trial's stream.
 const STREAM_BASE: u64 = 1 << 62;
 
@@ -185,10 +189,27 @@ fn random(phases: &[Tally], multiplicity: u64, capacities: &[u32], seed: u64) ->
             rng.set_stream(STREAM_BASE + k);
             let mut per_capacity = vec![0.0; capacities.len()];
             for p in phases {
-                let mut jobs = expand(p, multiplicity);
-                shuffle(&mut jobs, &mut rng);
-                for (total, &c) in per_capacity.iter_mut().zip(capacities) {
-                    *total += in_order(&jobs, &p.costs, c);
+                let lengths = if p.uniform() && p.costs.len() > CACHED_COSTS {
+                    // The works themselves are shuffled (the same swaps as
+                    // the codes'), so scheduling reads them in sequence
+                    // instead of looking each code up at random.
+                    let mut works = expand_works(p, multiplicity);
+                    shuffle(&mut works, &mut rng);
+                    let slots = |c: u32| (c / p.devices.1.max(1)).max(1) as usize;
+                    capacities
+                        .iter()
+                        .map(|&c| list_schedule(works.iter().copied(), slots(c)))
+                        .collect::<Vec<_>>()
+                } else {
+                    let mut jobs = expand(p, multiplicity);
+                    shuffle(&mut jobs, &mut rng);
+                    capacities
+                        .iter()
+                        .map(|&c| in_order(&jobs, &p.costs, c))
+                        .collect()
+                };
+                for (total, length) in per_capacity.iter_mut().zip(lengths) {
+                    *total += length;
                 }
             }
             per_capacity
@@ -239,6 +260,20 @@ fn expand(phase: &Tally, multiplicity: u64) -> Vec<u32> {
         .collect()
 }
 
+/// Each trial's work in index order, repeated `multiplicity` times: the
+/// costs of [`expand`]'s codes.
+fn expand_works(phase: &Tally, multiplicity: u64) -> Vec<f64> {
+    let codes = phase.codes.as_deref().unwrap_or(&[]);
+    let work = |g: &u32| phase.costs[*g as usize].work;
+    if multiplicity == 1 {
+        return codes.iter().map(work).collect();
+    }
+    codes
+        .iter()
+        .flat_map(|g| std::iter::repeat_n(work(g), multiplicity as usize))
+        .collect()
+}
+
 /// Fisher–Yates with a seeded generator.
 pub fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
     for i in (1..v.len()).rev() {
@@ -255,28 +290,33 @@ pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
         return 0.0;
     };
     let d0 = costs[j0 as usize].devices;
-    let key = |x: f64| Reverse(x.to_bits());
-    let time = |k: Reverse<u64>| f64::from_bits(k.0);
     if costs.iter().all(|c| c.devices == d0) {
-        let slots = (capacity / d0).max(1) as usize;
-        // Each slot's end time; once all are busy, the next trial replaces
-        // the earliest end in place (one sift instead of a pop and a push).
-        let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
-        let mut end = 0.0f64;
-        for &j in jobs {
-            let w = costs[j as usize].work;
-            if free.len() < slots {
-                end = end.max(w);
-                free.push(key(w));
-            } else if let Some(mut first) = free.peek_mut() {
-                let finish = time(*first) + w;
-                end = end.max(finish);
-                *first = key(finish);
-            }
-        }
-        return end;
+        let works = jobs.iter().map(|&j| costs[j as usize].work);
+        return list_schedule(works, (capacity / d0).max(1) as usize);
     }
     backfill(jobs, costs, capacity)
+}
+
+/// Length of the list schedule of trials of the given works, in order, on
+/// `slots` identical slots: each trial takes the slot that frees first.
+fn list_schedule(works: impl Iterator<Item = f64>, slots: usize) -> f64 {
+    let key = |x: f64| Reverse(x.to_bits());
+    let time = |k: Reverse<u64>| f64::from_bits(k.0);
+    // Each slot's end time; once all are busy, the next trial replaces the
+    // earliest end in place (one sift instead of a pop and a push).
+    let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
+    let mut end = 0.0f64;
+    for w in works {
+        if free.len() < slots {
+            end = end.max(w);
+            free.push(key(w));
+        } else if let Some(mut first) = free.peek_mut() {
+            let finish = time(*first) + w;
+            end = end.max(finish);
+            *first = key(finish);
+        }
+    }
+    end
 }
 
 /// Trials holding different numbers of devices, released in order: at

@@ -33,35 +33,47 @@ use rayon::prelude::*;
 /// more, few trials of a chunk share one, and each trial is evaluated.
 const MEMO_COMBINATIONS: u64 = 1 << 22;
 
-/// One chunk: its distinct costs (with the first trial of each), a local
-/// code per trial.
+/// One chunk: its distinct costs (with the first trial of each) and a
+/// local code per trial; or, once the tally keeps no distinct costs, every
+/// trial's cost in index order.
 pub struct Chunk {
     pub costs: Vec<(Cost, u64)>,
     pub codes: Vec<u32>,
-    /// Number equal costs once (else every trial gets its own code: the
-    /// tally has overflowed and keeps no distinct costs).
-    pub dedupe: bool,
+    /// Every trial's cost, when equal costs are not numbered (`costs` and
+    /// `codes` then stay empty).
+    pub trials: Vec<Cost>,
+    dedupe: bool,
 }
 
 /// What a failed chunk reports: its first failing trial.
 pub type ChunkResult = Result<Chunk, (u64, TrialError)>;
 
 impl Chunk {
-    fn with_capacity(n: usize, dedupe: bool) -> Chunk {
+    /// An empty chunk for `n` trials; `dedupe` numbers equal costs once,
+    /// else every trial's cost is listed.
+    pub(super) fn with_capacity(n: usize, dedupe: bool) -> Chunk {
+        let (codes, trials) = if dedupe { (n, 0) } else { (0, n) };
         Chunk {
             costs: Vec::new(),
-            codes: Vec::with_capacity(n),
+            codes: Vec::with_capacity(codes),
+            trials: Vec::with_capacity(trials),
             dedupe,
+        }
+    }
+
+    /// Add trial `i`, of cost `c`, after the chunk's earlier trials.
+    pub(super) fn push(&mut self, local: &mut Table, c: Cost, i: u64) {
+        if self.dedupe {
+            let code = self.code(local, c, i);
+            self.codes.push(code);
+        } else {
+            self.trials.push(c);
         }
     }
 
     /// The local code of `c`, first met at trial `i`.
     fn code(&mut self, local: &mut Table, c: Cost, i: u64) -> u32 {
         let next = self.costs.len() as u32;
-        if !self.dedupe {
-            self.costs.push((c, i));
-            return next;
-        }
         let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
         if code == next {
             self.costs.push((c, i));
@@ -127,7 +139,9 @@ pub fn table(
     Some(costs)
 }
 
-/// Evaluate trials `range` by `path`; `dedupe` numbers equal costs once.
+/// Evaluate trials `range` by `path`; `dedupe` numbers equal costs once,
+/// else every trial's cost is listed (a chunk by combination always numbers
+/// them: it meets few).
 pub fn evaluate(
     scenario: &Scenario,
     path: Path,
@@ -136,10 +150,10 @@ pub fn evaluate(
     dedupe: bool,
 ) -> ChunkResult {
     match path {
-        Path::Table(s, table) => by_combination(s, range, dedupe, |_, k| table[k as usize].clone()),
+        Path::Table(s, table) => by_combination(s, range, |_, k| table[k as usize].clone()),
         Path::Memo(s) => {
             let mut slots = vec![0.0; scenario.params.len()];
-            by_combination(s, range, dedupe, |i, _| {
+            by_combination(s, range, |i, _| {
                 s.draw(i, &mut slots);
                 scenario
                     .cost
@@ -172,8 +186,7 @@ fn by_trial(
             .cost
             .evaluate(&mut slots, &info, resource)
             .map_err(|e| (i, e))?;
-        let code = out.code(&mut local, c, i);
-        out.codes.push(code);
+        out.push(&mut local, c, i);
     }
     Ok(out)
 }
@@ -205,12 +218,10 @@ fn by_batch(
             .eval_batch(columns, n, &mut stack, &mut devices);
         cost.work_formula()
             .eval_batch(columns, n, &mut stack, &mut work);
-        for t in 0..n {
-            let i = first + t as u64;
-            let c = cost.plain(devices[t], work[t]).map_err(|e| (i, e))?;
-            let code = out.code(&mut local, c, i);
-            out.codes.push(code);
-        }
+        cost.plain_batch(&devices[..n], &work[..n], |t, c| {
+            out.push(&mut local, c, first + t as u64);
+        })
+        .map_err(|(t, e)| (first + t as u64, e))?;
         first += n as u64;
     }
     Ok(out)
@@ -257,7 +268,6 @@ impl Memo {
 fn by_combination(
     subset: &Subset,
     range: Range<u64>,
-    dedupe: bool,
     mut cost: impl FnMut(u64, u64) -> Result<Cost, TrialError>,
 ) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
@@ -267,7 +277,7 @@ fn by_combination(
         Memo::Sparse(HashMap::default())
     };
     let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
+    let mut out = Chunk::with_capacity((range.end - range.start) as usize, true);
     let mut code_of = |i: u64, k: u64, out: &mut Chunk| -> Result<u32, (u64, TrialError)> {
         if let Some(code) = memo.get(k) {
             return Ok(code);
