@@ -77,7 +77,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Accept a grid of more than 10,000,000 trials.
+    /// Accept a grid, or a random or Bayesian search, of more than
+    /// 10,000,000 trials (searches up to 100,000,000).
     #[arg(long)]
     pub allow_large: bool,
 }
@@ -143,7 +144,8 @@ pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
 
-    /// Accept a grid of more than 10,000,000 trials.
+    /// Accept a grid, or a random or Bayesian search, of more than
+    /// 10,000,000 trials (searches up to 100,000,000).
     #[arg(long)]
     pub allow_large: bool,
 }
@@ -162,7 +164,8 @@ pub struct ExpandArgs {
     #[arg(long, value_enum, default_value_t = ExpandFormat::Csv)]
     pub format: ExpandFormat,
 
-    /// Accept a grid of more than 10,000,000 trials.
+    /// Accept a grid, or a random or Bayesian search, of more than
+    /// 10,000,000 trials (searches up to 100,000,000).
     #[arg(long)]
     pub allow_large: bool,
 }
@@ -194,7 +197,8 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
 
-    /// Accept a grid of more than 10,000,000 trials.
+    /// Accept a grid, or a random or Bayesian search, of more than
+    /// 10,000,000 trials (searches up to 100,000,000).
     #[arg(long)]
     pub allow_large: bool,
 
