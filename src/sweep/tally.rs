@@ -14,7 +14,7 @@
 //! (`random` and `index` dispatch, or device counts that vary).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::mpsc;
@@ -115,6 +115,59 @@ impl Hasher for Mix {
 /// Distinct costs by (work bits, devices).
 pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
 
+/// A cost's hash, as [`Table`] hashes its key.
+fn hash_of(c: Cost) -> u64 {
+    BuildHasherDefault::<Mix>::default().hash_one((c.work.to_bits(), c.devices))
+}
+
+/// The tally's codes by cost: a table of codes alone, each standing for
+/// `costs[code]` (4 bytes a slot where [`Table`] takes 24, so more of it
+/// stays in cache while a long job set's first 2^18 distinct costs are
+/// merged, one at a time, in index order).
+#[derive(Default)]
+pub(crate) struct Codes {
+    table: hashbrown::HashTable<u32>,
+    /// Codes to make room for at once when [`GROWN`] are held (rehashing
+    /// reads every cost again, at random, at each doubling).
+    room: usize,
+}
+
+/// Codes held before the table makes room for all it may hold.
+const GROWN: usize = 1 << 14;
+
+impl Codes {
+    /// A table that will hold at most `most` codes.
+    fn for_at_most(most: usize) -> Codes {
+        Codes {
+            table: hashbrown::HashTable::new(),
+            room: most,
+        }
+    }
+
+    /// The code of `c` among `costs`: `Ok` if known, else `Err` with the
+    /// new code, `c` pushed onto `costs`.
+    fn code(&mut self, costs: &mut Vec<Cost>, c: Cost) -> Result<u32, u32> {
+        let h = hash_of(c);
+        let key = (c.work.to_bits(), c.devices);
+        let same = |&g: &u32| {
+            let d = costs[g as usize];
+            (d.work.to_bits(), d.devices) == key
+        };
+        if let Some(&g) = self.table.find(h, same) {
+            return Ok(g);
+        }
+        let rehash = |&g: &u32| hash_of(costs[g as usize]);
+        if self.table.len() == GROWN && self.room > GROWN {
+            self.table.reserve(self.room - GROWN, rehash);
+        }
+        let next = costs.len() as u32;
+        costs.push(c);
+        self.table
+            .insert_unique(h, next, |&g| hash_of(costs[g as usize]));
+        Err(next)
+    }
+}
+
 /// Evaluate trials `start..start + n` of `set` and tally them. `used`
 /// marks the parameters the cost formulas read (plain random search draws
 /// only those; see `tally/chunk.rs`). `keep_codes` keeps each trial's code in
@@ -129,7 +182,12 @@ pub fn evaluate(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Tally, (u64, TrialError)> {
     let mut tally = Tally::empty(start, n, keep_codes);
-    let mut table = Table::default();
+    let most = if n > super::dispatch::EXPAND_LIMIT {
+        DISTINCT_LIMIT + CHUNK as usize
+    } else {
+        n as usize
+    };
+    let mut table = Codes::for_at_most(most);
     let subset = Subset::of(set, used);
     let combos = subset.as_ref().and_then(|s| chunk::table(scenario, s, n));
     let path = Path::of(set, subset.as_ref(), combos.as_deref());
@@ -201,7 +259,7 @@ impl Tally {
         for (&c, i) in costs.iter().zip(0u64..) {
             chunk.push(&mut local, c, i);
         }
-        tally.fold(&mut Table::default(), &chunk);
+        tally.fold(&mut Codes::for_at_most(costs.len()), &chunk);
         tally
     }
 
@@ -228,7 +286,7 @@ impl Tally {
     /// that failed.
     fn fold_all(
         &mut self,
-        table: &mut Table,
+        table: &mut Codes,
         chunks: Vec<ChunkResult>,
     ) -> Result<(), (u64, TrialError)> {
         for result in chunks {
@@ -238,7 +296,7 @@ impl Tally {
     }
 
     /// Add the next chunk, in index order.
-    fn fold(&mut self, table: &mut Table, chunk: &Chunk) {
+    fn fold(&mut self, table: &mut Codes, chunk: &Chunk) {
         if !chunk.trials.is_empty() {
             // Listed trials come only once the tally has overflowed.
             self.extent(&chunk.trials);
@@ -255,21 +313,18 @@ impl Tally {
             .costs
             .iter()
             .map(|&(c, first)| {
-                let next = self.costs.len() as u32;
-                let code = *table.entry((c.work.to_bits(), c.devices)).or_insert(next);
-                if code == next {
-                    self.costs.push(c);
+                table.code(&mut self.costs, c).unwrap_or_else(|code| {
                     self.counts.push(0);
                     self.first.push(first);
-                }
-                code
+                    code
+                })
             })
             .collect();
         if self.costs.len() > DISTINCT_LIMIT && self.len > super::dispatch::EXPAND_LIMIT {
             self.overflow = true;
             (self.costs, self.counts, self.first, self.codes) =
                 (Vec::new(), Vec::new(), Vec::new(), None);
-            *table = Table::default();
+            *table = Codes::default();
             return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
         }
         for &l in &chunk.codes {
@@ -321,7 +376,39 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
+
+    #[test]
+    fn distinct_costs_past_the_growth_point_keep_order_counts_and_codes() {
+        // 50,000 trials over 20,000 distinct costs (past GROWN = 16,384,
+        // where the code table makes room for the rest at once): trial i
+        // has work (i mod 20,000) + 0.5 on 1 or 2 devices (i mod 3 == 0:
+        // 2). The oracle numbers (work bits, devices) in order of first
+        // appearance with a BTreeMap.
+        let costs: Vec<Cost> = (0..50_000u32)
+            .map(|i| Cost {
+                work: f64::from(i % 20_000) + 0.5,
+                devices: if i % 3 == 0 { 2 } else { 1 },
+            })
+            .collect();
+        let mut oracle = std::collections::BTreeMap::new();
+        let (mut order, mut codes) = (Vec::new(), Vec::new());
+        for (i, c) in costs.iter().enumerate() {
+            let next = order.len();
+            let code = *oracle.entry((c.work.to_bits(), c.devices)).or_insert(next);
+            if code == next {
+                order.push((*c, i as u64));
+            }
+            codes.push(code as u32);
+        }
+        let tally = Tally::of(&costs);
+        assert!(order.len() > GROWN);
+        assert_eq!(tally.costs, order.iter().map(|o| o.0).collect::<Vec<_>>());
+        assert_eq!(tally.first, order.iter().map(|o| o.1).collect::<Vec<_>>());
+        assert_eq!(tally.codes.as_deref(), Some(&codes[..]));
+        let mut counts = vec![0u64; order.len()];
+        codes.iter().for_each(|&g| counts[g as usize] += 1);
+        assert_eq!(tally.counts, counts);
+    }
 
     #[test]
     fn round_works_spread_over_the_buckets() {

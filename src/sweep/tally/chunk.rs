@@ -62,6 +62,7 @@ impl Chunk {
     }
 
     /// Add trial `i`, of cost `c`, after the chunk's earlier trials.
+    #[inline]
     pub(super) fn push(&mut self, local: &mut Table, c: Cost, i: u64) {
         if self.dedupe {
             let code = self.code(local, c, i);
@@ -246,6 +247,7 @@ enum Memo {
 }
 
 impl Memo {
+    #[inline(always)]
     fn get(&self, k: u64) -> Option<u32> {
         match self {
             Memo::Dense(v) => Some(v[k as usize]).filter(|&c| c != u32::MAX),
@@ -278,26 +280,33 @@ fn by_combination(
     };
     let mut local = Table::default();
     let mut out = Chunk::with_capacity((range.end - range.start) as usize, true);
-    let mut code_of = |i: u64, k: u64, out: &mut Chunk| -> Result<u32, (u64, TrialError)> {
-        if let Some(code) = memo.get(k) {
-            return Ok(code);
-        }
+    // A combination met before in the chunk (nearly every trial) costs one
+    // table read, written out in the loops so it stays inline there; the
+    // first meeting asks `cost`.
+    let mut miss = |i: u64, k: u64, memo: &mut Memo, out: &mut Chunk| {
         let c = cost(i, k).map_err(|e| (i, e))?;
         let code = out.code(&mut local, c, i);
         memo.set(k, code);
-        Ok(code)
+        Ok::<u32, (u64, TrialError)>(code)
     };
     // Whole groups of LANES trials draw their words together.
     let lanes = LANES as u64;
     let whole = range.start + (range.end - range.start) / lanes * lanes;
     for first in (range.start..whole).step_by(LANES) {
         for (i, k) in (first..).zip(subset.combinations_from(first)) {
-            let code = code_of(i, k, &mut out)?;
+            let code = match memo.get(k) {
+                Some(code) => code,
+                None => miss(i, k, &mut memo, &mut out)?,
+            };
             out.codes.push(code);
         }
     }
     for i in whole..range.end {
-        let code = code_of(i, subset.combination(i), &mut out)?;
+        let k = subset.combination(i);
+        let code = match memo.get(k) {
+            Some(code) => code,
+            None => miss(i, k, &mut memo, &mut out)?,
+        };
         out.codes.push(code);
     }
     Ok(out)
