@@ -3,15 +3,17 @@
 //!
 //! Trials are evaluated in waves of parallel chunks. Each chunk numbers
 //! the distinct costs it meets (a small hash table) and writes one local
-//! code per trial; the waves are then folded in index order, serially:
+//! code per trial (once the tally keeps no distinct costs, it lists each
+//! trial's cost instead); the waves are then folded in index order,
+//! serially, beside the evaluation of the next ones (`fold_behind`):
 //! local codes are mapped to the tally's codes, counts are added, and the
 //! sums Σ devices × work and Σ work are accumulated trial by trial in index
 //! order, exactly as a plain serial sum over the trials (so every figure is
 //! bit for bit what one record per trial gave).
 //!
-//! Memory: O(distinct costs) plus one wave of chunks; one `u32` per trial
-//! only when an order-dependent schedule needs the trials in index order
-//! (`random` and `index` dispatch, or device counts that vary).
+//! Memory: O(distinct costs) plus a few waves of chunks; one `u32` per
+//! trial only when an order-dependent schedule needs the trials in index
+//! order (`random` and `index` dispatch, or device counts that vary).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
@@ -42,7 +44,7 @@ const WAVE_PER_THREAD: u64 = 4;
 /// after an overflow: a few MiB).
 const LOOKAHEAD: usize = 2;
 
-/// Most distinct costs kept (about 60 bytes each with the table: 15 MiB)
+/// Most distinct costs kept (about 40 bytes each with the code table: 10 MiB)
 /// when more than [`super::dispatch::EXPAND_LIMIT`] trials are evaluated.
 /// Beyond it (trials whose costs nearly all differ, a grid over continuous
 /// parameters) only the sums, the longest trial and the device counts are
@@ -222,9 +224,10 @@ pub fn evaluate(
 
 /// Waves of chunks folded in order, as they come. With more than one
 /// thread the fold runs on a thread of its own, up to [`LOOKAHEAD`] waves
-/// behind the evaluation, so the pool never waits for it (it stays serial,
-/// in index order, so every sum is the plain serial sum); with one, each
-/// wave is folded when evaluated. Stops at the first fold error.
+/// behind the evaluation, so the pool waits for it only when it falls that
+/// far behind (it stays serial, in index order, so every sum is the plain
+/// serial sum); with one, each wave is folded when evaluated. Stops at the
+/// first fold error; a panic in either is raised again here.
 fn fold_behind<E: Send>(
     mut next: impl FnMut() -> Option<Vec<ChunkResult>>,
     mut fold: impl FnMut(Vec<ChunkResult>) -> Result<(), E> + Send,
