@@ -218,7 +218,7 @@ pub fn evaluate(
         progress((folded * CHUNK).min(n));
         Ok(())
     };
-    fold_behind(next_wave, fold)?;
+    fold_behind(next_wave, fold, chunks > wave_len)?;
     Ok(tally)
 }
 
@@ -226,13 +226,15 @@ pub fn evaluate(
 /// thread the fold runs on a thread of its own, up to [`LOOKAHEAD`] waves
 /// behind the evaluation, so the pool waits for it only when it falls that
 /// far behind (it stays serial, in index order, so every sum is the plain
-/// serial sum); with one, each wave is folded when evaluated. Stops at the
-/// first fold error; a panic in either is raised again here.
+/// serial sum); with one, or when there is one wave (`waves` false), each
+/// wave is folded when evaluated. Stops at the first fold error; a panic in
+/// either is raised again here.
 fn fold_behind<E: Send>(
     mut next: impl FnMut() -> Option<Vec<ChunkResult>>,
     mut fold: impl FnMut(Vec<ChunkResult>) -> Result<(), E> + Send,
+    waves: bool,
 ) -> Result<(), E> {
-    if rayon::current_num_threads() <= 1 {
+    if rayon::current_num_threads() <= 1 || !waves {
         while let Some(done) = next() {
             fold(done)?;
         }
@@ -411,6 +413,52 @@ mod tests {
         let mut counts = vec![0u64; order.len()];
         codes.iter().for_each(|&g| counts[g as usize] += 1);
         assert_eq!(tally.counts, counts);
+    }
+
+    #[test]
+    fn fold_behind_folds_in_order_and_stops_at_the_first_error() {
+        // Ten waves; folding wave 3 fails. The fold sees waves 0..=3 in
+        // order and returns wave 3's error, on one thread, on two, and on
+        // two with a single wave's worth of work folded in place; the
+        // evaluation runs at most LOOKAHEAD + 1 waves past the failure.
+        for (threads, waves) in [(1, true), (2, true), (2, false)] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (mut made, mut seen) = (0usize, Vec::new());
+            let result = pool.install(|| {
+                let next = || {
+                    made += 1;
+                    (made <= 10).then(|| {
+                        vec![Err((
+                            made as u64 - 1,
+                            TrialError {
+                                formula: "hours",
+                                value: 0.0,
+                                problem: "test",
+                            },
+                        ))]
+                    })
+                };
+                let fold = |wave: Vec<ChunkResult>| {
+                    let at = wave[0].as_ref().err().map_or(u64::MAX, |e| e.0);
+                    seen.push(at);
+                    if at == 3 {
+                        Err(at)
+                    } else {
+                        Ok(())
+                    }
+                };
+                fold_behind(next, fold, waves)
+            });
+            assert_eq!(result, Err(3), "{threads} threads");
+            assert_eq!(seen, vec![0, 1, 2, 3], "{threads} threads");
+            assert!(
+                made <= 4 + LOOKAHEAD + 1,
+                "{threads} threads: {made} waves made"
+            );
+        }
     }
 
     #[test]
