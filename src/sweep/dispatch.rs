@@ -276,9 +276,20 @@ fn expand_works(phase: &Tally, multiplicity: u64) -> Vec<f64> {
 
 /// Fisher–Yates with a seeded generator.
 pub fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..v.len()).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        v.swap(i, j);
+    // The partners of a block of positions are drawn first, then swapped:
+    // the divisions do not wait on the swaps' cache misses.
+    const BLOCK: usize = 1024;
+    let mut partners = [0usize; BLOCK];
+    let mut i = v.len();
+    while i > 1 {
+        let low = i.saturating_sub(BLOCK).max(1);
+        for (p, k) in partners.iter_mut().zip((low..i).rev()) {
+            *p = (rng.next_u64() % (k as u64 + 1)) as usize;
+        }
+        for (&j, k) in partners.iter().zip((low..i).rev()) {
+            v.swap(k, j);
+        }
+        i = low;
     }
 }
 
