@@ -250,27 +250,25 @@ fn bounds(phase: &Tally, multiplicity: u64, capacity: u32) -> (f64, f64) {
 
 /// The trials' codes in index order, each repeated `multiplicity` times.
 fn expand(phase: &Tally, multiplicity: u64) -> Vec<u32> {
-    let codes = phase.codes.as_deref().unwrap_or(&[]);
-    if multiplicity == 1 {
-        return codes.to_vec();
-    }
-    codes
-        .iter()
-        .flat_map(|&g| std::iter::repeat_n(g, multiplicity as usize))
-        .collect()
+    expand_as(phase, multiplicity, |g| g)
 }
 
 /// Each trial's work in index order, repeated `multiplicity` times: the
 /// costs of [`expand`]'s codes.
 fn expand_works(phase: &Tally, multiplicity: u64) -> Vec<f64> {
+    expand_as(phase, multiplicity, |g| phase.costs[g as usize].work)
+}
+
+/// `of(code)` for each trial's code in index order, repeated
+/// `multiplicity` times.
+fn expand_as<T: Copy>(phase: &Tally, multiplicity: u64, of: impl Fn(u32) -> T) -> Vec<T> {
     let codes = phase.codes.as_deref().unwrap_or(&[]);
-    let work = |g: &u32| phase.costs[*g as usize].work;
     if multiplicity == 1 {
-        return codes.iter().map(work).collect();
+        return codes.iter().map(|&g| of(g)).collect();
     }
     codes
         .iter()
-        .flat_map(|g| std::iter::repeat_n(work(g), multiplicity as usize))
+        .flat_map(|&g| std::iter::repeat_n(of(g), multiplicity as usize))
         .collect()
 }
 

@@ -158,14 +158,14 @@ impl Codes {
         if let Some(&g) = self.table.find(h, same) {
             return Ok(g);
         }
+        let next = costs.len() as u32;
+        // Rehashing only reads the codes already held, so `c` is pushed after.
         let rehash = |&g: &u32| hash_of(costs[g as usize]);
         if self.table.len() == GROWN && self.room > GROWN {
             self.table.reserve(self.room - GROWN, rehash);
         }
-        let next = costs.len() as u32;
+        self.table.insert_unique(h, next, rehash);
         costs.push(c);
-        self.table
-            .insert_unique(h, next, |&g| hash_of(costs[g as usize]));
         Err(next)
     }
 }
@@ -304,13 +304,10 @@ impl Tally {
     fn fold(&mut self, table: &mut Codes, chunk: &Chunk) {
         if !chunk.trials.is_empty() {
             // Listed trials come only once the tally has overflowed.
-            self.extent(&chunk.trials);
+            self.extent(chunk.trials.iter().copied());
             return self.add(chunk.trials.iter().copied());
         }
-        for &(c, _) in &chunk.costs {
-            self.longest = self.longest.max(c.work);
-            self.devices = (self.devices.0.min(c.devices), self.devices.1.max(c.devices));
-        }
+        self.extent(chunk.costs.iter().map(|&(c, _)| c));
         if self.overflow {
             return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
         }
@@ -343,13 +340,12 @@ impl Tally {
         self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
     }
 
-    /// Widen the longest trial and the device range to `trials`.
-    fn extent(&mut self, trials: &[Cost]) {
-        let longest = trials.iter().fold(self.longest, |m, c| m.max(c.work));
-        let fewest = trials.iter().map(|c| c.devices).min().unwrap_or(u32::MAX);
-        let most = trials.iter().map(|c| c.devices).max().unwrap_or(0);
-        self.longest = longest;
-        self.devices = (self.devices.0.min(fewest), self.devices.1.max(most));
+    /// Widen the longest trial and the device range to `costs`.
+    fn extent(&mut self, costs: impl Iterator<Item = Cost>) {
+        for c in costs {
+            self.longest = self.longest.max(c.work);
+            self.devices = (self.devices.0.min(c.devices), self.devices.1.max(c.devices));
+        }
     }
 
     /// Add trials to the sums, in index order.
