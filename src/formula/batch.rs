@@ -13,6 +13,14 @@ use super::{binary, Formula, Op};
 /// stays in the first-level cache).
 pub const BATCH: usize = 256;
 
+/// Write one point's variables (`values[v]`) as point `t` of a batch of
+/// `n` points laid out as [`Formula::eval_batch`] reads them.
+pub fn write_row(columns: &mut [f64], n: usize, t: usize, values: &[f64]) {
+    for (v, &x) in values.iter().enumerate() {
+        columns[v * n + t] = x;
+    }
+}
+
 impl Formula {
     /// Evaluate at `n` points: variable v of point t is `columns[v * n + t]`
     /// (a missing variable reads as NaN); the values go to `out[..n]`.

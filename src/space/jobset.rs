@@ -237,9 +237,7 @@ impl<'a> JobSet<'a> {
         }
         for t in 0..n {
             self.trial(first + t as u64, slots);
-            for (v, &x) in slots.iter().enumerate() {
-                columns[v * n + t] = x;
-            }
+            crate::formula::batch::write_row(columns, n, t, slots);
         }
     }
 

@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use super::{Mix, Table};
 use crate::cost::{Cost, TrialError};
-use crate::formula::batch::BATCH;
+use crate::formula::batch::{write_row, BATCH};
 use crate::scenario::Scenario;
 use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
@@ -133,11 +133,22 @@ pub fn table(
     let costs = (0..combinations)
         .into_par_iter()
         .map_with(slots, |slots, k| {
-            subset.values_of(k, slots);
-            scenario.cost.evaluate(slots, &TrialInfo::default(), None)
+            combination_cost(scenario, subset, k, slots)
         })
         .collect();
     Some(costs)
+}
+
+/// The cost of level combination `k`, from its values (`slots` is
+/// scratch): what every trial drawing it costs.
+fn combination_cost(
+    scenario: &Scenario,
+    subset: &Subset,
+    k: u64,
+    slots: &mut [f64],
+) -> Result<Cost, TrialError> {
+    subset.values_of(k, slots);
+    scenario.cost.evaluate(slots, &TrialInfo::default(), None)
 }
 
 /// Evaluate trials `range` by `path`; `dedupe` numbers equal costs once,
@@ -154,11 +165,8 @@ pub fn evaluate(
         Path::Table(s, table) => by_combination(s, range, |_, k| table[k as usize].clone()),
         Path::Memo(s) => {
             let mut slots = vec![0.0; scenario.params.len()];
-            by_combination(s, range, |i, _| {
-                s.draw(i, &mut slots);
-                scenario
-                    .cost
-                    .evaluate(&mut slots, &TrialInfo::default(), None)
+            by_combination(s, range, |_, k| {
+                combination_cost(scenario, s, k, &mut slots)
             })
         }
         Path::Subset(s) => by_subset(scenario, s, range, dedupe),
@@ -232,9 +240,7 @@ fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bo
     by_batch(scenario, range, dedupe, |first, n, slots, columns| {
         for t in 0..n {
             subset.draw(first + t as u64, slots);
-            for (v, &x) in slots.iter().enumerate() {
-                columns[v * n + t] = x;
-            }
+            write_row(columns, n, t, slots);
         }
     })
 }
