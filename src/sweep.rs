@@ -35,6 +35,7 @@ pub mod execution;
 mod options;
 mod queue;
 pub mod simulate;
+mod slots;
 pub mod tally;
 pub use options::{options, start_time, StartTime, MAX_OPTIONS};
 

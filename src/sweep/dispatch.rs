@@ -24,6 +24,7 @@ use rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use super::queue::Queue;
+use super::slots::Slots;
 use super::tally::Tally;
 use super::{groups, makespan};
 use crate::cost::Cost;
@@ -93,6 +94,7 @@ pub fn order(phases: &[Tally], multiplicity: u64, capacities: &[u32]) -> Order {
 /// Most distinct costs looked up by code while scheduling a permutation
 /// (their table stays in cache); with more, the works are permuted.
 const CACHED_COSTS: usize = 1 << 14;
+const _: () = assert!(CACHED_COSTS <= 1 << 16, "codes of cached costs fit in u16");
 
 /// Streams of the permutation generators: far from any trial's stream.
 const STREAM_BASE: u64 = 1 << 62;
@@ -189,25 +191,7 @@ fn random(phases: &[Tally], multiplicity: u64, capacities: &[u32], seed: u64) ->
             rng.set_stream(STREAM_BASE + k);
             let mut per_capacity = vec![0.0; capacities.len()];
             for p in phases {
-                let lengths = if p.uniform() && p.costs.len() > CACHED_COSTS {
-                    // The works themselves are shuffled (the same swaps as
-                    // the codes'), so scheduling reads them in sequence
-                    // instead of looking each code up at random.
-                    let mut works = expand_works(p, multiplicity);
-                    shuffle(&mut works, &mut rng);
-                    let slots = |c: u32| (c / p.devices.1.max(1)).max(1) as usize;
-                    capacities
-                        .iter()
-                        .map(|&c| list_schedule(works.iter().copied(), slots(c)))
-                        .collect::<Vec<_>>()
-                } else {
-                    let mut jobs = expand(p, multiplicity);
-                    shuffle(&mut jobs, &mut rng);
-                    capacities
-                        .iter()
-                        .map(|&c| in_order(&jobs, &p.costs, c))
-                        .collect()
-                };
+                let lengths = shuffled_lengths(p, multiplicity, capacities, &mut rng);
                 for (total, length) in per_capacity.iter_mut().zip(lengths) {
                     *total += length;
                 }
@@ -226,6 +210,43 @@ fn random(phases: &[Tally], multiplicity: u64, capacities: &[u32], seed: u64) ->
                 p90: rank(0.9),
             }
         })
+        .collect()
+}
+
+/// Schedule lengths of one phase, per capacity, in an order shuffled by
+/// `rng`. With one device count, what is shuffled is what the schedule
+/// reads in sequence: the works themselves when there are too many distinct
+/// costs to look up at random, else 2-byte codes (half the memory traffic
+/// of 4-byte ones, for the same swaps).
+fn shuffled_lengths(
+    p: &Tally,
+    multiplicity: u64,
+    capacities: &[u32],
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
+    let slots = |c: u32| (c / p.devices.1.max(1)).max(1) as usize;
+    if !p.uniform() {
+        let mut jobs = expand(p, multiplicity);
+        shuffle(&mut jobs, rng);
+        return capacities
+            .iter()
+            .map(|&c| in_order(&jobs, &p.costs, c))
+            .collect();
+    }
+    if p.costs.len() > CACHED_COSTS {
+        let mut works = expand_works(p, multiplicity);
+        shuffle(&mut works, rng);
+        return capacities
+            .iter()
+            .map(|&c| list_schedule(works.iter().copied(), slots(c)))
+            .collect();
+    }
+    let mut jobs = expand_as(p, multiplicity, |g| g as u16); // ≤ CACHED_COSTS codes
+    shuffle(&mut jobs, rng);
+    let works = || jobs.iter().map(|&j| p.costs[usize::from(j)].work);
+    capacities
+        .iter()
+        .map(|&c| list_schedule(works(), slots(c)))
         .collect()
 }
 
@@ -308,24 +329,10 @@ pub fn in_order(jobs: &[u32], costs: &[Cost], capacity: u32) -> f64 {
 
 /// Length of the list schedule of trials of the given works, in order, on
 /// `slots` identical slots: each trial takes the slot that frees first.
-fn list_schedule(works: impl Iterator<Item = f64>, slots: usize) -> f64 {
-    let key = |x: f64| Reverse(x.to_bits());
-    let time = |k: Reverse<u64>| f64::from_bits(k.0);
-    // Each slot's end time; once all are busy, the next trial replaces the
-    // earliest end in place (one sift instead of a pop and a push).
-    let mut free: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(slots);
-    let mut end = 0.0f64;
-    for w in works {
-        if free.len() < slots {
-            end = end.max(w);
-            free.push(key(w));
-        } else if let Some(mut first) = free.peek_mut() {
-            let finish = time(*first) + w;
-            end = end.max(finish);
-            *first = key(finish);
-        }
-    }
-    end
+fn list_schedule(works: impl ExactSizeIterator<Item = f64>, slots: usize) -> f64 {
+    // More slots than trials: every trial starts at 0 either way.
+    let mut free = Slots::new(slots.min(works.len()));
+    works.fold(0.0f64, |end, w| end.max(free.start(w)))
 }
 
 /// Trials holding different numbers of devices, released in order: at
@@ -445,6 +452,51 @@ mod tests {
             );
         }
         assert_eq!(order(&[p], 1, &[8]), Order::Bounds);
+    }
+
+    /// The oracle for `random` dispatch: each permutation of the trial
+    /// indices, drawn as `random` draws it, scheduled with a binary heap
+    /// popped and pushed; nearest-rank p10, p50, p90 of the 11 lengths.
+    fn random_by_oracle(works: &[f64], slots: usize, seed: u64) -> Spread {
+        let mut lengths: Vec<f64> = (0..PERMUTATIONS)
+            .map(|k| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(STREAM_BASE + k);
+                let mut order: Vec<usize> = (0..works.len()).collect();
+                shuffle(&mut order, &mut rng);
+                let mut ends: BinaryHeap<Reverse<u64>> = (0..slots).map(|_| Reverse(0)).collect();
+                let mut end = 0.0f64;
+                for i in order {
+                    let Reverse(first) = ends.pop().expect("slots ≥ 1");
+                    let finish = f64::from_bits(first) + works[i];
+                    end = end.max(finish);
+                    ends.push(Reverse(finish.to_bits()));
+                }
+                end
+            })
+            .collect();
+        lengths.sort_by(f64::total_cmp);
+        Spread {
+            p10: lengths[1],
+            p50: lengths[5],
+            p90: lengths[9],
+        }
+    }
+
+    #[test]
+    fn random_matches_the_oracle_with_few_and_many_distinct_costs() {
+        // 3,000 trials of 37 distinct works (2-byte codes shuffled), and
+        // 20,000 trials of distinct works, more than CACHED_COSTS (the works
+        // themselves shuffled); 2 devices each on 13 devices: 6 slots.
+        for (n, distinct) in [(3_000u64, 37u64), (20_000, 20_000)] {
+            let works: Vec<f64> = (0..n)
+                .map(|i| 1.0 + ((i * 7_919) % distinct) as f64 / 8.0)
+                .collect();
+            let p = phase(&works.iter().map(|&w| (w, 2)).collect::<Vec<_>>());
+            assert_eq!(p.costs.len() as u64, distinct);
+            let ours = spread(&[p], 1, 13, Dispatch::Random, 5);
+            assert_eq!(ours, random_by_oracle(&works, 6, 5), "{distinct} distinct");
+        }
     }
 
     #[test]
