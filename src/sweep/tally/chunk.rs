@@ -29,6 +29,9 @@ use crate::space::subset::{Subset, DENSE_COMBINATIONS, LANES};
 use crate::space::{JobSet, TrialInfo};
 use rayon::prelude::*;
 
+/// Most distinct costs a chunk's table has room for from the start.
+const PRESIZED: u64 = 1 << 12;
+
 /// Most level combinations evaluated once per chunk through a memo; with
 /// more, few trials of a chunk share one, and each trial is evaluated.
 const MEMO_COMBINATIONS: u64 = 1 << 22;
@@ -284,7 +287,10 @@ fn by_combination(
     } else {
         Memo::Sparse(HashMap::default())
     };
-    let mut local = Table::default();
+    // Room for every combination the chunk may meet, up to PRESIZED: the
+    // table is not regrown (and rehashed) ten times in every chunk.
+    let room = combinations.min(range.end - range.start).min(PRESIZED) as usize;
+    let mut local = Table::with_capacity_and_hasher(room, Default::default());
     let mut out = Chunk::with_capacity((range.end - range.start) as usize, true);
     // A combination met before in the chunk (nearly every trial) costs one
     // table read, written out in the loops so it stays inline there; the
