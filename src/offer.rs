@@ -33,10 +33,10 @@ pub fn pairs(
 ) -> Result<(Vec<SitePair>, Vec<Exclusion>), String> {
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
+    let index = offerings::Index::new(&catalog.offerings, &catalog.coverage);
     for (h, device) in hardware.iter().enumerate() {
         for (r, site) in sites.iter().enumerate() {
-            let (availability, offer) =
-                offerings::lookup(&catalog.offerings, &catalog.coverage, device, site);
+            let (availability, offer) = index.lookup(device, site);
             if availability == Availability::NotOffered && !any_hardware {
                 left_out.push(Exclusion {
                     hardware: device.name.clone(),

@@ -10,6 +10,8 @@
 //! regions, every Google Cloud region). Anything else not covered is
 //! *unknown*: the planner keeps it and says so.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Device, Kind, Region};
@@ -83,34 +85,96 @@ impl Availability {
 
 /// What a site offers of a device, and the offering used for its price:
 /// the lowest USD per device-hour, ties to the instance with more devices,
-/// then file order.
+/// then file order. For many lookups, build an [`Index`] once.
 pub fn lookup<'a>(
     offerings: &'a [Offering],
-    coverage: &[Coverage],
+    coverage: &'a [Coverage],
     device: &Device,
     site: &Region,
 ) -> (Availability, Option<&'a Offering>) {
-    if site.provider == "country" {
-        return (Availability::Offered, None);
+    Index::new(offerings, coverage).lookup(device, site)
+}
+
+/// The offerings and coverage rows keyed for [`Index::lookup`]: every
+/// device × site pair of a plan is looked up, and scanning every row for
+/// each pair was most of a small plan's time.
+pub struct Index<'a> {
+    /// Offerings by (provider, region), in file order.
+    by_site: HashMap<(&'a str, &'a str), Vec<&'a Offering>>,
+    /// (provider, region, kind) whose offer is complete.
+    covered: HashSet<(&'a str, &'a str, Kind)>,
+    /// (provider, kind) complete in some region.
+    known: HashSet<(&'a str, Kind)>,
+    /// (provider, device name) listed in some region.
+    sold: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Index<'a> {
+    /// Key the rows once.
+    pub fn new(offerings: &'a [Offering], coverage: &'a [Coverage]) -> Index<'a> {
+        let mut by_site: HashMap<_, Vec<&Offering>> = HashMap::new();
+        for o in offerings {
+            by_site
+                .entry((o.provider.as_str(), o.region.as_str()))
+                .or_default()
+                .push(o);
+        }
+        Index {
+            by_site,
+            covered: coverage
+                .iter()
+                .map(|c| (c.provider.as_str(), c.region.as_str(), c.kind))
+                .collect(),
+            known: coverage
+                .iter()
+                .map(|c| (c.provider.as_str(), c.kind))
+                .collect(),
+            sold: offerings
+                .iter()
+                .map(|o| (o.provider.as_str(), o.hardware.as_str()))
+                .collect(),
+        }
     }
-    let listed: Vec<&Offering> = offerings
-        .iter()
-        .filter(|o| {
-            o.provider == site.provider && o.region == site.region && o.hardware == device.name
-        })
-        .collect();
-    if listed.is_empty() {
-        let covered = coverage.iter().any(|c| {
-            c.provider == site.provider && c.region == site.region && c.kind == device.kind
-        });
-        let a = if covered || sold_nowhere(offerings, coverage, device, &site.provider) {
-            Availability::NotOffered
-        } else {
-            Availability::Unknown
-        };
-        return (a, None);
+
+    /// What `site` offers of `device`, and the offering used for its price
+    /// (see [`lookup`]).
+    pub fn lookup(&self, device: &Device, site: &Region) -> (Availability, Option<&'a Offering>) {
+        if site.provider == "country" {
+            return (Availability::Offered, None);
+        }
+        let here = self
+            .by_site
+            .get(&(site.provider.as_str(), site.region.as_str()));
+        let listed: Vec<&'a Offering> = here
+            .into_iter()
+            .flatten()
+            .filter(|o| o.hardware == device.name)
+            .copied()
+            .collect();
+        if listed.is_empty() {
+            let provider = site.provider.as_str();
+            let covered = self
+                .covered
+                .contains(&(provider, site.region.as_str(), device.kind));
+            // The provider covers the device's kind somewhere yet lists
+            // the device nowhere.
+            let sold_nowhere = self.known.contains(&(provider, device.kind))
+                && !self.sold.contains(&(provider, device.name.as_str()));
+            let a = if covered || sold_nowhere {
+                Availability::NotOffered
+            } else {
+                Availability::Unknown
+            };
+            return (a, None);
+        }
+        (Availability::Offered, cheapest(&listed))
     }
-    let best = listed
+}
+
+/// The priced offering of lowest USD per device-hour (within a relative
+/// 1e-9), ties to more devices per instance, then the first listed.
+fn cheapest<'a>(listed: &[&'a Offering]) -> Option<&'a Offering> {
+    listed
         .iter()
         .filter(|o| o.usd_per_device_hour().is_some())
         .min_by(|a, b| {
@@ -129,25 +193,7 @@ pub fn lookup<'a>(
                     .unwrap_or(std::cmp::Ordering::Equal),
             )
         })
-        .copied();
-    (Availability::Offered, best)
-}
-
-/// Does `provider` cover the device's kind in some region yet list the
-/// device in none?
-fn sold_nowhere(
-    offerings: &[Offering],
-    coverage: &[Coverage],
-    device: &Device,
-    provider: &str,
-) -> bool {
-    let known = coverage
-        .iter()
-        .any(|c| c.provider == provider && c.kind == device.kind);
-    known
-        && !offerings
-            .iter()
-            .any(|o| o.provider == provider && o.hardware == device.name)
+        .copied()
 }
 
 /// Checks one offering row on load.
@@ -180,6 +226,64 @@ pub fn check_coverage(c: &Coverage) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+
+    /// The oracle: every row scanned for one pair, as the rules read.
+    fn by_scan<'a>(
+        c: &'a Catalog,
+        d: &Device,
+        site: &Region,
+    ) -> (Availability, Option<&'a Offering>) {
+        if site.provider == "country" {
+            return (Availability::Offered, None);
+        }
+        let listed: Vec<&Offering> = c
+            .offerings
+            .iter()
+            .filter(|o| {
+                o.provider == site.provider && o.region == site.region && o.hardware == d.name
+            })
+            .collect();
+        if !listed.is_empty() {
+            return (Availability::Offered, cheapest(&listed));
+        }
+        let covers = |region: Option<&str>| {
+            c.coverage.iter().any(|v| {
+                v.provider == site.provider
+                    && v.kind == d.kind
+                    && region.is_none_or(|r| v.region == r)
+            })
+        };
+        let listed_anywhere = c
+            .offerings
+            .iter()
+            .any(|o| o.provider == site.provider && o.hardware == d.name);
+        if covers(Some(&site.region)) || (covers(None) && !listed_anywhere) {
+            (Availability::NotOffered, None)
+        } else {
+            (Availability::Unknown, None)
+        }
+    }
+
+    #[test]
+    fn index_agrees_with_a_scan_on_every_bundled_pair() {
+        let c = Catalog::bundled().unwrap();
+        let index = Index::new(&c.offerings, &c.coverage);
+        let mut seen = [0usize; 3];
+        for d in &c.hardware {
+            for site in &c.regions {
+                let (a, o) = index.lookup(d, site);
+                let (b, p) = by_scan(&c, d, site);
+                assert_eq!(a, b, "{} in {}", d.name, site.key());
+                assert!(std::ptr::eq(
+                    o.map_or(std::ptr::null(), |o| o),
+                    p.map_or(std::ptr::null(), |p| p)
+                ));
+                seen[a as usize] += 1;
+            }
+        }
+        // Every verdict occurs, so the comparison covers each branch.
+        assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+    }
 
     #[test]
     fn h100_in_us_central1_is_a3_highgpu_8g_over_eight() {
