@@ -17,6 +17,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use wide::u32x8;
 
+#[cfg(target_arch = "x86_64")]
+pub mod avx2;
+
 /// "expand 32-byte k", little-endian.
 const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 

@@ -9,6 +9,8 @@
 //! comes from the words alone: [`Subset::combination`] numbers it, so the
 //! cost is evaluated once per combination met, not once per trial.
 
+#[cfg(target_arch = "x86_64")]
+use super::chacha::avx2;
 use super::chacha::Key;
 pub use super::chacha::LANES;
 use super::jobset::unit_of;
@@ -117,6 +119,27 @@ impl<'s> Subset<'s> {
 
     /// [`Subset::combination`] of the [`LANES`] trials from `first` on.
     pub fn combinations_from(&self, first: u64) -> [u64; LANES] {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::has_avx2() {
+            // SAFETY: the processor runs AVX2, as just checked.
+            #[allow(unsafe_code)]
+            return unsafe { self.combinations_from_avx2(first) };
+        }
+        self.levels_from(|c| self.key.blocks(first, c))
+    }
+
+    /// [`Subset::combinations_from`] compiled for AVX2, with the ChaCha8
+    /// lanes in 256-bit registers.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn combinations_from_avx2(&self, first: u64) -> [u64; LANES] {
+        self.levels_from(|c| avx2::blocks(&self.key, first, c))
+    }
+
+    /// The combinations of [`LANES`] consecutive trials, `blocks(c)` giving
+    /// block `c` of their streams.
+    #[inline(always)]
+    fn levels_from(&self, blocks: impl Fn(u64) -> [[u32; LANES]; 16]) -> [u64; LANES] {
         let digits = self.digits.as_deref().unwrap_or(&[]);
         let mut at = [0u64; LANES];
         let mut block = [[0u32; LANES]; 16];
@@ -124,7 +147,7 @@ impl<'s> Subset<'s> {
         for (&j, &d) in self.used.iter().zip(digits) {
             let c = (j / 8) as u64;
             if c != counter {
-                block = self.key.blocks(first, c);
+                block = blocks(c);
                 counter = c;
             }
             let w = 2 * (j % 8);

@@ -56,7 +56,7 @@ impl Drop for DirLock {
 }
 
 #[cfg(unix)]
-#[allow(unsafe_code)] // the crate's one unsafe block (see Cargo.toml [lints])
+#[allow(unsafe_code)] // one of the exceptions Cargo.toml [lints] lists
 fn try_lock(file: &File) -> std::io::Result<bool> {
     use std::os::unix::io::AsRawFd;
     // SAFETY: flock on a file descriptor we own; no memory is shared.
