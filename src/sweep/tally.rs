@@ -255,6 +255,13 @@ fn fold_behind<E: Send>(
     })
 }
 
+/// One trial's terms of the sums: devices × work, work, devices.
+type Terms = (f64, f64, u64);
+
+fn terms(c: Cost) -> Terms {
+    (f64::from(c.devices) * c.work, c.work, u64::from(c.devices))
+}
+
 impl Tally {
     /// The tally of `costs`, trial `i` at index `i`, codes kept.
     pub fn of(costs: &[Cost]) -> Tally {
@@ -309,7 +316,7 @@ impl Tally {
         }
         self.extent(chunk.costs.iter().map(|&(c, _)| c));
         if self.overflow {
-            return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+            return self.add_codes(chunk);
         }
         let global: Vec<u32> = chunk
             .costs
@@ -327,17 +334,20 @@ impl Tally {
             (self.costs, self.counts, self.first, self.codes) =
                 (Vec::new(), Vec::new(), Vec::new(), None);
             *table = Codes::default();
-            return self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+            return self.add_codes(chunk);
         }
+        let mut counts = vec![0u64; global.len()];
         for &l in &chunk.codes {
-            let g = global[l as usize];
-            self.counts[g as usize] += 1;
-            if let Some(codes) = &mut self.codes {
-                codes.push(g);
-            }
+            counts[l as usize] += 1;
+        }
+        for (&g, n) in global.iter().zip(counts) {
+            self.counts[g as usize] += n;
+        }
+        if let Some(codes) = &mut self.codes {
+            codes.extend(chunk.codes.iter().map(|&l| global[l as usize]));
         }
         // A chunk's cost and the tally's cost of one code are equal.
-        self.add(chunk.codes.iter().map(|&l| chunk.costs[l as usize].0));
+        self.add_codes(chunk);
     }
 
     /// Widen the longest trial and the device range to `costs`.
@@ -350,11 +360,28 @@ impl Tally {
 
     /// Add trials to the sums, in index order.
     fn add(&mut self, trials: impl Iterator<Item = Cost>) {
-        for c in trials {
-            self.device_work += f64::from(c.devices) * c.work;
-            self.work += c.work;
-            self.assigned = self.assigned.saturating_add(u64::from(c.devices));
+        self.add_terms(trials.map(terms));
+    }
+
+    /// Add a chunk's numbered trials to the sums, in index order. Each
+    /// code's terms are worked out once (the same product, so the same
+    /// bits, as per trial).
+    fn add_codes(&mut self, chunk: &Chunk) {
+        let of_code: Vec<Terms> = chunk.costs.iter().map(|&(c, _)| terms(c)).collect();
+        self.add_terms(chunk.codes.iter().map(|&l| of_code[l as usize]));
+    }
+
+    /// The sums, added to term by term: held in locals, so each addition
+    /// waits only on the one before it, not on a store to the tally.
+    fn add_terms(&mut self, trials: impl Iterator<Item = Terms>) {
+        let (mut device_work, mut work, mut assigned) =
+            (self.device_work, self.work, self.assigned);
+        for (dw, w, d) in trials {
+            device_work += dw;
+            work += w;
+            assigned = assigned.saturating_add(d);
         }
+        (self.device_work, self.work, self.assigned) = (device_work, work, assigned);
     }
 
     /// Do all trials hold the same number of devices?
