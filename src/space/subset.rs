@@ -167,6 +167,48 @@ impl<'s> Subset<'s> {
         });
     }
 
+    /// [`Subset::draw`] of the [`LANES`] trials from `first` on, their
+    /// ChaCha8 blocks computed together: `rows` holds one row of
+    /// parameter values per trial (lane-major, `rows.len()` = LANES × the
+    /// number of parameters), and the read parameters of each are written.
+    pub fn draw_lanes(&self, first: u64, rows: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::has_avx2() {
+            // SAFETY: the processor runs AVX2, as just checked.
+            #[allow(unsafe_code)]
+            return unsafe { self.draw_lanes_avx2(first, rows) };
+        }
+        self.draw_lanes_from(rows, |c| self.key.blocks(first, c));
+    }
+
+    /// [`Subset::draw_lanes`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn draw_lanes_avx2(&self, first: u64, rows: &mut [f64]) {
+        self.draw_lanes_from(rows, |c| avx2::blocks(&self.key, first, c));
+    }
+
+    /// The read parameters' values of [`LANES`] consecutive trials into
+    /// `rows`, `blocks(c)` giving block `c` of their streams.
+    #[inline(always)]
+    fn draw_lanes_from(&self, rows: &mut [f64], blocks: impl Fn(u64) -> [[u32; LANES]; 16]) {
+        let p = rows.len() / LANES;
+        let mut block = [[0u32; LANES]; 16];
+        let mut counter = u64::MAX;
+        for &j in &self.used {
+            let c = (j / 8) as u64;
+            if c != counter {
+                block = blocks(c);
+                counter = c;
+            }
+            let w = 2 * (j % 8);
+            for (l, (&lo, &hi)) in block[w].iter().zip(&block[w + 1]).enumerate() {
+                let word = u64::from(lo) | (u64::from(hi) << 32);
+                rows[l * p + j] = self.samplers[j].sample(unit_of(word));
+            }
+        }
+    }
+
     /// Trial `index`'s level combination, numbered in mixed radix (first
     /// read parameter slowest). Only when [`Subset::combinations`] is some.
     pub fn combination(&self, index: u64) -> u64 {
@@ -242,6 +284,30 @@ mod tests {
                 assert_eq!(full[j].to_bits(), part[j].to_bits(), "trial {i} param {j}");
             }
             assert!(part[0].is_nan(), "unread parameters are not drawn");
+        }
+    }
+
+    #[test]
+    fn lane_draws_equal_single_draws() {
+        // Reads a discrete, an integer and a continuous parameter, the last
+        // in the second block; lanes starting across 2^32 streams.
+        let ps = params();
+        let set = JobSet::new(&ps, &Strategy::Random(Count::Trials(1000)), 3).unwrap();
+        let mut used = vec![false; ps.len()];
+        for j in [0, 2, 9] {
+            used[j] = true;
+        }
+        let sub = Subset::of(&set, &used).unwrap();
+        let p = ps.len();
+        let (mut rows, mut one) = (vec![f64::NAN; LANES * p], vec![f64::NAN; p]);
+        for first in [0, 8, 1000, (1 << 32) - 4] {
+            sub.draw_lanes(first, &mut rows);
+            for l in 0..LANES {
+                sub.draw(first + l as u64, &mut one);
+                let row = &rows[l * p..(l + 1) * p];
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(row), bits(&one), "trial {}", first + l as u64);
+            }
         }
     }
 

@@ -212,7 +212,7 @@ fn by_batch(
     scenario: &Scenario,
     range: Range<u64>,
     dedupe: bool,
-    fill: impl Fn(u64, usize, &mut [f64], &mut [f64]),
+    mut fill: impl FnMut(u64, usize, &mut [f64], &mut [f64]),
 ) -> ChunkResult {
     let p = scenario.params.len();
     let mut slots = vec![0.0; p];
@@ -240,8 +240,18 @@ fn by_batch(
 }
 
 fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bool) -> ChunkResult {
+    let p = scenario.params.len();
+    // One row of values per lane; unread parameters stay 0, as in `slots`.
+    let mut rows = vec![0.0; LANES * p];
     by_batch(scenario, range, dedupe, |first, n, slots, columns| {
-        for t in 0..n {
+        let whole = n / LANES * LANES;
+        for t in (0..whole).step_by(LANES) {
+            subset.draw_lanes(first + t as u64, &mut rows);
+            for (l, row) in rows.chunks_exact(p.max(1)).enumerate() {
+                write_row(columns, n, t + l, row);
+            }
+        }
+        for t in whole..n {
             subset.draw(first + t as u64, slots);
             write_row(columns, n, t, slots);
         }
