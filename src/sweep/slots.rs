@@ -3,11 +3,12 @@
 //! A list schedule asks one thing of its slots, trial after trial: take
 //! the slot that frees first and keep it busy for `w` more. [`Slots`] is a
 //! 4-ary min-heap of end times for that one operation. Its nodes hold the
-//! bits of non-negative `f64`s, which order as the values do, and it is
-//! padded so that every inner node has four children. 64 slots take three
-//! levels instead of a binary heap's six, and the least of four children is
-//! picked with comparisons the compiler turns into conditional moves: each
-//! level is one round of loads, not a chain of dependent ones.
+//! bits of non-negative `f64`s, which order as the values do, followed by
+//! four padding nodes that stand for missing children. 64 slots take three
+//! levels instead of a binary heap's six; the least of four children is
+//! picked with conditional moves, and every level is walked whatever the
+//! data, with bit masks choosing whether the hole moves: no branch depends
+//! on the end times.
 //!
 //! Which slot of equal end times is taken cannot change the schedule's
 //! length: the multiset of end times after each trial is the same whatever
@@ -47,10 +48,10 @@ impl Slots {
     /// now ends at its old end + `work`, which is returned.
     ///
     /// The hole left at the root sinks a fixed `depth` steps, each taken or
-    /// not by a conditional move: a node without children looks at the
-    /// padding, and once the new end is below the least child it stays below
-    /// every node under it. No branch depends on the data, so successive
-    /// calls overlap in the processor instead of waiting on mispredictions.
+    /// not by a bit mask: a node without children looks at the padding,
+    /// and once the new end is below the least child it stays below every
+    /// node under it. No branch depends on the data, so successive calls
+    /// overlap in the processor instead of waiting on mispredictions.
     #[inline(always)]
     pub fn start(&mut self, work: f64) -> f64 {
         let finish = f64::from_bits(self.ends[0]) + work;
