@@ -165,12 +165,10 @@ pub fn evaluate(
     dedupe: bool,
 ) -> ChunkResult {
     match path {
-        Path::Table(s, table) => by_combination(s, range, |_, k| table[k as usize].clone()),
+        Path::Table(s, table) => by_combination(s, range, |k| table[k as usize].clone()),
         Path::Memo(s) => {
             let mut slots = vec![0.0; scenario.params.len()];
-            by_combination(s, range, |_, k| {
-                combination_cost(scenario, s, k, &mut slots)
-            })
+            by_combination(s, range, |k| combination_cost(scenario, s, k, &mut slots))
         }
         Path::Subset(s) => by_subset(scenario, s, range, dedupe),
         Path::Trials(set) => by_trial(scenario, set, range, resource, dedupe),
@@ -284,12 +282,13 @@ impl Memo {
     }
 }
 
-/// Trials numbered by level combination: `cost(i, k)` is the cost of
-/// combination `k`, first met at trial `i` of the chunk.
+/// Trials numbered by level combination: `cost(k)` is the cost of
+/// combination `k`, asked for when a trial of the chunk first meets it (a
+/// failure is reported at that trial).
 fn by_combination(
     subset: &Subset,
     range: Range<u64>,
-    mut cost: impl FnMut(u64, u64) -> Result<Cost, TrialError>,
+    mut cost: impl FnMut(u64) -> Result<Cost, TrialError>,
 ) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
     let mut memo = if combinations <= DENSE_COMBINATIONS {
@@ -306,7 +305,7 @@ fn by_combination(
     // table read, written out in the loops so it stays inline there; the
     // first meeting asks `cost`.
     let mut miss = |i: u64, k: u64, memo: &mut Memo, out: &mut Chunk| {
-        let c = cost(i, k).map_err(|e| (i, e))?;
+        let c = cost(k).map_err(|e| (i, e))?;
         let code = out.code(&mut local, c, i);
         memo.set(k, code);
         Ok::<u32, (u64, TrialError)>(code)
