@@ -230,7 +230,7 @@ fn shuffled_lengths(
         shuffle(&mut jobs, rng);
         return capacities
             .iter()
-            .map(|&c| in_order(&jobs, &p.costs, c))
+            .map(|&c| backfill(&jobs, &p.costs, c))
             .collect();
     }
     if p.costs.len() > CACHED_COSTS {
