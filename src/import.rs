@@ -117,7 +117,7 @@ pub fn parse(path: &Path, text: &str, source: Source) -> Result<Imported> {
     }
     match source {
         Source::Wandb => wandb::read(&doc),
-        Source::Hydra => hydra::read(&doc),
+        Source::Hydra => hydra::read(&doc, text),
     }
 }
 

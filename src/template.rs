@@ -29,10 +29,15 @@ pub fn from_import(imported: &Imported, relative: &str) -> String {
             "trials = 20                 # runs to cost: the file sets no run_cap / n_trials\n",
         );
     }
-    if imported.early_terminate.is_some() {
-        out.push_str(
+    match imported.early_terminate.as_ref().map(|e| e.max_iter) {
+        // W&B's max_iter is the iterations of a run that is never stopped.
+        Some(Some(max)) => out.push_str(&format!(
+            "iterations = {max:<15}# iterations of one full run: the file's max_iter\n"
+        )),
+        Some(None) => out.push_str(
             "iterations = 100            # iterations of one full run (early termination)\n",
-        );
+        ),
+        None => {}
     }
     out.push_str(
         "\n# The cost of one trial: wall-clock hours on a reference device, a number\n\
@@ -76,5 +81,27 @@ mod tests {
         let path = std::path::Path::new("scenarios/from-import.toml");
         let s = crate::scenario::parse(path, &text, &catalog, Default::default()).unwrap();
         assert_eq!(s.params.len(), imported.params.len());
+    }
+
+    #[test]
+    fn an_import_template_takes_iterations_from_max_iter() {
+        // Hyperband with max_iter 27: a full run is 27 iterations; with
+        // only min_iter the length of a run is unknown, and the template
+        // writes the placeholder 100 for the user to set.
+        let text = |terminate: &str| {
+            let sweep = format!("method: random\nrun_cap: 10\nearly_terminate: {{type: hyperband, {terminate}}}\nparameters:\n  lr: {{min: 0.001, max: 0.1}}\n");
+            let imported =
+                crate::import::parse(std::path::Path::new("s.yaml"), &sweep, Source::Wandb)
+                    .unwrap();
+            from_import(&imported, "s.yaml")
+        };
+        let with_max = text("max_iter: 27, s: 2");
+        assert!(
+            with_max.contains(
+                "\niterations = 27             # iterations of one full run: the file's max_iter\n"
+            ),
+            "{with_max}"
+        );
+        assert!(text("min_iter: 3").contains("\niterations = 100 "));
     }
 }

@@ -6,23 +6,30 @@
 //! | syntax | parameter |
 //! |---|---|
 //! | `a,b,c` or `choice(a, b, c)` | the listed values |
-//! | `range(start, stop[, step])` | basic sweeper: Python's end-exclusive range; Optuna: start to stop inclusive (Optuna's IntDistribution/FloatDistribution with a step) |
+//! | `range(start, stop[, step])`, `range(stop)` | basic sweeper: Python's end-exclusive range (from 0 when only the stop is given); Optuna: start to stop inclusive (Optuna's IntDistribution/FloatDistribution with a step) |
 //! | `interval(a, b)` | uniform on [a, b]; integers if both bounds are (as the Optuna sweeper does) |
 //! | `tag(log, interval(a, b))` | log-uniform on [a, b] (integer bounds: rounded to integers) |
 //! | `int(interval(a, b))`, `float(...)` | casts the bounds |
-//! | `shuffle(...)`, `sort(...)` | the same values (order does not change a plan) |
+//! | `shuffle(...)`, `sort(...)` of a sweep, or of values (`sort(3, 1, 2)`) | the same values (order does not change a plan) |
 //! | anything else | a constant |
 //!
 //! The older Optuna `search_space:` syntax (`type: float|int|categorical`,
 //! `low`, `high`, `log`, `step`, `choices`) is read too. The basic sweeper
-//! runs a grid; the Optuna sweeper runs `n_trials` trials of its sampler:
-//! TPE (the default), CMA-ES, GP, BoTorch and NSGA-II/III are planned as
-//! `bayes`, Random and QMC as `random`, Grid and BruteForce as `grid`.
-//! Everything outside `hydra.sweeper` (the application's own config,
-//! `defaults:`, `# @package` lines) is accepted and left alone.
+//! runs a grid; the Optuna sweeper runs `n_trials` trials of its sampler,
+//! named by the `sampler:` block's `_target_` or else chosen in the
+//! defaults list (`override hydra/sweeper/sampler: grid`): TPE (the
+//! default), CMA-ES, GP, BoTorch and NSGA-II/III are planned as `bayes`,
+//! Random and QMC as `random`, Grid and BruteForce as `grid`. A file of
+//! the `hydra/sweeper` config group (`# @package hydra.sweeper`) holds the
+//! sweeper's keys at its top. The Nevergrad, Ax and Ray Tune sweepers are
+//! refused by name. Everything outside `hydra.sweeper` (the application's
+//! own config, the rest of `defaults:`) is accepted and left alone.
 
 use crate::error::Result;
 use crate::space::{Distribution, Domain, Level, Param, MAX_LEVELS};
+
+mod grammar;
+use grammar::{El, Grammar};
 
 use super::yaml::{Doc, Node, Value};
 use super::{level, number, unknown_key, whole, Imported, ImportedParam, Method, Source};
@@ -42,33 +49,33 @@ const SWEEPER_KEYS: [&str; 12] = [
     "custom_search_space",
 ];
 
-/// Read a parsed Hydra configuration.
-pub fn read(doc: &Doc) -> Result<Imported> {
+/// Read a parsed Hydra configuration; `text` is the file's text, for its
+/// `# @package` header.
+pub fn read(doc: &Doc, text: &str) -> Result<Imported> {
     let root = &doc.root;
-    let sweeper = root
-        .get("hydra")
-        .and_then(|h| h.get("sweeper"))
-        .ok_or_else(|| doc.err(root, "no `hydra.sweeper` in this file; a Hydra sweep sets hydra.sweeper.params (or search_space for Optuna)"))?;
+    let sweeper = match package(text) {
+        // A config-group file of hydra/sweeper: its keys are the sweeper's.
+        Some("hydra.sweeper") => Some(root),
+        Some("hydra") => root.get("sweeper"),
+        _ => root.get("hydra").and_then(|h| h.get("sweeper")),
+    }
+    .ok_or_else(|| doc.err(root, "no `hydra.sweeper` in this file; a Hydra sweep sets hydra.sweeper.params (or search_space for Optuna)"))?;
+    let target = sweeper
+        .get("_target_")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    let chosen = default_choice(root, "sweeper");
+    for node in [sweeper.get("_target_"), chosen].into_iter().flatten() {
+        if let Some(other) = other_sweeper(node.as_str().unwrap_or_default()) {
+            return Err(doc.err(node, format!("the {other} sweeper is not one co2sweep reads: it plans Hydra's basic sweeper (a grid) and the Optuna sweeper")));
+        }
+    }
     for (k, _) in sweeper.entries() {
         if !SWEEPER_KEYS.contains(&k.key_text().as_str()) {
             return Err(unknown_key(doc, k, &SWEEPER_KEYS, "hydra.sweeper"));
         }
     }
-    let target = sweeper
-        .get("_target_")
-        .and_then(Node::as_str)
-        .unwrap_or_default();
-    let optuna = target.to_ascii_lowercase().contains("optuna")
-        || defaults_choose_optuna(root)
-        || [
-            "sampler",
-            "n_trials",
-            "search_space",
-            "direction",
-            "study_name",
-        ]
-        .iter()
-        .any(|k| sweeper.get(k).is_some());
+    let optuna = is_optuna(sweeper, target, chosen);
     let mut params = Vec::new();
     if let Some(p) = sweeper.get("params") {
         for (k, v) in p.entries() {
@@ -95,7 +102,10 @@ pub fn read(doc: &Doc) -> Result<Imported> {
             .get("n_trials")
             .map(|n| whole(doc, n, "n_trials", 1))
             .transpose()?;
-        (sampler(doc, sweeper.get("sampler"))?, trials)
+        (
+            sampler(doc, sweeper.get("sampler"), default_choice(root, "sampler"))?,
+            trials,
+        )
     } else {
         (Method::Grid, None)
     };
@@ -132,34 +142,96 @@ fn push(
     Ok(())
 }
 
-/// `defaults: [override hydra/sweeper: optuna]` (or without `override`).
-fn defaults_choose_optuna(root: &Node) -> bool {
+/// Is this the Optuna sweeper: by its `_target_`, its `defaults:` choice,
+/// or keys only it has?
+fn is_optuna(sweeper: &Node, target: &str, chosen: Option<&Node>) -> bool {
+    let keys = [
+        "sampler",
+        "n_trials",
+        "search_space",
+        "direction",
+        "study_name",
+    ];
+    target.to_ascii_lowercase().contains("optuna")
+        || chosen
+            .and_then(Node::as_str)
+            .is_some_and(|c| c.contains("optuna"))
+        || keys.iter().any(|k| sweeper.get(k).is_some())
+}
+
+/// The `# @package` of a file: its header comment's, if any.
+fn package(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#'))
+        .find_map(|l| l.trim_start_matches('#').trim().strip_prefix("@package"))
+        .map(str::trim)
+}
+
+/// The option a `defaults:` entry chooses for `hydra/sweeper` (`group`
+/// "sweeper") or `hydra/sweeper/sampler` ("sampler"), with or without
+/// `override`; in a file of the group itself, `sampler: tpe` too.
+fn default_choice<'a>(root: &'a Node, group: &str) -> Option<&'a Node> {
     let Some(Value::Seq(items)) = root.get("defaults").map(|d| &d.value) else {
-        return false;
+        return None;
     };
-    items.iter().flat_map(Node::entries).any(|(k, v)| {
-        k.key_text().trim_start_matches("override ").trim() == "hydra/sweeper"
-            && v.as_str().is_some_and(|s| s.contains("optuna"))
+    let full = if group == "sweeper" {
+        "hydra/sweeper".to_string()
+    } else {
+        format!("hydra/sweeper/{group}")
+    };
+    items.iter().flat_map(Node::entries).find_map(|(k, v)| {
+        let key = k.key_text();
+        let key = key.trim_start_matches("override ").trim();
+        (key == full || (group == "sampler" && key == "sampler")).then_some(v)
     })
 }
 
-/// The method an Optuna sampler stands for.
-fn sampler(doc: &Doc, node: Option<&Node>) -> Result<Method> {
-    let Some(node) = node else {
-        return Ok(Method::Bayes); // Optuna's default sampler is TPE.
+/// A sweeper plugin other than the basic and Optuna ones, by its
+/// `_target_` or its `defaults:` choice.
+fn other_sweeper(name: &str) -> Option<&'static str> {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find_map(|w| match w {
+            "nevergrad" => Some("Nevergrad"),
+            "ax" => Some("Ax"),
+            "ray" => Some("Ray Tune"),
+            _ => None,
+        })
+}
+
+/// The method an Optuna sampler stands for: its `_target_` class if the
+/// `sampler:` block names one, else the sampler chosen in `defaults:`
+/// (`override hydra/sweeper/sampler: grid`), else TPE, Optuna's default.
+fn sampler(doc: &Doc, block: Option<&Node>, chosen: Option<&Node>) -> Result<Method> {
+    if let Some(node) = block.and_then(|b| b.get("_target_")) {
+        let target = node.as_str().unwrap_or_default();
+        return sampler_class(target.rsplit('.').next().unwrap_or_default()).ok_or_else(|| doc.err(node, format!(
+            "unknown Optuna sampler '{target}'; co2sweep plans TPESampler, CmaEsSampler, GPSampler, BoTorchSampler, NSGAIISampler (as bayes), RandomSampler, QMCSampler (as random), GridSampler, BruteForceSampler (as grid)"
+        )));
+    }
+    let Some(node) = chosen else {
+        return Ok(Method::Bayes);
     };
-    let target = node
-        .get("_target_")
-        .and_then(Node::as_str)
-        .unwrap_or_default();
-    let class = target.rsplit('.').next().unwrap_or_default();
-    Ok(match class {
-        "TPESampler" | "CmaEsSampler" | "GPSampler" | "BoTorchSampler" | "NSGAIISampler" | "NSGAIIISampler" | "MOTPESampler" => Method::Bayes,
+    let name = node.as_str().unwrap_or_default();
+    Ok(match name {
+        "tpe" | "cmaes" | "gp" | "botorch" | "nsgaii" | "nsgaiii" | "motpe" => Method::Bayes,
+        "random" | "qmc" => Method::Random,
+        "grid" | "bruteforce" => Method::Grid,
+        _ => return Err(doc.err(node, format!(
+            "unknown Optuna sampler '{name}' in defaults; co2sweep plans tpe, cmaes, gp, botorch, nsgaii, nsgaiii, motpe (as bayes), random, qmc (as random), grid, bruteforce (as grid)"
+        ))),
+    })
+}
+
+/// The method of an Optuna sampler class.
+fn sampler_class(class: &str) -> Option<Method> {
+    Some(match class {
+        "TPESampler" | "CmaEsSampler" | "GPSampler" | "BoTorchSampler" | "NSGAIISampler"
+        | "NSGAIIISampler" | "MOTPESampler" => Method::Bayes,
         "RandomSampler" | "QMCSampler" => Method::Random,
         "GridSampler" | "BruteForceSampler" => Method::Grid,
-        _ => return Err(doc.err(node, format!(
-            "unknown Optuna sampler '{target}'; co2sweep plans TPESampler, CmaEsSampler, GPSampler, BoTorchSampler, NSGAIISampler (as bayes), RandomSampler, QMCSampler (as random), GridSampler, BruteForceSampler (as grid)"
-        ))),
+        _ => return None,
     })
 }
 
@@ -296,13 +368,6 @@ fn stepped(
     ))
 }
 
-/// A parsed element of Hydra's override grammar.
-#[derive(Debug, Clone, PartialEq)]
-enum El {
-    Prim(Level),
-    Call(String, Vec<(Option<String>, El)>),
-}
-
 /// One `params:` entry.
 fn override_value(doc: &Doc, node: &Node, optuna: bool, name: &str) -> Result<Domain> {
     let text = match &node.value {
@@ -310,10 +375,7 @@ fn override_value(doc: &Doc, node: &Node, optuna: bool, name: &str) -> Result<Do
         Value::Seq(_) | Value::Map(_) => return Ok(Domain::Constant(level(doc, node)?)),
         _ => return Ok(Domain::Constant(level(doc, node)?)),
     };
-    let mut p = Grammar {
-        s: text.as_bytes(),
-        pos: 0,
-    };
+    let mut p = Grammar::new(&text);
     let items = p
         .sweep()
         .map_err(|m| doc.err(node, format!("'{name}': {m} in \"{text}\"")))?;
@@ -378,9 +440,14 @@ impl Ctx<'_> {
         match f.as_str() {
             "choice" => Ok(Domain::Values(args.into_iter().map(|(_, e)| self.prim(e)).collect::<Result<_>>()?)),
             "range" => {
-                let (Some(a), Some(b)) = (arg("start", 0), arg("stop", 1)) else { return self.fail("range needs start and stop".into()) };
+                // range(stop) starts at 0, as Python's and Hydra's do.
+                let (start, stop) = match (arg("start", 0), arg("stop", 1)) {
+                    (Some(a), Some(b)) => (self.num(a)?, self.num(b)?),
+                    (Some(b), None) if !args.iter().any(|(k, _)| k.is_some()) => (0.0, self.num(b)?),
+                    _ => return self.fail("range needs a stop (and a start)".into()),
+                };
                 let step = arg("step", 2).map(|s| self.num(s)).transpose()?.unwrap_or(1.0);
-                stepped(self.doc, self.node, self.name, self.num(a)?, self.num(b)?, step, self.optuna)
+                stepped(self.doc, self.node, self.name, start, stop, step, self.optuna)
             }
             "interval" => {
                 let (Some(a), Some(b)) = (arg("start", 0), arg("end", 1)) else { return self.fail("interval needs start and end".into()) };
@@ -394,6 +461,11 @@ impl Ctx<'_> {
                     Some((_, inner @ El::Call(..))) => self.domain(inner, log, int),
                     _ => self.fail("tag(...) must end with the sweep it tags".into()),
                 }
+            }
+            // shuffle(1, 2, 3) and sort(3, 1, 2): the listed values.
+            "shuffle" | "sort" if args.iter().filter(|(k, _)| k.is_none()).count() > 1 || matches!(args.first(), Some((None, El::Prim(_)))) => {
+                let values: Vec<Level> = args.into_iter().filter(|(k, _)| k.is_none()).map(|(_, e)| self.prim(e)).collect::<Result<_>>()?;
+                Ok(Domain::Values(values))
             }
             "int" | "float" | "shuffle" | "sort" | "str" | "bool" => match args.into_iter().next() {
                 Some((_, inner)) => {
@@ -426,183 +498,6 @@ fn floated(d: Domain) -> Domain {
             grid_points,
         },
         other => other,
-    }
-}
-
-/// A recursive-descent reader of Hydra's override values.
-struct Grammar<'a> {
-    s: &'a [u8],
-    pos: usize,
-}
-
-impl Grammar<'_> {
-    fn skip(&mut self) {
-        while self.pos < self.s.len() && self.s[self.pos].is_ascii_whitespace() {
-            self.pos += 1;
-        }
-    }
-
-    fn peek(&mut self) -> Option<u8> {
-        self.skip();
-        self.s.get(self.pos).copied()
-    }
-
-    /// `element (',' element)*` to the end.
-    fn sweep(&mut self) -> std::result::Result<Vec<El>, String> {
-        let items = self.list_until(None)?;
-        if self.pos < self.s.len() {
-            return Err(format!(
-                "unexpected '{}' at character {}",
-                self.s[self.pos] as char,
-                self.pos + 1
-            ));
-        }
-        Ok(items)
-    }
-
-    fn list_until(&mut self, close: Option<u8>) -> std::result::Result<Vec<El>, String> {
-        let mut items = Vec::new();
-        if self.peek() == close {
-            return Ok(items);
-        }
-        loop {
-            items.push(self.element(0)?);
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                c if c == close => return Ok(items),
-                Some(c) => {
-                    return Err(format!(
-                        "unexpected '{}' at character {}",
-                        c as char,
-                        self.pos + 1
-                    ))
-                }
-                None => return Err("the value ends early".into()),
-            }
-        }
-    }
-
-    fn element(&mut self, depth: usize) -> std::result::Result<El, String> {
-        if depth > 50 {
-            return Err("the value nests too deeply".into());
-        }
-        match self.peek() {
-            Some(q @ (b'\'' | b'"')) => {
-                let start = self.pos + 1;
-                let end = self.s[start..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .ok_or("a quoted string is not closed")?;
-                self.pos = start + end + 1;
-                Ok(El::Prim(Level::Text(
-                    String::from_utf8_lossy(&self.s[start..start + end]).into_owned(),
-                )))
-            }
-            Some(b'[') | Some(b'{') => {
-                let start = self.pos;
-                let mut level = 0i32;
-                while self.pos < self.s.len() {
-                    match self.s[self.pos] {
-                        b'[' | b'{' => level += 1,
-                        b']' | b'}' => level -= 1,
-                        _ => {}
-                    }
-                    self.pos += 1;
-                    if level == 0 {
-                        break;
-                    }
-                }
-                let text = String::from_utf8_lossy(&self.s[start..self.pos]).into_owned();
-                // Hydra's lists and dicts are YAML flow collections.
-                let json = super::yaml::parse(std::path::Path::new("-"), &text).map_or_else(
-                    |_| serde_json::to_string(&text).unwrap_or_default(),
-                    |d| d.root.json(),
-                );
-                Ok(El::Prim(Level::Raw(json)))
-            }
-            _ => self.bare(depth),
-        }
-    }
-
-    fn bare(&mut self, depth: usize) -> std::result::Result<El, String> {
-        let start = self.pos;
-        while self.pos < self.s.len() && !b",()[]{}".contains(&self.s[self.pos]) {
-            if self.s[self.pos] == b'='
-                && self.s[start..self.pos]
-                    .iter()
-                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                && self.pos > start
-            {
-                break;
-            }
-            self.pos += 1;
-        }
-        let word = String::from_utf8_lossy(&self.s[start..self.pos])
-            .trim()
-            .to_string();
-        if self.peek() == Some(b'(') {
-            self.pos += 1;
-            let mut args = Vec::new();
-            if self.peek() != Some(b')') {
-                loop {
-                    args.push(self.arg(depth)?);
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b')') => break,
-                        _ => return Err(format!("{word}(...) is not closed")),
-                    }
-                }
-            }
-            self.pos += 1;
-            return Ok(El::Call(word, args));
-        }
-        if word.is_empty() {
-            return Err(format!("a value is missing at character {}", self.pos + 1));
-        }
-        Ok(El::Prim(primitive(&word)))
-    }
-
-    /// `[name '='] element`.
-    fn arg(&mut self, depth: usize) -> std::result::Result<(Option<String>, El), String> {
-        self.skip();
-        let rest = &self.s[self.pos..];
-        let ident = rest
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-            .count();
-        let after = rest[ident..]
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())
-            .map(|k| ident + k);
-        if ident > 0 && after.is_some_and(|k| rest[k] == b'=') {
-            let key = String::from_utf8_lossy(&rest[..ident]).into_owned();
-            self.pos += after.unwrap_or(ident) + 1;
-            return Ok((Some(key), self.element(depth + 1)?));
-        }
-        Ok((None, self.element(depth + 1)?))
-    }
-}
-
-/// Hydra's primitive types: int, float, bool, null, else string.
-fn primitive(word: &str) -> Level {
-    let lower = word.to_ascii_lowercase();
-    match lower.as_str() {
-        "true" => return Level::Bool(true),
-        "false" => return Level::Bool(false),
-        "null" => return Level::Null,
-        _ => {}
-    }
-    let plain = word.replace('_', "");
-    if let Ok(i) = plain.parse::<i64>() {
-        return Level::Num(i as f64);
-    }
-    let numeric = plain
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b".eE+-".contains(&b))
-        && plain.bytes().any(|b| b.is_ascii_digit());
-    match plain.parse::<f64>() {
-        Ok(f) if numeric && f.is_finite() => Level::Num(f),
-        _ => Level::Text(word.to_string()),
     }
 }
 
@@ -683,5 +578,82 @@ mod tests {
                 && e.contains("did you mean 'n_trials'"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn optuna_sampler_chosen_in_defaults() {
+        // Hydra's own Optuna examples choose the sampler in the defaults
+        // list and give the `sampler:` block only a seed: that is TPE
+        // (bayes), as with no block at all; `grid` and `random` choices
+        // change the method; a `_target_` class wins over the choice.
+        let with = |sampler: &str, block: &str| {
+            read_text(&format!(
+                "defaults:\n  - override hydra/sweeper: optuna\n{sampler}hydra:\n  sweeper:\n{block}    n_trials: 20\n    params:\n      x: choice(-1, 1)\n      z: range(3)\n"
+            ))
+        };
+        let seed = "    sampler:\n      seed: 123\n";
+        let target = "    sampler:\n      _target_: optuna.samplers.RandomSampler\n";
+        let pick = |name: &str| format!("  - override hydra/sweeper/sampler: {name}\n");
+        for (sampler, block, method) in [
+            (pick("tpe"), seed, Method::Bayes),
+            (String::new(), seed, Method::Bayes),
+            (pick("grid"), "", Method::Grid),
+            (pick("random"), seed, Method::Random),
+            (pick("nsgaii"), "", Method::Bayes),
+            (pick("grid"), target, Method::Random),
+        ] {
+            let i = with(&sampler, block).unwrap();
+            assert_eq!(
+                (i.method, i.trials),
+                (method, Some(20)),
+                "{sampler} {block}"
+            );
+        }
+        let e = with(&pick("tpee"), "").unwrap_err().to_string();
+        assert!(
+            e.starts_with("config.yaml:3:37: unknown Optuna sampler 'tpee' in defaults")
+                && e.contains("random, qmc (as random)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sweeper_group_files_and_other_sweepers() {
+        // A file of the hydra/sweeper config group (`# @package
+        // hydra.sweeper`) holds the sweeper's keys at its top; another
+        // sweeper plugin is named in the error, not met as an unknown key.
+        let i = read_text("# A sweep\n# @package hydra.sweeper\nn_trials: 7\nparams:\n  optim.lr: tag(log, interval(1e-5, 1e-1))\n").unwrap();
+        assert_eq!((i.method, i.trials), (Method::Bayes, Some(7)));
+        assert_eq!(i.params[0].param.name, "optim.lr");
+        let i = read_text("# @package hydra\nsweeper:\n  params:\n    a: 1,2\n").unwrap();
+        assert_eq!(i.method, Method::Grid);
+        let e = read_text("defaults:\n  - override hydra/sweeper: nevergrad\nhydra:\n  sweeper:\n    optim:\n      budget: 10\n    parametrization:\n      x: {lower: 0, upper: 1}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config.yaml:2:29: the Nevergrad sweeper is not one co2sweep reads"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn shuffle_sort_and_range_of_a_stop() {
+        // shuffle(1, 2, 3) and sort(3, 1, 2, reverse=true) list their
+        // values (Hydra: a choice sweep of them); range(3) is 0, 1, 2 on
+        // the basic sweeper.
+        let i = read_text("hydra:\n  sweeper:\n    params:\n      a: shuffle(1,2,3)\n      b: sort(3, 1, 2, reverse=true)\n      c: range(3)\n      d: shuffle(choice(x, y))\n").unwrap();
+        let nums = |v: &[f64]| Domain::Values(v.iter().map(|&x| Level::Num(x)).collect());
+        let d: Vec<&Domain> = i.params.iter().map(|p| &p.param.domain).collect();
+        assert_eq!(*d[0], nums(&[1.0, 2.0, 3.0]));
+        assert_eq!(*d[1], nums(&[3.0, 1.0, 2.0]));
+        assert_eq!(*d[2], nums(&[0.0, 1.0, 2.0]));
+        assert_eq!(
+            *d[3],
+            Domain::Values(vec![Level::Text("x".into()), Level::Text("y".into())])
+        );
+        let e = read_text("hydra:\n  sweeper:\n    params:\n      a: range(step=2)\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'a': range needs a stop"), "{e}");
     }
 }
