@@ -151,6 +151,8 @@ impl Doc {
 /// Parse YAML text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Doc> {
     let mut sink = Sink::default();
+    // A byte-order mark is not part of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Parser::new_from_str(text)
         .load(&mut sink, false)
         .map_err(|e| {
@@ -162,10 +164,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Doc> {
                 format!("not valid YAML: {}", e.info()),
             )
         })?;
-    let mut events = sink.events.into_iter().peekable();
-    let mut anchors = HashMap::new();
+    let mut b = Builder {
+        events: sink.events.into_iter().peekable(),
+        anchors: HashMap::new(),
+        path,
+        nodes: 0,
+    };
     let root = loop {
-        match events.peek() {
+        match b.events.peek() {
             None => break None,
             Some((
                 Event::Scalar(..)
@@ -173,9 +179,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Doc> {
                 | Event::MappingStart(..)
                 | Event::Alias(_),
                 _,
-            )) => break Some(build(&mut events, &mut anchors, path)?),
+            )) => break Some(b.node(0)?.0),
             Some(_) => {
-                events.next();
+                b.events.next();
             }
         }
     };
@@ -202,74 +208,108 @@ impl MarkedEventReceiver for Sink {
 
 type Events = std::iter::Peekable<std::vec::IntoIter<(Event, Marker)>>;
 
-/// Deepest nesting read (a bound against hostile files).
+/// Deepest nesting read, aliases included (a bound against hostile files).
 const MAX_DEPTH: usize = 200;
 
-fn build(events: &mut Events, anchors: &mut HashMap<usize, Node>, path: &Path) -> Result<Node> {
-    build_at(events, anchors, path, 0)
+/// Most nodes a document may expand to, each alias counting the nodes it
+/// copies (a bound against "billion laughs": a few hundred bytes of nested
+/// aliases would otherwise expand to gigabytes).
+pub const MAX_NODES: u64 = 1_000_000;
+
+/// An anchored node, with its size and height for the bounds.
+struct Anchored {
+    node: Node,
+    nodes: u64,
+    height: usize,
 }
 
-fn build_at(
-    events: &mut Events,
-    anchors: &mut HashMap<usize, Node>,
-    path: &Path,
-    depth: usize,
-) -> Result<Node> {
-    let Some((event, mark)) = events.next() else {
-        return Err(Error::input(format!(
-            "{}: the YAML ends early",
-            path.display()
-        )));
-    };
-    let (line, col) = (mark.line(), mark.col() + 1);
-    if depth > MAX_DEPTH {
-        return Err(Error::at_line(
-            path,
-            line as u64,
-            col as u64,
-            "the YAML nests deeper than 200 levels",
-        ));
+/// The tree being built from the events, and what the bounds count.
+struct Builder<'a> {
+    events: Events,
+    anchors: HashMap<usize, Anchored>,
+    path: &'a Path,
+    /// Nodes made so far, aliases' copies included.
+    nodes: u64,
+}
+
+impl Builder<'_> {
+    fn fail(&self, (line, col): (usize, usize), message: impl Into<String>) -> Error {
+        Error::at_line(self.path, line as u64, col as u64, message)
     }
-    let at = |value| Node { value, line, col };
-    let (node, anchor) = match event {
-        Event::Scalar(text, style, anchor, _) => (at(scalar(text, style)), anchor),
-        Event::Alias(id) => {
-            let node = anchors.get(&id).cloned().ok_or_else(|| {
-                Error::at_line(path, line as u64, col as u64, "an alias names no anchor")
-            })?;
-            return Ok(node);
+
+    /// Count `n` more nodes, whose deepest lies `height` below `depth`.
+    fn count(&mut self, at: (usize, usize), n: u64, depth: usize, height: usize) -> Result<()> {
+        self.nodes += n;
+        if depth + height > MAX_DEPTH {
+            return Err(self.fail(
+                at,
+                format!("the YAML nests deeper than {MAX_DEPTH} levels (aliases included)"),
+            ));
         }
-        Event::SequenceStart(anchor, _) => {
-            let mut items = Vec::new();
-            while !matches!(events.peek(), Some((Event::SequenceEnd, _)) | None) {
-                items.push(build_at(events, anchors, path, depth + 1)?);
-            }
-            events.next();
-            (at(Value::Seq(items)), anchor)
+        if self.nodes > MAX_NODES {
+            return Err(self.fail(at, format!("the YAML expands to more than {MAX_NODES} values (aliases copy what they name)")));
         }
-        Event::MappingStart(anchor, _) => {
-            let mut entries = Vec::new();
-            while !matches!(events.peek(), Some((Event::MappingEnd, _)) | None) {
-                let key = build_at(events, anchors, path, depth + 1)?;
-                let value = build_at(events, anchors, path, depth + 1)?;
-                entries.push((key, value));
-            }
-            events.next();
-            (at(Value::Map(entries)), anchor)
-        }
-        other => {
-            return Err(Error::at_line(
-                path,
-                line as u64,
-                col as u64,
-                format!("unexpected YAML event {other:?}"),
-            ))
-        }
-    };
-    if anchor > 0 {
-        anchors.insert(anchor, node.clone());
+        Ok(())
     }
-    Ok(node)
+
+    /// The next node, at `depth`, and its height.
+    fn node(&mut self, depth: usize) -> Result<(Node, usize)> {
+        let Some((event, mark)) = self.events.next() else {
+            return Err(Error::input(format!(
+                "{}: the YAML ends early",
+                self.path.display()
+            )));
+        };
+        let (line, col) = (mark.line(), mark.col() + 1);
+        let before = self.nodes;
+        self.count((line, col), 1, depth, 0)?;
+        let at = |value| Node { value, line, col };
+        let ((node, height), anchor) = match event {
+            Event::Scalar(text, style, anchor, _) => ((at(scalar(text, style)), 0), anchor),
+            Event::Alias(id) => {
+                let Some(a) = self.anchors.get(&id) else {
+                    return Err(self.fail((line, col), "an alias names no anchor"));
+                };
+                let (node, nodes, height) = (a.node.clone(), a.nodes, a.height);
+                self.count((line, col), nodes - 1, depth, height)?;
+                return Ok((node, height));
+            }
+            Event::SequenceStart(anchor, _) => {
+                let (mut items, mut height) = (Vec::new(), 0);
+                while !matches!(self.events.peek(), Some((Event::SequenceEnd, _)) | None) {
+                    let (item, h) = self.node(depth + 1)?;
+                    items.push(item);
+                    height = height.max(h + 1);
+                }
+                self.events.next();
+                ((at(Value::Seq(items)), height), anchor)
+            }
+            Event::MappingStart(anchor, _) => {
+                let (mut entries, mut height) = (Vec::new(), 0);
+                while !matches!(self.events.peek(), Some((Event::MappingEnd, _)) | None) {
+                    let (key, hk) = self.node(depth + 1)?;
+                    let (value, hv) = self.node(depth + 1)?;
+                    entries.push((key, value));
+                    height = height.max(hk.max(hv) + 1);
+                }
+                self.events.next();
+                ((at(Value::Map(entries)), height), anchor)
+            }
+            other => return Err(self.fail((line, col), format!("unexpected YAML event {other:?}"))),
+        };
+        if anchor > 0 {
+            let nodes = self.nodes - before;
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    nodes,
+                    height,
+                },
+            );
+        }
+        Ok((node, height))
+    }
 }
 
 /// Resolve a scalar's type.
@@ -337,5 +377,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("t.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn aliases_count_toward_the_bounds() {
+        // Billion laughs: level k lists level k−1 ten times, so level 6
+        // expands to 10^6 scalars, past MAX_NODES (the 6 lines are 300 bytes).
+        let mut text = "l0: &a0 x\n".to_string();
+        for k in 1..=6 {
+            let prev = format!("*a{}", k - 1);
+            text += &format!("l{k}: &a{k} [{}]\n", vec![prev; 10].join(", "));
+        }
+        let e = parse(Path::new("t.yaml"), &text).unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.yaml:7:") && e.contains("more than 1000000 values"),
+            "{e}"
+        );
+        // Five levels (10^5 scalars, 111,111 nodes) are read.
+        let five: String = text.lines().take(6).map(|l| format!("{l}\n")).collect();
+        assert!(parse(Path::new("t.yaml"), &five).is_ok());
+        // Nesting through aliases: each anchor 150 levels deep, the second
+        // nests the first: 300 levels, past MAX_DEPTH = 200.
+        let deep = |inner: &str| format!("{}{inner}{}", "[".repeat(150), "]".repeat(150));
+        let text = format!("a: &a {}\nb: &b {}\n", deep("1"), deep("*a"));
+        let e = parse(Path::new("t.yaml"), &text).unwrap_err().to_string();
+        assert!(
+            e.starts_with("t.yaml:2:") && e.contains("deeper than 200 levels"),
+            "{e}"
+        );
+        // A byte-order mark is skipped.
+        let d = parse(Path::new("t.yaml"), "\u{feff}method: grid\n").unwrap();
+        assert_eq!(
+            d.root.entries().next().map(|(k, _)| k.key_text()),
+            Some("method".into())
+        );
     }
 }
