@@ -328,3 +328,37 @@ fn special_and_missing_files_are_refused_at_once() {
         "is empty",
     );
 }
+
+#[test]
+fn imported_files_are_held_to_their_value_and_range_limits() {
+    // "Billion laughs": 6 levels of anchors, each listing the one before
+    // ten times, expand to 10^6 scalars (past the 10^6-value limit) from
+    // under 400 bytes; four Hydra ranges of 4 million values each list 16
+    // million in all (past 10^7). Both are refused before the expansion.
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = "method: grid\nparameters:\n  x:\n    values: [1, 2]\nl0: &a0 x\n".to_string();
+    for k in 1..=6 {
+        let prev = format!("*a{}", k - 1);
+        bomb += &format!("l{k}: &a{k} [{}]\n", vec![prev; 10].join(", "));
+    }
+    let ranges: String = (0..4)
+        .map(|k| format!("      p{k}: range(0, 4000000)\n"))
+        .collect();
+    for (file, text, source, fragment) in [
+        ("bomb.yaml", bomb, "wandb", "more than 1000000 values"),
+        (
+            "ranges.yaml",
+            format!("hydra:\n  sweeper:\n    params:\n{ranges}"),
+            "hydra",
+            "may list at most 10000000 in all",
+        ),
+    ] {
+        write(dir.path(), file, &text);
+        let s = write(
+            dir.path(),
+            &format!("{source}.toml"),
+            &format!("[scenario]\nname = \"import\"\n\n[import]\n{source} = \"{file}\"\n\n[trial]\nreference_hardware = \"T4\"\nhours = 1.0\n\n[hardware]\ncandidates = [\"T4\"]\n\n[regions]\ncandidates = [\"gcp:us-central1\"]\n"),
+        );
+        within_bounds(&["check", &s], 2, fragment);
+    }
+}

@@ -25,6 +25,8 @@
 //! refused by name. Everything outside `hydra.sweeper` (the application's
 //! own config, the rest of `defaults:`) is accepted and left alone.
 
+use std::cell::Cell;
+
 use crate::error::Result;
 use crate::space::{Distribution, Domain, Level, Param, MAX_LEVELS};
 
@@ -77,17 +79,18 @@ pub fn read(doc: &Doc, text: &str) -> Result<Imported> {
     }
     let optuna = is_optuna(sweeper, target, chosen);
     let mut params = Vec::new();
+    let left = Cell::new(MAX_LEVELS);
     if let Some(p) = sweeper.get("params") {
         for (k, v) in p.entries() {
             let name = k.key_text();
-            let domain = override_value(doc, v, optuna, &name)?;
+            let domain = override_value(doc, v, (optuna, &left), &name)?;
             push(doc, &mut params, k, name, domain)?;
         }
     }
     if let Some(space) = sweeper.get("search_space") {
         for (k, v) in space.entries() {
             let name = k.key_text();
-            let domain = search_space_entry(doc, v, &name)?;
+            let domain = search_space_entry(doc, v, &name, &left)?;
             push(doc, &mut params, k, name, domain)?;
         }
     }
@@ -131,6 +134,9 @@ fn push(
     name: String,
     domain: Domain,
 ) -> Result<()> {
+    if matches!(&domain, Domain::Values(v) if v.is_empty()) {
+        return Err(doc.err(key, format!("parameter '{name}' lists no values")));
+    }
     if out.iter().any(|p| p.param.name == name) {
         return Err(doc.err(key, format!("parameter '{name}' is given twice")));
     }
@@ -236,7 +242,7 @@ fn sampler_class(class: &str) -> Option<Method> {
 }
 
 /// Optuna's older `search_space` entry.
-fn search_space_entry(doc: &Doc, node: &Node, name: &str) -> Result<Domain> {
+fn search_space_entry(doc: &Doc, node: &Node, name: &str, left: &Cell<u64>) -> Result<Domain> {
     const KEYS: [&str; 6] = ["type", "choices", "low", "high", "log", "step"];
     for (k, _) in node.entries() {
         if !KEYS.contains(&k.key_text().as_str()) {
@@ -274,7 +280,9 @@ fn search_space_entry(doc: &Doc, node: &Node, name: &str) -> Result<Domain> {
         .transpose()?;
     let int = kind == "int";
     match step {
-        Some(step) if !log && (!int || step != 1.0) => stepped(doc, node, name, lo, hi, step, true),
+        Some(step) if !log && (!int || step != 1.0) => {
+            stepped(doc, node, name, (lo, hi, step), true, left)
+        }
         _ => interval(doc, node, name, lo, hi, int, log),
     }
 }
@@ -319,14 +327,15 @@ fn interval(
 }
 
 /// start, start + step, … up to stop (inclusive or not).
+/// `left` is how many more values the file's ranges may list (all of them
+/// together are held to [`MAX_LEVELS`], checked before any is made).
 fn stepped(
     doc: &Doc,
     at: &Node,
     name: &str,
-    start: f64,
-    stop: f64,
-    step: f64,
+    (start, stop, step): (f64, f64, f64),
     inclusive: bool,
+    left: &Cell<u64>,
 ) -> Result<Domain> {
     if step == 0.0 || !step.is_finite() {
         return Err(doc.err(
@@ -347,12 +356,13 @@ fn stepped(
             format!("'{name}': range({start}, {stop}, {step}) is empty"),
         ));
     }
-    if n > MAX_LEVELS as f64 {
+    if n > left.get() as f64 {
         return Err(doc.err(
             at,
-            format!("'{name}': the range has {n} values; at most {MAX_LEVELS}"),
+            format!("'{name}': the range has {n} values; a file's ranges may list at most {MAX_LEVELS} in all"),
         ));
     }
+    left.set(left.get() - n as u64);
     let all_int = start.fract() == 0.0 && step.fract() == 0.0;
     Ok(Domain::Values(
         (0..n as u64)
@@ -369,7 +379,12 @@ fn stepped(
 }
 
 /// One `params:` entry.
-fn override_value(doc: &Doc, node: &Node, optuna: bool, name: &str) -> Result<Domain> {
+fn override_value(
+    doc: &Doc,
+    node: &Node,
+    (optuna, left): (bool, &Cell<u64>),
+    name: &str,
+) -> Result<Domain> {
     let text = match &node.value {
         Value::Str(s) => s.clone(),
         Value::Seq(_) | Value::Map(_) => return Ok(Domain::Constant(level(doc, node)?)),
@@ -384,6 +399,7 @@ fn override_value(doc: &Doc, node: &Node, optuna: bool, name: &str) -> Result<Do
         node,
         name,
         optuna,
+        left,
     };
     if items.len() > 1 {
         return Ok(Domain::Values(
@@ -402,6 +418,8 @@ struct Ctx<'a> {
     node: &'a Node,
     name: &'a str,
     optuna: bool,
+    /// Values the file's ranges may still list.
+    left: &'a Cell<u64>,
 }
 
 impl Ctx<'_> {
@@ -421,7 +439,15 @@ impl Ctx<'_> {
     fn num(&self, e: &El) -> Result<f64> {
         match e {
             El::Prim(Level::Num(x)) => Ok(*x),
-            _ => self.fail(format!("expected a number, found {e:?}")),
+            El::Prim(Level::Text(t))
+                if t.trim_start_matches(['+', '-'])
+                    .eq_ignore_ascii_case(".inf")
+                    || t.eq_ignore_ascii_case(".nan") =>
+            {
+                self.fail(format!("expected a finite number, found {t}"))
+            }
+            El::Prim(l) => self.fail(format!("expected a number, found {}", l.json())),
+            El::Call(f, _) => self.fail(format!("expected a number, found {f}(...)")),
         }
     }
 
@@ -447,7 +473,7 @@ impl Ctx<'_> {
                     _ => return self.fail("range needs a stop (and a start)".into()),
                 };
                 let step = arg("step", 2).map(|s| self.num(s)).transpose()?.unwrap_or(1.0);
-                stepped(self.doc, self.node, self.name, start, stop, step, self.optuna)
+                stepped(self.doc, self.node, self.name, (start, stop, step), self.optuna, self.left)
             }
             "interval" => {
                 let (Some(a), Some(b)) = (arg("start", 0), arg("end", 1)) else { return self.fail("interval needs start and end".into()) };
@@ -650,6 +676,33 @@ mod tests {
         assert_eq!(
             *d[3],
             Domain::Values(vec![Level::Text("x".into()), Level::Text("y".into())])
+        );
+        for (value, message) in [
+            ("choice()", "config.yaml:4:7: parameter 'a' lists no values"),
+            (
+                "interval(.inf, 1)",
+                "'a': expected a finite number, found .inf",
+            ),
+            ("interval(x, 1)", "'a': expected a number, found \"x\""),
+        ] {
+            let e = read_text(&format!(
+                "hydra:\n  sweeper:\n    params:\n      a: {value}\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(message), "{e}");
+        }
+        let e = read_text("hydra:\n  sweeper:\n    n_trials: 5\n    search_space:\n      a: {type: categorical, choices: []}\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("config.yaml:5:7: parameter 'a' lists no values"),
+            "{e}"
+        );
+        // Ranges are held to MAX_LEVELS values in all, before any is made:
+        // two of 6 million fail at the second (each alone is within it).
+        let e = read_text("hydra:\n  sweeper:\n    params:\n      a: range(0, 6000000)\n      b: range(0, 6000000)\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("config.yaml:5:10: 'b': the range has 6000000 values"),
+            "{e}"
         );
         let e = read_text("hydra:\n  sweeper:\n    params:\n      a: range(step=2)\n")
             .unwrap_err()
