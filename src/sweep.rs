@@ -34,6 +34,7 @@ pub mod dispatch;
 pub mod execution;
 mod options;
 mod queue;
+mod ranks;
 pub mod simulate;
 mod slots;
 pub mod tally;

@@ -201,6 +201,30 @@ fn hyperband_near_the_trial_limit() {
 }
 
 #[test]
+fn asha_at_its_limit_of_half_a_million_trials() {
+    // Rungs at 1, 4, 16, 64 epochs (eta 4): c configurations run c + c/4
+    // + c/16 + c/64 jobs, 1.328125 c, and brackets add none here. c =
+    // 376,000 gives 499,375 trials, under 5×10^5; c = 377,000 gives
+    // 500,702, refused. (Its limit was not checked at all before, and the
+    // promotions' sorted inserts made 10^6 trials take 39 s.)
+    let dir = tempfile::tempdir().unwrap();
+    let asha = |c: u64| {
+        format!("[strategies.asha]\nresource = \"ep\"\nmin_resource = 1\nmax_resource = 64\nconfigurations = {c}")
+    };
+    let text = |c: u64| {
+        format!("[scenario]\nname = \"asha\"\n\n[space.ep]\nvalues = [1, 4, 16, 64]\n\n[trial]\nreference_hardware = \"T4\"\nhours = \"ep\"\n\n{}\n\n[hardware]\ncandidates = [\"T4\"]\n\n[regions]\ncandidates = [\"gcp:us-central1\"]\n\n[uncertainty]\ndraws = 0\n", asha(c))
+    };
+    let s = write(dir.path(), "asha.toml", &text(376_000));
+    within_bounds(&["check", &s], 0, "");
+    let s = write(dir.path(), "over.toml", &text(377_000));
+    within_bounds(
+        &["check", &s],
+        2,
+        "asha would run 500702 trials, above the limit of 500000",
+    );
+}
+
+#[test]
 fn a_cluster_of_a_million_devices_and_no_more() {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario_with(

@@ -99,6 +99,7 @@ impl Checker<'_> {
             out.push(self.hyperband(h.get_ref(), params)?);
         }
         if let Some(a) = &s.asha {
+            spans.push(a.span().start);
             out.push(self.asha(a, params)?);
         }
         if out.is_empty() {

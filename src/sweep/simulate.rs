@@ -30,6 +30,7 @@ use crate::space::quality::normal;
 use super::dispatch::shuffle;
 
 use super::queue::Queue;
+use super::ranks::Ranks;
 
 /// One bracket: its configurations `first_config..first_config + configs[0]`,
 /// and how many of them each rung holds.
@@ -149,7 +150,7 @@ pub fn run(setup: &Setup, promote: Promote, seed: u64, sim: u64) -> Outcome {
 type Waiting = BTreeSet<(Reverse<i64>, u64)>;
 
 /// Jobs completed at one rung, and the promoted ones' ranks (sorted).
-type Done = (u64, Vec<(i64, Reverse<u64>)>);
+type Done = (u64, Ranks<(i64, Reverse<u64>)>);
 
 /// The run's bookkeeping.
 struct State<'a> {
@@ -202,7 +203,7 @@ impl<'a> State<'a> {
             done: setup
                 .ladders
                 .iter()
-                .map(|l| vec![(0, Vec::new()); l.configs.len()])
+                .map(|l| vec![(0, Ranks::default()); l.configs.len()])
                 .collect(),
             turn: 0,
             next_ladder: 0,
@@ -339,11 +340,10 @@ impl<'a> State<'a> {
                 // Its rank among completed: the promoted ones better than it
                 // (every better one is promoted, since it is the best waiting).
                 let me = (key, Reverse(config));
-                let better = (promoted.len() - promoted.partition_point(|&p| p <= me)) as u64;
+                let better = promoted.above(me) as u64;
                 if better < top {
                     self.waiting[l][k].pop_first();
-                    let at = self.done[l][k].1.partition_point(|&p| p < me);
-                    self.done[l][k].1.insert(at, me);
+                    self.done[l][k].1.insert(me);
                     return Some(Job {
                         ladder: l,
                         config,
