@@ -397,6 +397,30 @@ fn offset_pct(req: &Request<'_>) -> f64 {
     }
 }
 
+/// Refuse figures that overflow: each input is finite, but their product
+/// (hours × count × power, energy × intensity, ...) may not be.
+fn finite(
+    device_hours: f64,
+    energy_kwh: f64,
+    emissions_kg: f64,
+    embodied_kg: Option<f64>,
+) -> Result<()> {
+    if [
+        device_hours,
+        energy_kwh,
+        emissions_kg,
+        embodied_kg.unwrap_or(0.0),
+    ]
+    .iter()
+    .all(|x| x.is_finite())
+    {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "the figures overflow (device-hours {device_hours:e}, energy {energy_kwh:e} kWh, emissions {emissions_kg:e} kg): --hours × --count, --device-hours, --power-watts or --extra-kwh is far too large"
+    )))
+}
+
 /// Compute an estimate. Inputs are checked; nothing is rounded.
 pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     check(req)?;
@@ -424,6 +448,12 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     let device_kwh = energy(device_hours, power, req.utilization, 1.0);
     let energy_kwh = Kwh((device_kwh.get() + req.extra_kwh) * pue);
     let emissions_kg = emissions(energy_kwh, intensity);
+    finite(
+        device_hours.get(),
+        energy_kwh.get(),
+        emissions_kg.get(),
+        embodied_kg,
+    )?;
     let timed =
         timed_at.map(|(t, at, mapped_to)| timed(t, at, mapped_to, req, energy_kwh, emissions_kg));
     let equivalents = catalog

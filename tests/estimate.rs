@@ -579,3 +579,25 @@ fn device_hours_and_extra_energy_as_published() {
     close(&v["energy_kwh"], 689_842.0);
     close(&v["emissions_kg"], 39_320.994);
 }
+
+#[test]
+fn figures_that_overflow_are_refused() {
+    // Each input is finite, but 1e308 h × 10^9 devices is not: exit 2
+    // naming the inputs, not "inf" in the text and null in the JSON. With
+    // 1e308 device-hours, 70 W and PUE 1.1 the energy overflows too.
+    for args in [
+        &["--hours", "1e308", "--count", "1000000000"][..],
+        &["--device-hours", "1e308"][..],
+        &["--hours", "1", "--extra-kwh", "1e308"][..],
+    ] {
+        let mut all = vec![
+            "estimate",
+            "--hardware",
+            "T4",
+            "--region",
+            "gcp:us-central1",
+        ];
+        all.extend_from_slice(args);
+        fails_with(&all, "the figures overflow");
+    }
+}
