@@ -274,6 +274,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         .collect();
     if let Some(dir) = &args.out {
         files::check_targets(dir, &all_files, args.force)?;
+        files::check_not_inputs(dir, &all_files, &[&args.scenario])?;
     }
     let objectives = co2sweep_front(&args.front)?;
     let mut s = load_scenario_in(
@@ -410,6 +411,7 @@ fn run_calibrate(catalog: &Catalog, args: &CalibrateArgs, out: &mut dyn Write) -
 fn run_chart(args: &ChartArgs, out: &mut dyn Write) -> Result<()> {
     let size = chart_size(&args.chart_size)?;
     files::check_targets(&args.out, &CHART_FILES, args.force)?;
+    files::check_not_inputs(&args.out, &CHART_FILES, &[&args.options_csv])?;
     let rows = report::csv::read_options(&args.options_csv)?;
     let mut outputs = plot::render_all(&rows, size)?;
     outputs.push(html_report(None, &rows, &outputs));
@@ -430,7 +432,8 @@ fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
 }
 
 fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
-    if args.path.exists() {
+    // A dangling symlink is taken too: writing would follow it.
+    if std::fs::symlink_metadata(&args.path).is_ok() {
         return Err(Error::input(format!(
             "refusing to overwrite '{}'; choose another path (nothing was written)",
             args.path.display()

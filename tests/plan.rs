@@ -517,3 +517,63 @@ fn metric_total_ranks_on_operational_plus_embodied() {
     assert!((total - (0.03 + embodied)).abs() < 1e-12);
     assert_eq!(rows[1][13], "total");
 }
+
+#[test]
+fn outputs_never_replace_the_run_s_inputs_even_with_force() {
+    // An export onto its own scenario or imported sweep file, and a plan
+    // whose --out directory holds its scenario under an output's name,
+    // are refused with --force too; the inputs are left as they were.
+    // `init` onto a dangling symlink is refused as an existing file (exit
+    // 2; it was exit 1, "File exists", from the atomic write).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = std::fs::read_to_string(scenario("bert-glue.toml")).unwrap();
+    let s = write(d, "s.toml", &text);
+    let refused = "is an input of this run; it is never written over, even with --force";
+    fails_with(
+        &[
+            "export",
+            &s,
+            "--strategy",
+            "grid",
+            "--to",
+            "wandb",
+            "--out",
+            &s,
+            "--force",
+        ],
+        refused,
+    );
+    std::fs::create_dir(d.join("out")).unwrap();
+    let inside = write(&d.join("out"), "options.csv", &text);
+    let out = d.join("out").display().to_string();
+    fails_with(&["plan", &inside, "--out", &out, "--force"], refused);
+    let wandb = std::fs::read_to_string(scenario("wandb-random-import.toml")).unwrap();
+    let w = write(d, "w.toml", &wandb);
+    std::fs::create_dir(d.join("imports")).unwrap();
+    let sweep = std::fs::read_to_string(scenario("imports/wandb-random.yaml")).unwrap();
+    let y = write(&d.join("imports"), "wandb-random.yaml", &sweep);
+    fails_with(
+        &[
+            "export",
+            &w,
+            "--strategy",
+            "random",
+            "--to",
+            "wandb",
+            "--out",
+            &y,
+            "--force",
+        ],
+        refused,
+    );
+    assert_eq!(std::fs::read_to_string(&s).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&inside).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&y).unwrap(), sweep);
+    let link = d.join("n.toml");
+    std::os::unix::fs::symlink(d.join("nowhere"), &link).unwrap();
+    fails_with(
+        &["init", &link.display().to_string()],
+        "refusing to overwrite",
+    );
+}

@@ -24,6 +24,17 @@ pub fn run(catalog: &Catalog, args: &ExportArgs, out: &mut dyn Write) -> Result<
         }
     }
     let s = super::load_scenario(catalog, &args.scenario, args.allow_large)?;
+    let imported = s.import.as_ref().map(|i| i.path.as_path());
+    let inputs: Vec<&Path> = std::iter::once(args.scenario.as_path())
+        .chain(imported)
+        .collect();
+    for t in &targets {
+        let (dir, name) = (
+            t.parent().unwrap_or(Path::new("")),
+            t.file_name().unwrap_or_default(),
+        );
+        files::check_not_inputs(dir, &[&name.to_string_lossy()], &inputs)?;
+    }
     let strategy = export::strategy(&s, &args.strategy)?;
     // Every trial must cost something sensible before anything is written.
     sweep::totals(&s, strategy)?;

@@ -115,6 +115,26 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<()> {
     }
 }
 
+/// Refuse, even with --force, to write any of `names` in `dir` over one
+/// of the `inputs` (the scenario, its imported sweep file, the options.csv
+/// being charted): replacing what the run reads would lose it.
+pub fn check_not_inputs(dir: &Path, names: &[&str], inputs: &[&Path]) -> Result<()> {
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    for name in names {
+        let target = dir.join(name);
+        if fs::canonicalize(&target).is_ok_and(|t| inputs.contains(&t)) {
+            return Err(Error::input(format!(
+                "'{}' is an input of this run; it is never written over, even with --force: choose another output path (nothing was written)",
+                target.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Write every output into `dir` (created if missing), all or none.
 pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<PathBuf>> {
     let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
