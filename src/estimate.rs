@@ -428,16 +428,10 @@ pub fn estimate(catalog: &Catalog, req: &Request) -> Result<Estimate> {
     let (mut intensity, mut intensity_source, mut intensity_year, pue, pue_source) =
         site_figures(req);
     let wall = req.device_hours.is_none();
-    let timed_at = if wall {
-        timed_intensity(
-            req,
-            &mut intensity,
-            &mut intensity_source,
-            &mut intensity_year,
-        )
-    } else {
-        None
-    };
+    let (source, year) = (&mut intensity_source, &mut intensity_year);
+    let timed_at = wall
+        .then(|| timed_intensity(req, &mut intensity, source, year))
+        .flatten();
     let offset_pct = offset_pct(req);
     if let Some(o) = &req.embodied {
         o.check()?;

@@ -527,7 +527,7 @@ fn outputs_never_replace_the_run_s_inputs_even_with_force() {
     // 2; it was exit 1, "File exists", from the atomic write).
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let text = std::fs::read_to_string(scenario("bert-glue.toml")).unwrap();
+    let text = fs::read_to_string(scenario("bert-glue.toml")).unwrap();
     let s = write(d, "s.toml", &text);
     let refused = "is an input of this run; it is never written over, even with --force";
     fails_with(
@@ -544,14 +544,14 @@ fn outputs_never_replace_the_run_s_inputs_even_with_force() {
         ],
         refused,
     );
-    std::fs::create_dir(d.join("out")).unwrap();
+    fs::create_dir(d.join("out")).unwrap();
     let inside = write(&d.join("out"), "options.csv", &text);
     let out = d.join("out").display().to_string();
     fails_with(&["plan", &inside, "--out", &out, "--force"], refused);
-    let wandb = std::fs::read_to_string(scenario("wandb-random-import.toml")).unwrap();
+    let wandb = fs::read_to_string(scenario("wandb-random-import.toml")).unwrap();
     let w = write(d, "w.toml", &wandb);
-    std::fs::create_dir(d.join("imports")).unwrap();
-    let sweep = std::fs::read_to_string(scenario("imports/wandb-random.yaml")).unwrap();
+    fs::create_dir(d.join("imports")).unwrap();
+    let sweep = fs::read_to_string(scenario("imports/wandb-random.yaml")).unwrap();
     let y = write(&d.join("imports"), "wandb-random.yaml", &sweep);
     fails_with(
         &[
@@ -567,9 +567,9 @@ fn outputs_never_replace_the_run_s_inputs_even_with_force() {
         ],
         refused,
     );
-    assert_eq!(std::fs::read_to_string(&s).unwrap(), text);
-    assert_eq!(std::fs::read_to_string(&inside).unwrap(), text);
-    assert_eq!(std::fs::read_to_string(&y).unwrap(), sweep);
+    assert_eq!(fs::read_to_string(&s).unwrap(), text);
+    assert_eq!(fs::read_to_string(&inside).unwrap(), text);
+    assert_eq!(fs::read_to_string(&y).unwrap(), sweep);
     let link = d.join("n.toml");
     std::os::unix::fs::symlink(d.join("nowhere"), &link).unwrap();
     fails_with(
