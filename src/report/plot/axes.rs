@@ -53,7 +53,13 @@ impl Axis {
             };
         }
         if bars {
-            let hi = if max > 0.0 { max * 1.2 } else { 1.0 };
+            // Bounds stay finite near f64::MAX (an infinite end made the
+            // decades run to i32::MAX: a 3-row options.csv took 28 s).
+            let hi = if max > 0.0 {
+                (max * 1.2).min(f64::MAX)
+            } else {
+                1.0
+            };
             return Axis {
                 lo: min.min(0.0) * 1.2,
                 hi,
@@ -68,7 +74,7 @@ impl Axis {
             let lo = if min / pad > 0.0 { min / pad } else { min };
             return Axis {
                 lo: snap(lo, false),
-                hi: snap(max * pad, true),
+                hi: snap(max * pad, true).min(f64::MAX),
                 log: true,
             };
         }
@@ -81,8 +87,8 @@ impl Axis {
             1.0
         };
         Axis {
-            lo: min - pad,
-            hi: max + pad,
+            lo: (min - pad).max(f64::MIN),
+            hi: (max + pad).min(f64::MAX),
             log: false,
         }
     }
@@ -114,9 +120,13 @@ impl Axis {
 
     /// Decades whose power of ten lies on the axis.
     pub(super) fn decades(&self) -> (i32, i32) {
+        // Positive finite f64s lie within 10^-324 .. 10^309: a zero or an
+        // infinite end would make i32::MIN or i32::MAX, and the ticks a
+        // loop over four billion decades.
+        let power = |x: f64| x.clamp(-324.0, 309.0) as i32;
         (
-            self.lo.log10().ceil() as i32,
-            self.hi.log10().floor() as i32,
+            power(self.lo.log10().ceil()),
+            power(self.hi.log10().floor()),
         )
     }
 

@@ -585,3 +585,28 @@ fn render_all_survives_empty_single_and_odd_rows() {
     let t = texts(&svg_of(|a| pareto(a, &nan)));
     assert!(t.iter().any(|s| s == "No options to chart"), "{t:?}");
 }
+
+#[test]
+fn axes_near_the_largest_float_stay_finite_and_short() {
+    // Emissions of 55.66 and 1e308 kg: the log axis keeps 30 decades
+    // (1e278 .. 1e308, padded by (10^30)^0.07 = 10^2.1 each way); padding
+    // the top past f64::MAX made it infinite, the decades ran to i32::MAX
+    // and a 3-row options.csv took 28 s to chart. Linear and bar axes near
+    // f64::MAX stay finite too.
+    let log = Axis::fit([55.66, 1e308].into_iter(), false);
+    assert!(
+        log.log && log.hi == f64::MAX && log.lo.is_finite(),
+        "{log:?}"
+    );
+    assert_eq!(log.decades(), (276, 308));
+    assert!(!log.majors().is_empty() && log.majors().len() <= 10);
+    let linear = Axis::fit([0.0, 1.75e308].into_iter(), false);
+    assert!(!linear.log && linear.hi == f64::MAX, "{linear:?}");
+    assert!(Axis::fit([1.7e308].into_iter(), true).hi.is_finite());
+    let zero = Axis {
+        lo: 0.0,
+        hi: f64::INFINITY,
+        log: true,
+    };
+    assert_eq!(zero.decades(), (-324, 309));
+}
