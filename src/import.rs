@@ -139,7 +139,9 @@ pub fn level(doc: &Doc, node: &Node) -> Result<Level> {
 pub fn number(doc: &Doc, node: &Node, what: &str) -> Result<f64> {
     match node.as_f64() {
         Some(x) if x.is_finite() => Ok(x),
-        _ => Err(doc.err(
+        // JSON has no NaN or infinity (json() writes null): name them.
+        Some(x) => Err(doc.err(node, format!("`{what}` must be a finite number, not {x}"))),
+        None => Err(doc.err(
             node,
             format!("`{what}` must be a finite number, not {}", node.json()),
         )),

@@ -538,4 +538,18 @@ mod tests {
         .to_string();
         assert!(e.contains("`min` does not apply to normal"), "{e}");
     }
+
+    #[test]
+    fn non_finite_bounds_are_named() {
+        // `.nan` and `.inf` are read as floats; the message names them (it
+        // said "null", the JSON of a NaN).
+        for (bound, shown) in [(".nan", "NaN"), (".inf", "inf"), ("-.inf", "-inf")] {
+            let text = format!("method: random\nparameters:\n  a:\n    min: {bound}\n    max: 1\n");
+            let e = read_text(&text).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("`min` must be a finite number, not {shown}")),
+                "{e}"
+            );
+        }
+    }
 }
