@@ -164,6 +164,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// The mode outputs are created with: 0666, less the user's umask (as any
+/// file a program creates; a temporary file's own mode, 0600, hid reports
+/// from the rest of a shared machine).
+fn readable() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
+}
+
 /// `bytes` written and flushed to an unpredictable temporary file in `dir`
 /// named after `name`; `target` names the file in errors.
 fn temporary(dir: &Path, name: &str, bytes: &[u8], target: &Path) -> Result<NamedTempFile> {
@@ -171,6 +179,7 @@ fn temporary(dir: &Path, name: &str, bytes: &[u8], target: &Path) -> Result<Name
     let mut tmp = Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
+        .permissions(readable())
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;

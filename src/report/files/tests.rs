@@ -100,3 +100,22 @@ fn out_naming_a_file_is_an_error() {
         .to_string()
         .contains("is a file"));
 }
+
+#[test]
+fn outputs_get_the_mode_any_new_file_gets() {
+    // Written through a temporary file (mode 0600), an output used to stay
+    // unreadable to others; it now has the mode `File::create` gives in
+    // the same directory (0666 less the umask, whatever the umask is).
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), &[out("a.csv", "x\n")], false).unwrap();
+    fs::File::create(dir.path().join("plain")).unwrap();
+    let mode = |name: &str| {
+        fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("a.csv"), mode("plain"));
+}
