@@ -344,6 +344,16 @@ fn shaped(doc: &Doc, spec: &Node, name: &str, distribution: &str) -> Result<Doma
         }
     };
     let d = Shaped { shape, q };
+    // The most extreme draws (u = 2^-53 and 1 − 2^-53 through the inverse
+    // CDF) must be numbers: log_normal with mu 1000 drew infinity, which
+    // reached `expand` and the Slurm trials file as null.
+    let tail = f64::EPSILON / 2.0;
+    if !(d.ppf(tail).is_finite() && d.ppf(1.0 - tail).is_finite()) {
+        return Err(doc.err(
+            spec,
+            format!("'{name}': {distribution} with these parameters draws values beyond the largest float; make mu and sigma smaller"),
+        ));
+    }
     Ok(Domain::Range {
         min: d.ppf(0.001),
         max: d.ppf(0.999),
@@ -550,6 +560,25 @@ mod tests {
                 e.contains(&format!("`min` must be a finite number, not {shown}")),
                 "{e}"
             );
+        }
+    }
+
+    #[test]
+    fn shaped_distributions_must_draw_numbers() {
+        // exp(1000 + 8σ) and 1e300 · 8 overflow; mu 5, sigma 1 does not.
+        for (dist, mu, sigma, ok) in [
+            ("log_normal", "1000", "100", false),
+            ("q_normal", "0", "1e308", false),
+            ("log_normal", "5", "1", true),
+        ] {
+            let text = format!("method: random\nparameters:\n  a:\n    distribution: {dist}\n    mu: {mu}\n    sigma: {sigma}\n");
+            match read_text(&text) {
+                Ok(_) => assert!(ok, "{dist} {mu} {sigma} accepted"),
+                Err(e) => assert!(
+                    !ok && e.to_string().contains("beyond the largest float"),
+                    "{e}"
+                ),
+            }
         }
     }
 }
