@@ -27,7 +27,8 @@ use sampler::Sampler;
 
 pub use asha::Asha;
 pub use jobset::{
-    count, limit, JobSet, HARD_LIMIT, LHS_LIMIT, RANDOM_LIMIT, SOBOL_LIMIT, SOBOL_MAX_PARAMS,
+    count, limit, JobSet, ASHA_LIMIT, HARD_LIMIT, LHS_LIMIT, RANDOM_LIMIT, SOBOL_LIMIT,
+    SOBOL_MAX_PARAMS,
 };
 
 /// One value of a `values` list.

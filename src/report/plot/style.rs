@@ -171,12 +171,16 @@ impl Series {
 /// The strategies in order of first appearance, with their look.
 pub(super) fn series_of(rows: &[OptionRow]) -> Vec<Series> {
     let mut out: Vec<Series> = Vec::new();
+    // Each name's series, looked up (a scan of the series made 20,000
+    // distinct strategies quadratic).
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut unknown = 0;
     for (i, r) in rows.iter().enumerate() {
-        if let Some(s) = out.iter_mut().find(|s| s.name == r.strategy) {
-            s.rows.push(i);
+        if let Some(&k) = index.get(r.strategy.as_str()) {
+            out[k].rows.push(i);
             continue;
         }
+        index.insert(&r.strategy, out.len());
         let color = match KNOWN.iter().find(|k| k.0 == r.strategy) {
             Some(&(_, c)) => c,
             None => {
