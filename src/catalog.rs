@@ -110,6 +110,35 @@ pub struct Catalog {
     device_index: HashMap<String, usize>,
 }
 
+/// Refuse a `--data` file whose name is within two edits of a catalog
+/// file's without being it: a misspelt `hardwares.csv` was skipped without
+/// a word, and the bundled rows used instead. Files named otherwise (notes,
+/// an `emissions.csv`, `hourly/`) are left alone.
+fn check_names(dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(()); // unreadable: each table's own read reports it
+    };
+    let mut typos: Vec<(String, &str)> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !FILES.contains(&n.as_str()))
+        .filter_map(|n| {
+            let near = FILES
+                .into_iter()
+                .find(|f| suggest::distance(&n, f) <= 2)?;
+            Some((n, near))
+        })
+        .collect();
+    typos.sort();
+    let Some((name, near)) = typos.first() else {
+        return Ok(());
+    };
+    Err(Error::input(format!(
+        "--data '{}': '{name}' is not a catalog table (did you mean '{near}'?); the tables are {}",
+        dir.display(),
+        FILES.join(", ")
+    )))
+}
+
 impl Catalog {
     /// The bundled catalog.
     pub fn bundled() -> Result<Catalog> {
@@ -127,6 +156,9 @@ impl Catalog {
                     FILES.join(", ")
                 )));
             }
+        }
+        if let Some(d) = dir {
+            check_names(d)?;
         }
         let mut t = Tables {
             dir,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use co2sweep::catalog::{normalize, Catalog, Kind};
 
-use crate::util::{run, stdout};
+use crate::util::{fails_with, run, stdout, write};
 
 #[test]
 fn bundled_data_is_sane() {
@@ -94,4 +94,23 @@ fn listing_filters_and_formats() {
     )
     .unwrap();
     assert_eq!(json[0]["code"], "FR");
+}
+
+#[test]
+fn a_misspelt_data_table_is_refused_and_other_files_are_left_alone() {
+    // `hardwares.csv` is one edit from `hardware.csv`: it was skipped
+    // silently and the bundled rows used. A pilot's `emissions.csv` or an
+    // `options.csv` (3 edits from `regions.csv`) beside the tables is fine.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    write(dir.path(), "emissions.csv", "duration\n1\n");
+    write(dir.path(), "options.csv", "strategy\n");
+    write(dir.path(), "notes.txt", "mine\n");
+    let o = run(&["--data", &d, "catalog", "hardware"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    write(dir.path(), "hardwares.csv", "name\n");
+    fails_with(
+        &["--data", &d, "catalog", "hardware"],
+        "'hardwares.csv' is not a catalog table (did you mean 'hardware.csv'?)",
+    );
 }
