@@ -122,9 +122,7 @@ fn check_names(dir: &Path) -> Result<()> {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| !FILES.contains(&n.as_str()))
         .filter_map(|n| {
-            let near = FILES
-                .into_iter()
-                .find(|f| suggest::distance(&n, f) <= 2)?;
+            let near = FILES.into_iter().find(|f| suggest::distance(&n, f) <= 2)?;
             Some((n, near))
         })
         .collect();
