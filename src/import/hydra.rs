@@ -206,39 +206,54 @@ fn other_sweeper(name: &str) -> Option<&'static str> {
         })
 }
 
+/// Optuna's samplers: class, name in the `hydra/sweeper/sampler` config
+/// group, and the method planned for it.
+const SAMPLERS: [(&str, &str, Method); 11] = [
+    ("TPESampler", "tpe", Method::Bayes),
+    ("CmaEsSampler", "cmaes", Method::Bayes),
+    ("GPSampler", "gp", Method::Bayes),
+    ("BoTorchSampler", "botorch", Method::Bayes),
+    ("NSGAIISampler", "nsgaii", Method::Bayes),
+    ("NSGAIIISampler", "nsgaiii", Method::Bayes),
+    ("MOTPESampler", "motpe", Method::Bayes),
+    ("RandomSampler", "random", Method::Random),
+    ("QMCSampler", "qmc", Method::Random),
+    ("GridSampler", "grid", Method::Grid),
+    ("BruteForceSampler", "bruteforce", Method::Grid),
+];
+
 /// The method an Optuna sampler stands for: its `_target_` class if the
 /// `sampler:` block names one, else the sampler chosen in `defaults:`
 /// (`override hydra/sweeper/sampler: grid`), else TPE, Optuna's default.
 fn sampler(doc: &Doc, block: Option<&Node>, chosen: Option<&Node>) -> Result<Method> {
-    if let Some(node) = block.and_then(|b| b.get("_target_")) {
-        let target = node.as_str().unwrap_or_default();
-        return sampler_class(target.rsplit('.').next().unwrap_or_default()).ok_or_else(|| doc.err(node, format!(
-            "unknown Optuna sampler '{target}'; co2sweep plans TPESampler, CmaEsSampler, GPSampler, BoTorchSampler, NSGAIISampler (as bayes), RandomSampler, QMCSampler (as random), GridSampler, BruteForceSampler (as grid)"
-        )));
-    }
-    let Some(node) = chosen else {
-        return Ok(Method::Bayes);
+    let (node, name, by_class) = match (block.and_then(|b| b.get("_target_")), chosen) {
+        (Some(t), _) => {
+            let target = t.as_str().unwrap_or_default();
+            (t, target.rsplit('.').next().unwrap_or_default(), true)
+        }
+        (None, Some(c)) => (c, c.as_str().unwrap_or_default(), false),
+        (None, None) => return Ok(Method::Bayes),
     };
-    let name = node.as_str().unwrap_or_default();
-    Ok(match name {
-        "tpe" | "cmaes" | "gp" | "botorch" | "nsgaii" | "nsgaiii" | "motpe" => Method::Bayes,
-        "random" | "qmc" => Method::Random,
-        "grid" | "bruteforce" => Method::Grid,
-        _ => return Err(doc.err(node, format!(
-            "unknown Optuna sampler '{name}' in defaults; co2sweep plans tpe, cmaes, gp, botorch, nsgaii, nsgaiii, motpe (as bayes), random, qmc (as random), grid, bruteforce (as grid)"
-        ))),
-    })
-}
-
-/// The method of an Optuna sampler class.
-fn sampler_class(class: &str) -> Option<Method> {
-    Some(match class {
-        "TPESampler" | "CmaEsSampler" | "GPSampler" | "BoTorchSampler" | "NSGAIISampler"
-        | "NSGAIIISampler" | "MOTPESampler" => Method::Bayes,
-        "RandomSampler" | "QMCSampler" => Method::Random,
-        "GridSampler" | "BruteForceSampler" => Method::Grid,
-        _ => return None,
-    })
+    let pick = |e: &(&'static str, &'static str, Method)| if by_class { e.0 } else { e.1 };
+    if let Some(entry) = SAMPLERS.iter().find(|e| pick(e) == name) {
+        return Ok(entry.2);
+    }
+    let listed = [Method::Bayes, Method::Random, Method::Grid].map(|m| {
+        let names: Vec<&str> = SAMPLERS.iter().filter(|e| e.2 == m).map(pick).collect();
+        format!("{} (as {})", names.join(", "), m.name())
+    });
+    let (what, place) = if by_class {
+        (node.as_str().unwrap_or_default(), "")
+    } else {
+        (name, " in defaults")
+    };
+    Err(doc.err(
+        node,
+        format!(
+            "unknown Optuna sampler '{what}'{place}; co2sweep plans {}",
+            listed.join(", ")
+        ),
+    ))
 }
 
 /// Optuna's older `search_space` entry.
