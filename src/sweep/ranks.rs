@@ -23,10 +23,11 @@ impl<T: Ord + Copy> Ranks<T> {
     pub fn insert(&mut self, key: T) {
         self.recent.push(key);
         if self.recent.len() == BUFFER {
+            // Two sorted runs: the standard sort finds them and merges
+            // them in one pass.
             self.recent.sort_unstable();
-            let merged = merge(&self.sorted, &self.recent);
-            self.sorted = merged;
-            self.recent.clear();
+            self.sorted.append(&mut self.recent);
+            self.sorted.sort();
         }
     }
 
@@ -35,24 +36,6 @@ impl<T: Ord + Copy> Ranks<T> {
         let sorted = self.sorted.len() - self.sorted.partition_point(|&k| k <= key);
         sorted + self.recent.iter().filter(|&&k| k > key).count()
     }
-}
-
-/// Two sorted slices as one sorted vector.
-fn merge<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if b[j] < a[i] {
-            out.push(b[j]);
-            j += 1;
-        } else {
-            out.push(a[i]);
-            i += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 #[cfg(test)]
