@@ -319,6 +319,36 @@ fn a_large_hardware_csv_stops_at_its_row_limit() {
 }
 
 #[test]
+fn chart_of_twenty_thousand_options_each_its_own_strategy() {
+    // The options.csv row limit with every row a strategy of its own: the
+    // strategies chart shows the 12 lowest-emission, the Pareto legend
+    // names 30 and counts the other 19,970 (it took 12 s of CPU when every
+    // strategy had its bar and legend entry).
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    let scenario = root().join("scenarios/bert-glue.toml");
+    let args = ["plan", scenario.to_str().unwrap(), "--out"];
+    let m = measure(&[&args[..], &[plan.to_str().unwrap()]].concat());
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let options = std::fs::read_to_string(plan.join("options.csv")).unwrap();
+    let (header, rows) = options.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let mut text = format!("{header}\n");
+    for k in 0..20_000 {
+        let row = rows[k % rows.len()];
+        let rest = row.split_once(',').unwrap().1;
+        text.push_str(&format!("s{k},{rest}\n"));
+    }
+    let csv = write(dir.path(), "options.csv", &text);
+    let out = dir.path().join("charts");
+    within_bounds(&["chart", &csv, "--out", out.to_str().unwrap()], 0, "");
+    let strategies = std::fs::read_to_string(out.join("strategies.svg")).unwrap();
+    assert!(strategies.contains("The 12 lowest-emission of 20,000 search strategies"));
+    let pareto = std::fs::read_to_string(out.join("pareto.svg")).unwrap();
+    assert!(pareto.contains("and 19,970 more"), "legend not capped");
+}
+
+#[test]
 fn special_and_missing_files_are_refused_at_once() {
     within_bounds(&["check", "/dev/zero"], 2, "not a regular file");
     within_bounds(&["calibrate", "/dev/zero"], 2, "not a regular file");

@@ -175,13 +175,18 @@ fn legend(series: &[Series], devices: &[(String, Shape, bool)]) -> Vec<Entry> {
         swatch: Swatch::Heading,
     };
     let mut out = vec![heading("Strategy")];
-    out.extend(series.iter().map(Series::entry));
+    out.extend(capped(series.iter().map(Series::entry).collect()));
     out.push(heading("Device"));
-    out.extend(devices.iter().map(|(d, shape, hollow)| Entry {
-        label: d.clone(),
-        color: GREY,
-        swatch: Swatch::Marker(*shape, *hollow),
-    }));
+    out.extend(capped(
+        devices
+            .iter()
+            .map(|(d, shape, hollow)| Entry {
+                label: d.clone(),
+                color: GREY,
+                swatch: Swatch::Marker(*shape, *hollow),
+            })
+            .collect(),
+    ));
     out.push(Entry {
         label: "Pareto front".into(),
         color: FRONT,

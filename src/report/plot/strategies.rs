@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::Result;
 use crate::report::marks::Scope;
 use crate::report::summary::OptionRow;
-use crate::report::{mass, num};
+use crate::report::{mass, num, thousands};
 
 use super::axes::*;
 use super::style::*;
@@ -22,16 +22,12 @@ pub fn strategies<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let ui = Ui::of(root);
     let series = series_of(rows);
-    let best: Vec<(&Series, &OptionRow)> = series
+    let all: Vec<(&Series, &OptionRow)> = series
         .iter()
         .filter_map(|s| lowest_of(rows, &s.rows, Scope::Strategy).map(|r| (s, r)))
         .collect();
-    let whiskers = best.iter().any(|(_, r)| operational_interval(r).is_some());
-    let sub = if whiskers {
-        "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light); whiskers: 90 % intervals of operational emissions"
-    } else {
-        "Each search strategy at its lowest-emission option; emissions are operational (solid) plus embodied (light)"
-    };
+    let best = lowest_few(&all);
+    let sub = subtitle(&best, all.len());
     let legend = [
         Entry {
             label: "operational".into(),
@@ -44,7 +40,7 @@ pub fn strategies<DB: DrawingBackend>(
             swatch: Swatch::Block,
         },
     ];
-    let body = frame(root, &ui, &title_of(rows), sub, &legend)?;
+    let body = frame(root, &ui, &title_of(rows), &sub, &legend)?;
     if best.is_empty() {
         return empty(root, &body, &ui, "No options to chart");
     }
@@ -89,6 +85,43 @@ pub fn strategies<DB: DrawingBackend>(
         ))?;
     }
     root.present()
+}
+
+/// What the chart shows of `all` strategies, with whiskers if any of the
+/// `shown` has an interval.
+fn subtitle(shown: &[(&Series, &OptionRow)], all: usize) -> String {
+    let mut sub = if shown.len() < all {
+        format!(
+            "The {} lowest-emission of {} search strategies, each at its lowest-emission option",
+            shown.len(),
+            thousands(all as f64)
+        )
+    } else {
+        "Each search strategy at its lowest-emission option".to_string()
+    };
+    sub.push_str("; emissions are operational (solid) plus embodied (light)");
+    if shown.iter().any(|(_, r)| operational_interval(r).is_some()) {
+        sub.push_str("; whiskers: 90 % intervals of operational emissions");
+    }
+    sub
+}
+
+/// Most strategies the chart shows (each takes two lines of labels; as
+/// many as the regions chart's cleanest): past it, the lowest-emission
+/// ones, in their order.
+const MAX_BARS: usize = super::regions::HEAD;
+
+/// The [`MAX_BARS`] strategies of lowest emissions among `all` (ties in
+/// order), kept in the order of `all`.
+fn lowest_few<'a>(all: &[(&'a Series, &'a OptionRow)]) -> Vec<(&'a Series, &'a OptionRow)> {
+    if all.len() <= MAX_BARS {
+        return all.to_vec();
+    }
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| all[a].1.metric_kg().total_cmp(&all[b].1.metric_kg()));
+    order.truncate(MAX_BARS);
+    order.sort_unstable();
+    order.into_iter().map(|i| all[i]).collect()
 }
 
 /// Operational then embodied emissions of `r` as one bar, labelled with

@@ -259,6 +259,26 @@ pub(super) enum Swatch {
     Line,
     /// No swatch: the label is a grey heading, starting a new row.
     Heading,
+    /// No swatch: a grey note in the row ("and 12 more").
+    Note,
+}
+
+/// Most entries of one group (strategies, devices) a legend names; past
+/// it, a note counts the rest, which the chart still draws.
+pub(super) const LEGEND_MAX: usize = 30;
+
+/// The first [`LEGEND_MAX`] of `entries`, then a note of how many more.
+pub(super) fn capped(entries: Vec<Entry>) -> Vec<Entry> {
+    let n = entries.len();
+    let mut out: Vec<Entry> = entries.into_iter().take(LEGEND_MAX).collect();
+    if n > LEGEND_MAX {
+        out.push(Entry {
+            label: format!("and {} more", thousands((n - LEGEND_MAX) as f64)),
+            color: GREY,
+            swatch: Swatch::Note,
+        });
+    }
+    out
 }
 
 /// White background, title, subtitle, legend and footer; returns the body.
@@ -311,7 +331,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     let (gap, sep, row_h) = (ui.px(8.0), ui.px(32.0), ui.px(34.0));
     let swatch = |e: &Entry| match e.swatch {
         Swatch::Line => ui.px(44.0),
-        Swatch::Heading => -gap,
+        Swatch::Heading | Swatch::Note => -gap,
         _ => ui.px(22.0),
     };
     let mut widths = Vec::new();
@@ -337,7 +357,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
             let e = &entries[i];
             draw_swatch(root, ui, e, (x, cy), swatch(e))?;
             let font = match e.swatch {
-                Swatch::Heading => ui.text(TEXT, GREY),
+                Swatch::Heading | Swatch::Note => ui.text(TEXT, GREY),
                 _ => font.clone(),
             };
             let style = font.pos(Pos::new(HPos::Left, VPos::Center));
@@ -391,7 +411,7 @@ fn draw_swatch<DB: DrawingBackend>(
                 e.color.filled(),
             ))
         }
-        Swatch::Heading => Ok(()),
+        Swatch::Heading | Swatch::Note => Ok(()),
     }
 }
 
