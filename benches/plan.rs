@@ -8,7 +8,7 @@ use std::path::Path;
 use co2sweep::catalog::Catalog;
 use co2sweep::pareto::{self, Point};
 use co2sweep::plan::{Metric, Plan};
-use co2sweep::scenario::{self, Options, Scenario};
+use co2sweep::scenario::{self, Dispatch, Options, Scenario};
 use co2sweep::space::JobSet;
 use co2sweep::sweep::{self, Evaluated};
 use co2sweep::uncertainty::Analysis;
@@ -77,6 +77,17 @@ fn evaluate_grid_1m(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn evaluate_random_1m(bencher: divan::Bencher) {
     let s = load("bench-1m-random.toml");
+    bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
+}
+
+/// The work of `tools/numpy_exact.py time 1000000`, like for like: the
+/// 10^6 random trials of bench-1m-random drawn, evaluated and summed, with
+/// the longest-first schedule of their distinct costs (no dispatch orders
+/// simulated, which the NumPy version does not do either).
+#[divan::bench(sample_count = 10)]
+fn evaluate_random_1m_lpt(bencher: divan::Bencher) {
+    let mut s = load("bench-1m-random.toml");
+    s.model.dispatch = Dispatch::Lpt;
     bencher.bench_local(|| sweep::totals(&s, &s.strategies[0]).unwrap());
 }
 
