@@ -115,6 +115,9 @@ pub struct Scenario {
     pub max_concurrent_devices: u32,
     /// Where the work formula is in the file (for messages about trials).
     pub work_at: (usize, usize),
+    /// Where `[trial] devices` is in the file (the work formula's place
+    /// when it is not given: then every trial holds one device).
+    pub devices_at: (usize, usize),
     /// `[embodied]`: overrides of the catalog's lifecycle figures.
     pub embodied: Overrides,
     /// When the sweep may run, for carbon-aware start times.

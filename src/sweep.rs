@@ -187,11 +187,10 @@ fn trial_error(
     let rung = info
         .bracket_rung
         .map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
-    let (line, column) = scenario.work_at;
-    let key = if e.formula == "devices" {
-        "devices"
+    let ((line, column), key) = if e.formula == "devices" {
+        (scenario.devices_at, "devices")
     } else {
-        scenario.cost.work_key()
+        (scenario.work_at, scenario.cost.work_key())
     };
     Error::input(format!(
         "{}:{line}:{column}: `{key}` gives {} for {} trial {index}{rung} ({}); it {}",
@@ -200,6 +199,17 @@ fn trial_error(
         strategy.name(),
         params.join(", "),
         e.problem
+    ))
+}
+
+/// A trial holds `devices`, more than the cluster runs at once: where
+/// `devices` is written.
+pub(crate) fn too_many_devices(scenario: &Scenario, devices: u32) -> Error {
+    let (line, column) = scenario.devices_at;
+    Error::input(format!(
+        "{}:{line}:{column}: a trial holds {devices} devices but [execution] max_concurrent_devices is {}; raise it or lower `devices`",
+        scenario.path.display(),
+        scenario.max_concurrent_devices
     ))
 }
 
@@ -285,9 +295,10 @@ fn check_widths(
         (lo.min(p.devices.0), hi.max(p.devices.1))
     });
     let uniform = fewest >= most;
+    let (path, (line, column)) = (scenario.path.display(), scenario.devices_at);
     if !uniform && trials > MIXED_SCHEDULE_LIMIT {
         return Err(Error::input(format!(
-            "{} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
+            "{path}:{line}:{column}: {} has {} trials holding different numbers of devices; such schedules are computed trial by trial, \
              up to {} trials (make `devices` a constant, or sample fewer trials)",
             strategy.name(),
             crate::units::thousands(trials as f64),
@@ -297,7 +308,7 @@ fn check_widths(
     let assignments = assignments(phases);
     if !uniform && assignments > MIXED_DEVICE_LIMIT {
         return Err(Error::input(format!(
-            "{} has trials holding different numbers of devices, {} device assignments in all; such schedules \
+            "{path}:{line}:{column}: {} has trials holding different numbers of devices, {} device assignments in all; such schedules \
              are computed trial by trial, up to {} (make `devices` a constant, or sample fewer trials)",
             strategy.name(),
             crate::units::thousands(assignments as f64),
@@ -305,9 +316,7 @@ fn check_widths(
         )));
     }
     if most > capacity {
-        return Err(Error::input(format!(
-            "a trial holds {most} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`"
-        )));
+        return Err(too_many_devices(scenario, most));
     }
     Ok(())
 }

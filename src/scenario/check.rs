@@ -33,6 +33,7 @@ pub(super) struct Sited {
     execution: Execution,
     cost: TrialCost,
     work_at: (usize, usize),
+    devices_at: (usize, usize),
     strategies: Vec<Strategy>,
     hardware: Vec<Device>,
     excluded: Vec<Exclusion>,
@@ -72,6 +73,7 @@ impl Checker<'_> {
             replicates,
         )?;
         let execution = self.execution(&raw.execution, &raw.trial.get_ref().overhead_hours)?;
+        let devices_at = (raw.trial.get_ref().devices.as_ref()).map(|d| d.span().start);
         let (cost, work_at) = self.trial(raw.trial, &params)?;
         let strategies = self.all_strategies(
             (import.as_ref(), &raw.import),
@@ -91,6 +93,8 @@ impl Checker<'_> {
                 .map_err(|m| self.err(0, m))?;
         let max_concurrent_devices =
             self.max_concurrent_devices(&raw.execution.max_concurrent_devices)?;
+        self.devices_fit(&cost, devices_at, max_concurrent_devices)?;
+        let devices_at = devices_at.map_or(work_at, |at| crate::error::line_col(self.text, at));
         let window = self.window(&raw.execution)?;
         Ok(Sited {
             name: raw.scenario.name,
@@ -102,6 +106,7 @@ impl Checker<'_> {
             execution,
             cost,
             work_at,
+            devices_at,
             strategies,
             hardware,
             excluded,
@@ -147,6 +152,7 @@ impl Checker<'_> {
             sites: s.sites,
             max_concurrent_devices: s.max_concurrent_devices,
             work_at: s.work_at,
+            devices_at: s.devices_at,
             excluded: s.excluded,
             pairs: s.pairs,
             left_out: s.left_out,
@@ -259,6 +265,22 @@ impl Checker<'_> {
                 v as u32
             }
         })
+    }
+
+    /// A constant `devices` (at `at`) above the cluster's devices, refused
+    /// where it is written; a formula's values are checked as trials are
+    /// evaluated.
+    fn devices_fit(&self, cost: &TrialCost, at: Option<usize>, capacity: u32) -> Result<()> {
+        let (Some(d), Some(at)) = (cost.devices.as_constant(), at) else {
+            return Ok(());
+        };
+        if d == d.round() && d > f64::from(capacity) && d <= f64::from(u32::MAX) {
+            return Err(self.err(
+                at,
+                format!("a trial holds {d} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`"),
+            ));
+        }
+        Ok(())
     }
 
     /// `[embodied]`: overrides of the catalog's lifecycle figures.

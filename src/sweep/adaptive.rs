@@ -87,12 +87,14 @@ fn cost_table(
                         stopped: None,
                     };
                     let c = scenario.cost.evaluate(&mut slots, &info, Some(resource)).map_err(|e| {
+                        let ((line, column), key) = if e.formula == "devices" {
+                            (scenario.devices_at, "devices")
+                        } else {
+                            (scenario.work_at, scenario.cost.work_key())
+                        };
                         Error::input(format!(
-                            "{}:{}:{}: `{}` gives {} for {} configuration {config} at {} = {} (bracket {} rung {}); it {}",
+                            "{}:{line}:{column}: `{key}` gives {} for {} configuration {config} at {} = {} (bracket {} rung {}); it {}",
                             scenario.path.display(),
-                            scenario.work_at.0,
-                            scenario.work_at.1,
-                            if e.formula == "devices" { "devices" } else { scenario.cost.work_key() },
                             e.value,
                             strategy.name(),
                             scenario.params[resource].name,
@@ -144,9 +146,7 @@ pub fn totals(scenario: &Scenario, strategy: &Strategy) -> Result<StrategyTotals
     let table = cost_table(scenario, strategy, &rungs, runs)?;
     let capacity = scenario.max_concurrent_devices;
     if let Some(&(_, d)) = table.iter().flatten().find(|(_, d)| *d > capacity) {
-        return Err(Error::input(format!(
-            "a trial holds {d} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`"
-        )));
+        return Err(super::too_many_devices(scenario, d));
     }
     let ladders = ladders(&rungs);
     let flat = Flat::of(&table);
