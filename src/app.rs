@@ -164,7 +164,10 @@ fn load_scenario_in(
     };
     let s = scenario::load(path, catalog, options)?;
     for w in &s.warnings {
-        eprintln!("warning: {}: {w}", s.path.display());
+        eprintln!(
+            "warning: {}",
+            crate::cli::terminal::printable(&format!("{}: {w}", s.path.display()))
+        );
     }
     Ok(s)
 }

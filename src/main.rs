@@ -22,7 +22,10 @@ fn main() -> ExitCode {
         // an error: end quietly, as other Unix tools do.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", cli::given::message(&e));
+            eprintln!(
+                "error: {}",
+                cli::terminal::printable(&cli::given::message(&e))
+            );
             if e.is_interrupted() {
                 ExitCode::from(130)
             } else {

@@ -142,3 +142,12 @@ fn a_closed_stdout_is_exit_1_not_silence() {
         .unwrap();
     assert_eq!(open.status.code(), Some(0));
 }
+
+#[test]
+fn control_characters_in_names_do_not_reach_the_terminal() {
+    // A region name holding ESC [ 2 J (clear screen) and a carriage
+    // return: the message shows them escaped, and stderr holds neither.
+    let text = scenario("").replace("\"gcp:us-central1\"", "\"gcp:us-\\u001b[2Jcen\\rtral1\"");
+    let err = check(&text, "unknown region 'gcp:us-\\u{1b}[2Jcen\\rtral1'");
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+}
