@@ -1,6 +1,8 @@
 //! `[hardware]` and `[regions]` candidates: device and site patterns
 //! expanded against the catalog.
 
+use std::borrow::Cow;
+
 use toml::Spanned;
 
 use super::raw::{RawCandidates, RawRegions};
@@ -107,19 +109,20 @@ impl Checker<'_> {
         &self,
         raw: &Spanned<RawRegions>,
         options: Options,
-    ) -> Result<Catalog> {
+    ) -> Result<Cow<'_, Catalog>> {
         let raw = raw.get_ref();
         match (options.year, &raw.year) {
-            (Some(y), _) => self.catalog.for_year(y),
+            (Some(y), _) => self.catalog.for_year(y).map(Cow::Owned),
             (None, Some(y)) => {
                 let at = y.span().start;
                 let year = u16::try_from(*y.get_ref())
                     .map_err(|_| self.err(at, "year must be a calendar year, e.g. 2024"))?;
                 self.catalog
                     .for_year(year)
+                    .map(Cow::Owned)
                     .map_err(|e| self.err(at, e.to_string()))
             }
-            (None, None) => Ok(self.catalog.clone()),
+            (None, None) => Ok(Cow::Borrowed(self.catalog)),
         }
     }
 

@@ -1,6 +1,8 @@
 //! The whole-file check: each table's checker in turn, assembled into a
 //! [`Scenario`].
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use toml::Spanned;
 
@@ -23,7 +25,7 @@ use crate::sweep::execution::Execution;
 
 /// A scenario checked up to its sites and run window: what the checks
 /// after the hourly profiles are loaded need.
-pub(super) struct Sited {
+pub(super) struct Sited<'c> {
     name: String,
     seed: u64,
     top_fraction: f64,
@@ -38,7 +40,7 @@ pub(super) struct Sited {
     hardware: Vec<Device>,
     excluded: Vec<Exclusion>,
     /// The catalog of the scenario's grid year.
-    pub catalog: Catalog,
+    pub catalog: Cow<'c, Catalog>,
     pub sites: Vec<Region>,
     places: Vec<place::Place>,
     pairs: Vec<SitePair>,
@@ -53,7 +55,7 @@ pub(super) struct Sited {
 
 impl Checker<'_> {
     /// Every table up to the sites and the run window's keys.
-    pub(super) fn sited(&self, raw: RawFile, options: Options) -> Result<Sited> {
+    pub(super) fn sited(&self, raw: RawFile, options: Options) -> Result<Sited<'_>> {
         let seed = self.seed(raw.scenario.seed)?;
         let top_fraction = match raw.scenario.top_fraction {
             Some(q) => self.fraction(&q, "top_fraction")?,
