@@ -119,12 +119,7 @@ impl Plan {
             .iter()
             .all(|x| x.is_finite())
         }) {
-            return Err(crate::Error::input(format!(
-                "{} on {}: the figures overflow (device-hours {}); [trial] hours (or flops) is far too large",
-                totals[e.strategy].strategy.name(),
-                scenario.hardware[e.hardware].name,
-                e.device_hours
-            )));
+            return Err(overflow(&scenario, totals[e.strategy].strategy.name(), e));
         }
         let points: Vec<Point> = evaluated.iter().map(|e| point(e, metric)).collect();
         let coords = objectives::coordinates(&evaluated, &totals, metric, objectives);
@@ -199,6 +194,35 @@ impl Plan {
     pub fn metric_kg(&self, o: &Ranked) -> f64 {
         point(&o.eval, self.metric).y
     }
+}
+
+/// An option whose figures overflow, blamed on the input each figure
+/// multiplies in: device-hours on the work formula (at its line), energy
+/// on the device's power, emissions on the grid's intensity, embodied
+/// emissions on `[embodied]`.
+fn overflow(scenario: &Scenario, strategy: &str, e: &Evaluated) -> crate::Error {
+    let (figure, value, cause) = if !(e.device_hours.is_finite() && e.wall_hours.is_finite()) {
+        let (line, column) = scenario.work_at;
+        let key = scenario.cost.work_key();
+        let at = format!("`{key}` at line {line}, column {column} is far too large");
+        ("device-hours", e.device_hours, at)
+    } else if !e.energy_kwh.is_finite() {
+        let power = "the device's power (its TDP, or the pilot run's) is far too large".to_string();
+        ("energy", e.energy_kwh, power)
+    } else if !(e.emissions_kg.is_finite() && e.offset_kg.is_finite()) {
+        let grid = "the grid's carbon intensity is far too large".to_string();
+        ("emissions", e.emissions_kg, grid)
+    } else {
+        let lifecycle =
+            "the lifecycle figures ([embodied], or the catalog's) are far too large".to_string();
+        ("embodied emissions", e.embodied_kg, lifecycle)
+    };
+    crate::Error::input(format!(
+        "{}: {strategy} on {} at {}: the {figure} overflow ({value}); {cause}",
+        scenario.path.display(),
+        scenario.hardware[e.hardware].name,
+        scenario.sites[e.site].key(),
+    ))
 }
 
 fn point(e: &Evaluated, metric: Metric) -> Point {

@@ -339,10 +339,12 @@ fn summarise(
     // One phase: its sum in index order is the sum over all trials.
     let device_work: f64 = phases.iter().map(|p| p.device_work).sum::<f64>() * multiplicity as f64;
     if !device_work.is_finite() {
+        let (line, column) = scenario.work_at;
         return Err(Error::input(format!(
-            "{}: the trials' hours add up to more than a floating-point number holds; \
-             [trial] hours (or flops) is far too large",
-            strategy.name()
+            "{}:{line}:{column}: {}: the trials' `{}` add up to more than a floating-point number holds; it is far too large",
+            scenario.path.display(),
+            strategy.name(),
+            scenario.cost.work_key()
         )));
     }
     let rule = scenario.model.dispatch;

@@ -151,3 +151,27 @@ fn control_characters_in_names_do_not_reach_the_terminal() {
     let err = check(&text, "unknown region 'gcp:us-\\u{1b}[2Jcen\\rtral1'");
     assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
 }
+
+#[test]
+fn overflows_name_the_input_that_overflows() {
+    // Ten trials of 1e308 hours: the sum is infinite, reported at the
+    // hours formula (line 17, column 9 of the template).
+    let text = scenario("").replace("hours = 1", "hours = 1e308");
+    check(
+        &text,
+        "s.toml:17:9: random: the trials' `hours` add up to more",
+    );
+    // Embodied emissions of 1000 device-hours (10 trials × 100 h) with
+    // 1e307 kg per device over 0.001 years: 1000 × 1e307 / (0.001 ×
+    // 8760 × 0.85) ≈ 1.3e311, which overflows; hours are not to blame.
+    let text = scenario("").replace("hours = 1", "hours = 100")
+        + "\n[embodied]\ndevice_kg = 1e307\nlifetime_years = 0.001\n";
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "s.toml", &text);
+    let err = fails_with(
+        &["plan", &f, "--format", "json"],
+        "random on V100 SXM2 16GB at gcp:us-central1: the embodied emissions overflow (inf); \
+         the lifecycle figures ([embodied], or the catalog's) are far too large",
+    );
+    assert!(!err.contains("hours"), "{err}");
+}
