@@ -2,7 +2,7 @@
 //! calls the library, and writes to stdout.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use co2sweep::catalog::Catalog;
 use co2sweep::cost::Work;
@@ -166,7 +166,7 @@ fn load_scenario_in(
     for w in &s.warnings {
         eprintln!(
             "warning: {}",
-            crate::cli::terminal::printable(&format!("{}: {w}", s.path.display()))
+            co2sweep::escape::printable(&format!("{}: {w}", s.path.display()))
         );
     }
     Ok(s)
@@ -268,6 +268,18 @@ fn chart_size(text: &str) -> Result<ChartSize> {
         .map_err(|e| Error::input(format!("--chart-size: {e}")))
 }
 
+/// Every file a run of `s` reads: the scenario, its imported sweep file,
+/// its pilot run, and the `--data` tables. Outputs never replace them.
+fn run_inputs(catalog: &Catalog, s: &Scenario) -> Vec<PathBuf> {
+    let tables = (catalog.data_dir.iter())
+        .flat_map(|d| co2sweep::catalog::FILES.iter().map(move |f| d.join(f)));
+    std::iter::once(s.path.clone())
+        .chain(s.import.as_ref().map(|i| i.path.clone()))
+        .chain(s.cost.calibration.as_ref().map(|c| c.file.clone()))
+        .chain(tables)
+        .collect()
+}
+
 fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
     let size = chart_size(&args.chart_size)?;
     let all_files: Vec<&str> = PLAN_FILES
@@ -287,6 +299,11 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         args.year,
         args.any_hardware,
     )?;
+    if let Some(dir) = &args.out {
+        let inputs = run_inputs(catalog, &s);
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        files::check_not_inputs(dir, &all_files, &inputs)?;
+    }
     if let Some(n) = args.draws {
         s.uncertainty.draws = n;
     }

@@ -9,7 +9,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod embodied;
 pub mod given;
-pub mod terminal;
 pub use embodied::EmbodiedArgs;
 
 /// Estimate the energy, time and CO2eq of machine-learning runs and

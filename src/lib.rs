@@ -57,6 +57,7 @@ pub mod cost;
 pub mod early_stop;
 pub mod embodied;
 pub mod error;
+pub mod escape;
 pub mod estimate;
 pub mod expand;
 pub mod export;

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "error: {}",
-                cli::terminal::printable(&cli::given::message(&e))
+                co2sweep::escape::printable(&cli::given::message(&e))
             );
             if e.is_interrupted() {
                 ExitCode::from(130)

@@ -416,3 +416,31 @@ fn imported_files_are_held_to_their_value_and_range_limits() {
         within_bounds(&["check", &s], 2, fragment);
     }
 }
+
+#[test]
+fn a_slurm_trials_file_stops_at_its_size_limit() {
+    // One categorical value of 100,000 characters in every line of a
+    // 3,000-trial grid: 300 MB of trials, above the 256 MB the trials file
+    // may hold (it is built in memory); refused, and nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[scenario]\nname = \"big\"\n[space.tag]\nvalues = [\"{}\"]\n[space.lr]\nmin = 0.0\nmax = 1.0\ngrid_points = 3000\n\
+         [trial]\nreference_hardware = \"T4\"\nhours = \"1\"\n[strategies.grid]\n[hardware]\ncandidates = [\"T4\"]\n\
+         [regions]\ncandidates = [\"aws:us-east-1\"]\n",
+        "x".repeat(100_000)
+    );
+    let s = write(dir.path(), "s.toml", &text);
+    let job = dir.path().join("job.sbatch");
+    let args = [
+        "export",
+        &s,
+        "--strategy",
+        "grid",
+        "--to",
+        "slurm",
+        "--out",
+        job.to_str().unwrap(),
+    ];
+    within_bounds(&args, 2, "the trials file would be larger than 256 MB");
+    assert!(!job.exists() && !dir.path().join("job.trials.jsonl").exists());
+}

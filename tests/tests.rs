@@ -8,6 +8,7 @@ mod catalog;
 mod devices;
 mod estimate;
 mod execution;
+mod export;
 mod findings;
 mod formula_oracle;
 mod golden;

@@ -24,10 +24,8 @@ pub fn run(catalog: &Catalog, args: &ExportArgs, out: &mut dyn Write) -> Result<
         }
     }
     let s = super::load_scenario(catalog, &args.scenario, args.allow_large)?;
-    let imported = s.import.as_ref().map(|i| i.path.as_path());
-    let inputs: Vec<&Path> = std::iter::once(args.scenario.as_path())
-        .chain(imported)
-        .collect();
+    let inputs = super::run_inputs(catalog, &s);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     for t in &targets {
         let (dir, name) = (
             t.parent().unwrap_or(Path::new("")),

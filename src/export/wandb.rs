@@ -10,6 +10,7 @@
 //! (`program`, `command`, `metric`, `name`, `project`, …) come first.
 
 use crate::error::{Error, Result};
+use crate::escape::{one_line, yaml_quoted};
 use crate::import::yaml::{Node, Value};
 use crate::import::Source;
 use crate::scenario::Scenario;
@@ -46,8 +47,8 @@ pub fn write(s: &Scenario, strategy: &Strategy) -> Result<String> {
     let shape = shape(s, strategy)?;
     let mut out = format!(
         "# Written by co2sweep from {} (strategy {}). Launch with: wandb sweep FILE\n",
-        s.path.display(),
-        strategy.name()
+        one_line(&s.path.display().to_string()),
+        one_line(strategy.name())
     );
     let kept = s
         .import
@@ -285,7 +286,7 @@ fn key(k: &str) -> String {
     if plain {
         k.to_string()
     } else {
-        serde_json::to_string(k).unwrap_or_default()
+        yaml_quoted(k)
     }
 }
 
@@ -318,7 +319,7 @@ fn flow(n: &Node) -> String {
             }
         }
         Value::Float(f) => yaml_number(*f, false),
-        Value::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+        Value::Str(s) => yaml_quoted(s),
         Value::Seq(items) => format!(
             "[{}]",
             items.iter().map(flow).collect::<Vec<_>>().join(", ")
@@ -326,11 +327,7 @@ fn flow(n: &Node) -> String {
         Value::Map(m) => format!(
             "{{{}}}",
             m.iter()
-                .map(|(k, v)| format!(
-                    "{}: {}",
-                    serde_json::to_string(&k.key_text()).unwrap_or_default(),
-                    flow(v)
-                ))
+                .map(|(k, v)| format!("{}: {}", yaml_quoted(&k.key_text()), flow(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
