@@ -330,13 +330,18 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    let plain = text.replace('_', "");
-    if let Ok(i) = plain.parse::<i64>() {
+    if let Some(i) = int(&text) {
         return Value::Int(i);
     }
-    let numeric = plain
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+    // A float: digits with a point or an exponent (`1e-5` too, as OmegaConf
+    // and W&B users write it), underscores after the first digit.
+    let unsigned = text.trim_start_matches(['+', '-']);
+    let plain = text.replace('_', "");
+    let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && plain.contains(['.', 'e', 'E'])
+        && plain
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
         && plain.bytes().any(|b| b.is_ascii_digit());
     if numeric {
         if let Ok(f) = plain.parse::<f64>() {
@@ -344,6 +349,59 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
         }
     }
     Value::Str(text)
+}
+
+/// A plain scalar as PyYAML's YAML 1.1 resolver reads an integer: `0`,
+/// decimal `[1-9][0-9_]*`, binary `0b…`, octal `0…`, hexadecimal `0x…`,
+/// base 60 `1:30`, with a sign; underscores anywhere after the first
+/// digit. `None` for anything else (`_1`, `08`, or beyond an `i64`).
+fn int(text: &str) -> Option<i64> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let magnitude = if body == "0" {
+        0
+    } else if let Some(digits) = body.strip_prefix("0b") {
+        radix(digits, 2)?
+    } else if let Some(digits) = body.strip_prefix("0x") {
+        radix(digits, 16)?
+    } else if let Some(digits) = body.strip_prefix('0') {
+        radix(digits, 8)?
+    } else if body.contains(':') {
+        base_60(body)?
+    } else if body.starts_with(|c: char| c.is_ascii_digit()) {
+        radix(body, 10)?
+    } else {
+        return None;
+    };
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+/// Digits of `radix` and underscores, at least one digit, not starting
+/// with an underscore (after a prefix, PyYAML allows one: `0x_1`).
+fn radix(digits: &str, radix: u32) -> Option<i128> {
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty() || !clean.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    i128::from_str_radix(&clean, radix).ok()
+}
+
+/// `[1-9][0-9_]*(:[0-5]?[0-9])+`: 1:30 is 90.
+fn base_60(body: &str) -> Option<i128> {
+    let mut parts = body.split(':');
+    let head = parts.next()?;
+    if !head.starts_with(|c: char| ('1'..='9').contains(&c)) {
+        return None;
+    }
+    let mut value = radix(head, 10)?;
+    for part in parts {
+        let ok = (1..=2).contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit());
+        let n: i128 = part.parse().ok().filter(|&n| ok && n < 60)?;
+        value = value.checked_mul(60)?.checked_add(n)?;
+    }
+    Some(value)
 }
 
 #[cfg(test)]
@@ -367,6 +425,19 @@ mod tests {
         // `f: [x, 2.5]`: the list starts on line 6, column 4.
         assert_eq!((f.line, f.col), (6, 4));
         assert_eq!(f.json(), r#"["x",2.5]"#);
+    }
+
+    #[test]
+    fn integers_as_pyyaml_reads_them() {
+        // PyYAML 6 (YAML 1.1): [_1, 1_, 0x10, 017, 12:30, 0b11, 08, -0b101,
+        // 1_000, +7, 0, 1e3, 2.5_0] loads as
+        // ['_1', 1, 16, 15, 750, 3, '08', -5, 1000, 7, 0, ·, 2.5]; 1e3 is a
+        // string there, a float here (as OmegaConf reads it).
+        let d = doc("v: [_1, 1_, 0x10, 017, 12:30, 0b11, 08, -0b101, 1_000, +7, 0, 1e3, 2.5_0]\n");
+        assert_eq!(
+            d.root.get("v").unwrap().json(),
+            r#"["_1",1,16,15,750,3,"08",-5,1000,7,0,1000.0,2.5]"#
+        );
     }
 
     #[test]
