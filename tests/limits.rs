@@ -444,3 +444,15 @@ fn a_slurm_trials_file_stops_at_its_size_limit() {
     within_bounds(&args, 2, "the trials file would be larger than 256 MB");
     assert!(!job.exists() && !dir.path().join("job.trials.jsonl").exists());
 }
+
+#[test]
+fn expand_streams_a_grid_above_a_million_trials() {
+    // 2,000 × 1,000 = 2×10^6 grid trials, within the grid limit of 10^7:
+    // `expand` streams them (it refused any grid above 10^6).
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[scenario]\nname = \"g\"\n[space.a]\ndistribution = \"int_uniform\"\nmin = 1\nmax = 2000\n\
+        [space.b]\ndistribution = \"int_uniform\"\nmin = 1\nmax = 1000\n[trial]\nreference_hardware = \"T4\"\n\
+        hours = \"1 + a / 1000\"\n[strategies.grid]\n[hardware]\ncandidates = [\"T4\"]\n[regions]\ncandidates = [\"aws:us-east-1\"]\n";
+    let s = write(dir.path(), "g.toml", text);
+    within_bounds(&["expand", &s, "--strategy", "grid"], 0, "");
+}

@@ -42,8 +42,8 @@ enum Plan {
 /// 10^9 took minutes and 12 GB; 10^6 stays within seconds.
 pub const HARD_LIMIT: u64 = 1_000_000;
 
-/// Largest plain random (or Bayesian) search, and largest sub-grid a grid
-/// is factored to: their trials are streamed through the tally (memory
+/// Largest plain random (or Bayesian) search and grid, and largest
+/// sub-grid a grid is factored to: their trials are streamed through the tally (memory
 /// bounded by the distinct costs kept and the thread count, not by the
 /// trial count), 10^8 in about 3 s on two cores. Above 10^7 the scenario
 /// checker asks for large plans to be allowed
@@ -58,7 +58,12 @@ pub const ASHA_LIMIT: u64 = 500_000;
 /// [`HARD_LIMIT`].
 pub fn limit(strategy: &Strategy) -> u64 {
     match strategy {
-        Strategy::Random(_) | Strategy::Bayes(_) => RANDOM_LIMIT,
+        // A grid's trial is its index in mixed radix: nothing is held per
+        // trial, so it streams as far as random search (the scenario
+        // checker holds it to 10^7 unless large plans are allowed).
+        Strategy::Random(_) | Strategy::Bayes(_) | Strategy::Grid | Strategy::CappedGrid(_) => {
+            RANDOM_LIMIT
+        }
         Strategy::Asha(_) => ASHA_LIMIT,
         _ => HARD_LIMIT,
     }
