@@ -90,7 +90,7 @@ pub fn read(path: &Path, catalog: &Catalog) -> Result<Pilot> {
 
 /// Summarise the text of a CodeCarbon emissions file; `path` names it in messages.
 pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::input::csv_text(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -126,11 +126,22 @@ pub fn parse(path: &Path, text: &str, catalog: &Catalog) -> Result<Pilot> {
 /// Each header name's column index; the header must name `duration` and
 /// `energy_consumed`.
 fn columns<'h>(path: &Path, headers: &'h csv::StringRecord) -> Result<HashMap<&'h str, usize>> {
-    let column: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim(), i))
-        .collect();
+    let mut column: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = column.insert(h.trim(), i) {
+            return Err(Error::at_line(
+                path,
+                1,
+                i as u64 + 1,
+                format!(
+                    "the header names '{}' twice (columns {} and {}); which one holds the figures is ambiguous",
+                    h.trim(),
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
     for required in ["duration", "energy_consumed"] {
         if !column.contains_key(required) {
             return Err(Error::at_line(
@@ -223,6 +234,12 @@ impl Row<'_> {
         let cpu_model = self.get("cpu_model").map(str::to_string);
         let device = self.device(catalog, known, &gpu_model, &cpu_model)?;
         let hours = duration / 3600.0;
+        if (energy * 1000.0).is_infinite() {
+            return Err(self.error(
+                "energy_consumed",
+                format!("energy_consumed {energy:e} kWh is too large to compute with"),
+            ));
+        }
         if !(energy * 1000.0 / hours).is_finite() {
             return Err(self.error(
                 "duration",
@@ -393,6 +410,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("malformed row"), "{e}");
+    }
+
+    #[test]
+    fn windows_lines_duplicate_columns_and_huge_energy() {
+        let catalog = Catalog::bundled().unwrap();
+        let path = Path::new("e.csv");
+        let err = |text: &str| parse(path, text, &catalog).unwrap_err().to_string();
+        // CRLF line ends: the bad duration is on line 3, as with LF.
+        let e = err("duration,energy_consumed\r\n10,1\r\n-5,1\r\n");
+        assert!(e.starts_with("e.csv:3:1: duration must be"), "{e}");
+        // `duration` in columns 1 and 3: refused at the second.
+        let e = err("duration,energy_consumed,duration\n10,1,5\n");
+        assert!(
+            e.starts_with("e.csv:1:3: the header names 'duration' twice (columns 1 and 3)"),
+            "{e}"
+        );
+        // 1e308 kWh × 1000 Wh/kWh overflows: the energy is to blame, not the
+        // duration (1e308 s).
+        let e = err("duration,energy_consumed\n1e308,1e308\n");
+        assert!(
+            e.starts_with("e.csv:2:2: energy_consumed 1e308 kWh is too large"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -42,6 +42,19 @@ pub fn csv_error(
     Error::at_line(path, line, column, message)
 }
 
+/// CSV text with Windows line ends (CRLF, as pandas and Python's `csv`
+/// write on Windows) turned into newlines, without a byte-order mark: the
+/// CSV reader numbers lines by newline, and counted one line short after
+/// a CRLF header.
+pub fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The bytes of the file at `path` (see [`read_text`]).
 pub fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
     let file = open(path, what)?;

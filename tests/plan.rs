@@ -338,6 +338,29 @@ fn out_naming_a_file_is_an_error() {
 }
 
 #[test]
+fn a_pilot_that_measured_no_energy_is_refused() {
+    // energy_consumed 0 in the only run: a power of 0 W would make every
+    // option 0 kWh and 0 kg.
+    let dir = tempfile::tempdir().unwrap();
+    tiny_data(dir.path());
+    write(
+        dir.path(),
+        "emissions.csv",
+        "duration,energy_consumed,gpu_count,gpu_model\n7200,0,1,1 x Ref GPU\n",
+    );
+    let text = TINY.replace(
+        "hours = \"x\"",
+        "hours = \"x\"\npilot = { emissions_csv = \"emissions.csv\", params = { x = 1 } }",
+    );
+    let s = write(dir.path(), "zero.toml", &text);
+    let data = dir.path().display().to_string();
+    fails_with(
+        &["--data", &data, "check", &s],
+        "emissions.csv' reports 0 kWh (energy_consumed): CodeCarbon measured no energy",
+    );
+}
+
+#[test]
 fn calibrated_pilot_reproduces_its_measured_duration() {
     let dir = tempfile::tempdir().unwrap();
     tiny_data(dir.path());

@@ -136,7 +136,7 @@ pub fn parse_rows<T>(path: &Path, text: &str, check: fn(&T) -> Result<(), String
 where
     T: for<'de> Deserialize<'de>,
 {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::input::csv_text(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader
         .headers()

@@ -43,6 +43,7 @@ pub fn options(plan: &Plan, which: impl Iterator<Item = usize>) -> Result<Vec<u8
 /// name the file, line and column.
 pub fn read_options(path: &std::path::Path) -> Result<Vec<OptionRow>> {
     let text = crate::input::read_text(path, "options.csv file", crate::catalog::MAX_FILE_BYTES)?;
+    let text = crate::input::csv_text(&text);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()

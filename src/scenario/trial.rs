@@ -70,6 +70,15 @@ impl Checker<'_> {
             (self.pilot.as_ref()).ok_or_else(|| self.err(at, "pilot: the file was not read"))?;
         let file = loaded.file.clone();
         let pilot = (loaded.read.as_ref()).map_err(|e| self.err(at, format!("pilot: {e}")))?;
+        if pilot.total.energy_kwh == 0.0 {
+            return Err(self.err(
+                at,
+                format!(
+                    "pilot: every run of '{}' reports 0 kWh (energy_consumed): CodeCarbon measured no energy, so the pilot cannot give a power; measure again, or remove `pilot`",
+                    file.display()
+                ),
+            ));
+        }
         let device_name = pilot.total.device.clone().ok_or_else(|| {
             self.err(
                 at,
