@@ -398,26 +398,40 @@ fn offset_pct(req: &Request<'_>) -> f64 {
 }
 
 /// Refuse figures that overflow: each input is finite, but their product
-/// (hours × count × power, energy × intensity, ...) may not be.
+/// (hours × count × power, energy × intensity, ...) may not be. The first
+/// figure that overflows is named with the inputs it multiplies.
 fn finite(
     device_hours: f64,
     energy_kwh: f64,
     emissions_kg: f64,
     embodied_kg: Option<f64>,
 ) -> Result<()> {
-    if [
-        device_hours,
-        energy_kwh,
-        emissions_kg,
-        embodied_kg.unwrap_or(0.0),
-    ]
-    .iter()
-    .all(|x| x.is_finite())
-    {
+    let embodied = embodied_kg.unwrap_or(0.0);
+    let (figure, value, inputs) = if !device_hours.is_finite() {
+        (
+            "device-hours",
+            device_hours,
+            "hours × count, or the device-hours given",
+        )
+    } else if !energy_kwh.is_finite() {
+        (
+            "energy",
+            energy_kwh,
+            "device-hours × power × PUE, plus the extra energy",
+        )
+    } else if !emissions_kg.is_finite() {
+        ("emissions", emissions_kg, "energy × carbon intensity")
+    } else if !embodied.is_finite() {
+        (
+            "embodied emissions",
+            embodied,
+            "device-hours × manufacturing kg / (lifetime years × lifetime utilization)",
+        )
+    } else {
         return Ok(());
-    }
+    };
     Err(Error::input(format!(
-        "the figures overflow (device-hours {device_hours:e}, energy {energy_kwh:e} kWh, emissions {emissions_kg:e} kg): --hours × --count, --device-hours, --power-watts or --extra-kwh is far too large"
+        "the {figure} overflow ({value:e}): {inputs} is beyond what a number holds; one of them is far too large"
     )))
 }
 

@@ -598,6 +598,32 @@ fn figures_that_overflow_are_refused() {
             "gcp:us-central1",
         ];
         all.extend_from_slice(args);
-        fails_with(&all, "the figures overflow");
+        fails_with(&all, "overflow (inf)");
+    }
+    // Each overflow names the figure and what it multiplies, not the hours:
+    // 1e308 g/kWh × 8 kWh; 1 h × 100 kg / (1e-320 years × 8,760 h × 0.85).
+    let named = [
+        (
+            &["--intensity", "1e308", "--hours", "1e6"][..],
+            "the emissions overflow (inf): energy × carbon intensity",
+        ),
+        (
+            &[
+                "--region",
+                "gcp:us-central1",
+                "--hours",
+                "1",
+                "--embodied",
+                "--lifetime-years",
+                "1e-320",
+            ][..],
+            "the embodied emissions overflow (inf): device-hours × manufacturing kg",
+        ),
+    ];
+    for (args, fragment) in named {
+        let mut all = vec!["estimate", "--hardware", "T4"];
+        all.extend_from_slice(args);
+        let e = fails_with(&all, fragment);
+        assert!(!e.contains("--hours"), "{e}");
     }
 }

@@ -189,13 +189,31 @@ pub(crate) fn csv_error(path: &Path, headers: &[String], error: csv::Error) -> E
     crate::input::csv_error(path, &error, 1, message)
 }
 
+/// `value` within `low..=high`; a `low` of the least positive number
+/// reads "more than 0".
 pub(crate) fn finite_in(value: f64, low: f64, high: f64, what: &str) -> Result<(), String> {
     if value.is_finite() && (low..=high).contains(&value) {
-        Ok(())
+        return Ok(());
+    }
+    let (value, high) = (short(value), short(high));
+    if low == f64::MIN_POSITIVE {
+        return Err(format!(
+            "{what} is {value}; it must be more than 0 and at most {high}"
+        ));
+    }
+    Err(format!(
+        "{what} is {value}; it must be within {} to {high}",
+        short(low)
+    ))
+}
+
+/// A number in a message: plain, or in scientific notation when it
+/// would take more than a dozen digits (1e308 has 309).
+fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
     } else {
-        Err(format!(
-            "{what} is {value}; it must be within {low} to {high}"
-        ))
+        format!("{x}")
     }
 }
 
@@ -250,4 +268,24 @@ pub(crate) fn check_country(c: &Country) -> Result<(), String> {
 pub(crate) fn check_equivalent(e: &Equivalent) -> Result<(), String> {
     nonempty(&e.key, "key")?;
     finite_in(e.kg_co2_per_unit, f64::MIN_POSITIVE, 1e9, "kg_co2_per_unit")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_messages_stay_short() {
+        // f64::MIN_POSITIVE as a lower bound reads "more than 0"; 1e308
+        // (309 digits in full) is written 1e308.
+        assert_eq!(
+            finite_in(0.0, f64::MIN_POSITIVE, 100_000.0, "tdp_watts").unwrap_err(),
+            "tdp_watts is 0; it must be more than 0 and at most 100000"
+        );
+        assert_eq!(
+            finite_in(1e308, 1.0, 1e6, "x").unwrap_err(),
+            "x is 1e308; it must be within 1 to 1000000"
+        );
+        assert!(finite_in(5.0, 1.0, 10.0, "x").is_ok());
+    }
 }

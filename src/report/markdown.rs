@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::paper;
+use crate::report::paper::{self, Markup};
 use crate::report::summary::Summary;
 use crate::report::{num, pct, thousands, timing};
 
@@ -16,7 +16,8 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
         headers.iter().map(|_| "---").collect::<Vec<_>>().join("|")
     );
     for r in rows {
-        let _ = writeln!(out, "| {} |", r.join(" | "));
+        let cells: Vec<String> = r.iter().map(|c| Markup::Markdown.escape(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
 }
 
@@ -31,7 +32,8 @@ fn interval(p5: Option<f64>, p95: Option<f64>) -> String {
 /// The report as Markdown.
 pub fn report(s: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Planned energy and emissions: {}\n", s.scenario);
+    let name = Markup::Markdown.escape(&s.scenario);
+    let _ = writeln!(out, "# Planned energy and emissions: {name}\n");
     let _ = writeln!(out, "## Method\n");
     let _ = writeln!(
         out,

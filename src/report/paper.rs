@@ -28,7 +28,13 @@ impl Markup {
     /// Escape text for this markup.
     pub fn escape(self, text: &str) -> String {
         match self {
-            Markup::Markdown => text.to_string(),
+            // Raw HTML is passed through by most Markdown renderers, and a
+            // bar ends a table cell.
+            Markup::Markdown => text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('|', "\\|"),
             Markup::Latex => {
                 let mut out = String::with_capacity(text.len());
                 for c in text.chars() {
@@ -161,5 +167,9 @@ mod tests {
             "100\\% of a\\_b \\& c"
         );
         assert_eq!(Markup::Markdown.escape("100%"), "100%");
+        assert_eq!(
+            Markup::Markdown.escape("<b>a|b</b> & c"),
+            "&lt;b&gt;a\\|b&lt;/b&gt; &amp; c"
+        );
     }
 }
