@@ -63,11 +63,11 @@ pub fn report(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "{}\n",
-        crate::report::paragraph::paragraph(s, paper::Markup::Markdown)
+        crate::report::paragraph::paragraph(s, Markup::Markdown)
     );
     let _ = writeln!(out, "## Data and citation\n");
     let _ = writeln!(out, "{}\n", s.sources);
-    let _ = writeln!(out, "{}", paper::bibliography(paper::Markup::Markdown));
+    let _ = writeln!(out, "{}", paper::bibliography(Markup::Markdown));
     out
 }
 
