@@ -114,3 +114,22 @@ fn a_misspelt_data_table_is_refused_and_other_files_are_left_alone() {
         "'hardwares.csv' is not a catalog table (did you mean 'hardware.csv'?)",
     );
 }
+
+#[test]
+fn a_region_row_with_a_capitalised_provider_is_refused() {
+    // `AWS,US-EAST-1` replaced the bundled aws:us-east-1 (the merge key is
+    // lower case) and then no spelling found it; now refused at its row.
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string(crate::util::root().join("data/regions.csv")).unwrap();
+    let (header, rest) = bundled.split_once('\n').unwrap();
+    let row = rest
+        .lines()
+        .find(|l| l.starts_with("aws,us-east-1,"))
+        .unwrap();
+    let row = row.replacen("aws,us-east-1,", "AWS,US-EAST-1,", 1);
+    write(dir.path(), "regions.csv", &format!("{header}\n{row}\n"));
+    fails_with(
+        &["--data", dir.path().to_str().unwrap(), "catalog", "regions"],
+        "regions.csv:2:1: provider 'AWS' must be lower case ('aws')",
+    );
+}

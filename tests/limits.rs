@@ -349,6 +349,32 @@ fn chart_of_twenty_thousand_options_each_its_own_strategy() {
 }
 
 #[test]
+fn a_data_table_just_under_its_row_limit_merges_in_time() {
+    // 19,990 added devices (the limit is 20,000 rows a table): each row's
+    // key was compared with every row before it, 19 s in a release build.
+    // A row named twice is refused, naming both rows.
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string(root().join("data/hardware.csv")).unwrap();
+    let (header, rest) = bundled.split_once('\n').unwrap();
+    let row = rest.lines().find(|l| l.starts_with("T4,")).unwrap();
+    let mut text = format!("{header}\n");
+    for k in 0..19_990 {
+        text.push_str(&row.replacen("T4,Tesla T4;NVIDIA T4", &format!("T4-{k},"), 1));
+        text.push('\n');
+    }
+    write(dir.path(), "hardware.csv", &text);
+    let d = dir.path().to_str().unwrap();
+    within_bounds(&["--data", d, "catalog", "hardware"], 0, "");
+    text.push_str(&row.replacen("T4,Tesla T4;NVIDIA T4", "T4-7,", 1));
+    write(dir.path(), "hardware.csv", &text);
+    within_bounds(
+        &["--data", d, "catalog", "hardware"],
+        2,
+        "data rows 8 and 19991 (counted after the header) are the same entry",
+    );
+}
+
+#[test]
 fn special_and_missing_files_are_refused_at_once() {
     within_bounds(&["check", "/dev/zero"], 2, "not a regular file");
     within_bounds(&["calibrate", "/dev/zero"], 2, "not a regular file");

@@ -33,6 +33,12 @@ where
                 )));
             }
             let extra = parse_rows(&path, &text, check)?;
+            merge::unique(&extra, &key).map_err(|(first, second, k)| {
+                Error::input(format!(
+                    "'{}': data rows {first} and {second} (counted after the header) are the same entry (its key: '{k}'); keep one",
+                    path.display()
+                ))
+            })?;
             origins.push((file, Origin::File(path)));
             Ok(merge::by_key(base, extra, key))
         }
@@ -252,6 +258,13 @@ pub(crate) fn check_device(d: &Device) -> Result<(), String> {
 
 pub(crate) fn check_region(r: &Region) -> Result<(), String> {
     nonempty(&r.provider, "provider")?;
+    if r.provider != r.provider.to_ascii_lowercase() {
+        return Err(format!(
+            "provider '{}' must be lower case ('{}'): regions are looked up as provider:region in lower case",
+            r.provider,
+            r.provider.to_ascii_lowercase()
+        ));
+    }
     nonempty(&r.region, "region")?;
     nonempty(&r.intensity_source, "intensity_source")?;
     finite_in(r.intensity_g_per_kwh, 0.0, 2000.0, "intensity_g_per_kwh")?;
