@@ -29,9 +29,8 @@ impl Markup {
     pub fn escape(self, text: &str) -> String {
         match self {
             // Raw HTML is passed through by most Markdown renderers, and a
-            // bar ends a table cell.
+            // bar ends a table cell. A lone `&` (W&B) shows as itself.
             Markup::Markdown => text
-                .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;")
                 .replace('|', "\\|"),
@@ -169,7 +168,7 @@ mod tests {
         assert_eq!(Markup::Markdown.escape("100%"), "100%");
         assert_eq!(
             Markup::Markdown.escape("<b>a|b</b> & c"),
-            "&lt;b&gt;a\\|b&lt;/b&gt; &amp; c"
+            "&lt;b&gt;a\\|b&lt;/b&gt; & c"
         );
     }
 }
