@@ -453,7 +453,7 @@ fn co2sweep_front(text: &str) -> Result<Vec<co2sweep::front::Objective>> {
 
 fn run_init(args: &InitArgs, out: &mut dyn Write) -> Result<()> {
     // A dangling symlink is taken too: writing would follow it.
-    if std::fs::symlink_metadata(&args.path).is_ok() {
+    if files::occupied(&args.path) {
         return Err(Error::input(format!(
             "refusing to overwrite '{}'; choose another path (nothing was written)",
             args.path.display()

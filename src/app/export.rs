@@ -16,7 +16,7 @@ use crate::cli::{ExportArgs, ExportTarget};
 pub fn run(catalog: &Catalog, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     let targets = targets(args)?;
     for t in &targets {
-        if std::fs::symlink_metadata(t).is_ok() && !args.force {
+        if files::occupied(t) && !args.force {
             return Err(Error::input(format!(
                 "'{}' already exists; nothing was written (add --force to replace it)",
                 t.display()
@@ -26,13 +26,7 @@ pub fn run(catalog: &Catalog, args: &ExportArgs, out: &mut dyn Write) -> Result<
     let s = super::load_scenario(catalog, &args.scenario, args.allow_large)?;
     let inputs = super::run_inputs(catalog, &s);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    for t in &targets {
-        let (dir, name) = (
-            t.parent().unwrap_or(Path::new("")),
-            t.file_name().unwrap_or_default(),
-        );
-        files::check_not_inputs(dir, &[&name.to_string_lossy()], &inputs)?;
-    }
+    files::check_not_input_paths(&targets, &inputs)?;
     let strategy = export::strategy(&s, &args.strategy)?;
     // Every trial must cost something sensible before anything is written.
     sweep::totals(&s, strategy)?;

@@ -62,12 +62,10 @@ pub fn read(doc: &Doc, text: &str) -> Result<Imported> {
         _ => root.get("hydra").and_then(|h| h.get("sweeper")),
     }
     .ok_or_else(|| doc.err(root, "no `hydra.sweeper` in this file; a Hydra sweep sets hydra.sweeper.params (or search_space for Optuna)"))?;
-    let target = sweeper
-        .get("_target_")
-        .and_then(Node::as_str)
-        .unwrap_or_default();
+    let target_node = sweeper.get("_target_");
+    let target = target_node.and_then(Node::as_str).unwrap_or_default();
     let chosen = default_choice(root, "sweeper");
-    for node in [sweeper.get("_target_"), chosen].into_iter().flatten() {
+    for node in [target_node, chosen].into_iter().flatten() {
         if let Some(other) = other_sweeper(node.as_str().unwrap_or_default()) {
             return Err(doc.err(node, format!("the {other} sweeper is not one co2sweep reads: it plans Hydra's basic sweeper (a grid) and the Optuna sweeper")));
         }

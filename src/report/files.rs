@@ -83,7 +83,7 @@ impl Drop for Writing {
 }
 
 /// Does anything (a file, a directory, a symlink even if dangling) exist at `path`?
-fn occupied(path: &Path) -> bool {
+pub fn occupied(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
@@ -119,13 +119,18 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<()> {
 /// of the `inputs` (the scenario, its imported sweep file, the options.csv
 /// being charted): replacing what the run reads would lose it.
 pub fn check_not_inputs(dir: &Path, names: &[&str], inputs: &[&Path]) -> Result<()> {
+    let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    check_not_input_paths(&targets, inputs)
+}
+
+/// [`check_not_inputs`] for targets given as whole paths.
+pub fn check_not_input_paths(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
-    for name in names {
-        let target = dir.join(name);
-        if fs::canonicalize(&target).is_ok_and(|t| inputs.contains(&t)) {
+    for target in targets {
+        if fs::canonicalize(target).is_ok_and(|t| inputs.contains(&t)) {
             return Err(Error::input(format!(
                 "'{}' is an input of this run; it is never written over, even with --force: choose another output path (nothing was written)",
                 target.display()
