@@ -95,8 +95,19 @@ pub fn grid(params: &[Param], roles: &Roles, top_fraction: f64) -> f64 {
 /// being the product of the level counts after it. Each parameter's
 /// coverage scales by the share of its levels tried: c_p · tried / L_p, with
 /// c_p = 1 for an enumerated list and the coverage model otherwise. When
-/// the cap cuts nothing this is [`grid`].
+/// the cap cuts nothing this is [`grid`]. Each parameter may see all its
+/// levels while combinations are left out (two of two levels each, capped
+/// at 3 of the 4 pairs): the best combination is then among the first
+/// `cap` of `n` with probability cap / n, so the figure is at most
+/// [`grid`] × cap / n.
 pub fn capped_grid(params: &[Param], roles: &Roles, top_fraction: f64, cap: u64) -> f64 {
+    let n = (params.iter()).fold(1u64, |n, p| n.saturating_mul(p.grid_len().unwrap_or(0)));
+    let share = (cap.min(n) as f64 / n.max(1) as f64).min(1.0);
+    marginal(params, roles, top_fraction, cap).min(grid(params, roles, top_fraction) * share)
+}
+
+/// [`capped_grid`] by each parameter's levels alone.
+fn marginal(params: &[Param], roles: &Roles, top_fraction: f64, cap: u64) -> f64 {
     let levels: Vec<u64> = params.iter().map(|p| p.grid_len().unwrap_or(0)).collect();
     let mut stride = 1u64;
     let mut tried = vec![0u64; params.len()];
@@ -355,6 +366,26 @@ mod tests {
                 grid_points: Some(points),
             },
         }
+    }
+
+    #[test]
+    fn a_capped_grid_counts_the_combinations_left_out() {
+        // Two lists of two values: every value is tried in the first 3 of
+        // the 4 pairs, but the best pair is among them with probability
+        // 3/4 (was 1). Capped at 4 or more: the whole grid, 1.
+        let pair = |name: &str| Param {
+            name: name.into(),
+            domain: Domain::Values(vec![Level::Num(0.0), Level::Num(1.0)]),
+        };
+        let params = [pair("a"), pair("b")];
+        let roles = Roles::plain(2);
+        assert_eq!(capped_grid(&params, &roles, 0.05, 3), 0.75);
+        assert_eq!(capped_grid(&params, &roles, 0.05, 4), 1.0);
+        assert_eq!(capped_grid(&params, &roles, 0.05, 10), 1.0);
+        // lr of 21 log-spaced points (coverage 1) capped at 7: 7/21 of the
+        // levels, and of the combinations: 1/3.
+        let third = capped_grid(&[lr(21)], &Roles::plain(1), 0.05, 7);
+        assert!((third - 1.0 / 3.0).abs() < 1e-15, "{third}");
     }
 
     #[test]
