@@ -13,6 +13,20 @@ const HYDRA: &str = "hydra:\n  sweeper:\n    params:\n      a: choice('x,y', \"n
 
 const SCENARIO: &str = "[scenario]\nname = \"hy\"\n[import]\nhydra = \"h.yaml\"\n[trial]\nreference_hardware = \"T4\"\nhours = \"1\"\n[hardware]\ncandidates = [\"T4\"]\n[regions]\ncandidates = [\"aws:us-east-1\"]\n";
 
+/// `export SCENARIO --strategy grid --to slurm --out OUT`.
+fn slurm<'a>(scenario: &'a str, out: &'a str) -> [&'a str; 8] {
+    [
+        "export",
+        scenario,
+        "--strategy",
+        "grid",
+        "--to",
+        "slurm",
+        "--out",
+        out,
+    ]
+}
+
 fn export(args: &[&str]) {
     let o = run(args);
     assert_eq!(o.status.code(), Some(0), "{args:?}: {o:?}");
@@ -55,16 +69,7 @@ fn hydra_strings_reach_the_program_quoted_and_file_names_run_nothing() {
     // A script name holding a command substitution and a double quote.
     let name = "run$(touch INJECTED)\"v2.sbatch";
     let out = dir.path().join(name);
-    export(&[
-        "export",
-        &s,
-        "--strategy",
-        "grid",
-        "--to",
-        "slurm",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    export(&slurm(&s, out.to_str().unwrap()));
     // Hydra reads a bare x,y as a sweep and null, true, 1e3 by type: each
     // string goes single-quoted, its quote escaped (checked with Hydra
     // 1.3.8's override parser: each reads back as the same str).
@@ -95,16 +100,7 @@ fn a_path_with_newlines_stays_in_its_comment() {
         SCENARIO,
     );
     let job = dir.path().join("job.sbatch");
-    export(&[
-        "export",
-        &s,
-        "--strategy",
-        "grid",
-        "--to",
-        "slurm",
-        "--out",
-        job.to_str().unwrap(),
-    ]);
+    export(&slurm(&s, job.to_str().unwrap()));
     let script = fs::read_to_string(&job).unwrap();
     assert!(script.contains("/x\\ntouch INJECTED\\nrun_cap: 1\\n#.toml (strategy grid)"));
     assert!(!script.lines().any(|l| l.starts_with("touch")), "{script}");
@@ -141,16 +137,7 @@ fn a_time_limit_slurm_cannot_hold_is_refused() {
     );
     let job = dir.path().join("job.sbatch");
     fails_with(
-        &[
-            "export",
-            &s,
-            "--strategy",
-            "grid",
-            "--to",
-            "slurm",
-            "--out",
-            job.to_str().unwrap(),
-        ],
+        &slurm(&s, job.to_str().unwrap()),
         "s.toml:7:9: the longest trial takes 1.000e300 h on T4, more than Slurm's --time can hold",
     );
     assert!(!job.exists());
