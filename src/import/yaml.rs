@@ -337,8 +337,11 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
     // and W&B users write it), underscores after the first digit.
     let unsigned = text.trim_start_matches(['+', '-']);
     let plain = text.replace('_', "");
+    // A decimal integer beyond an i64 (PyYAML: a big int) is a float here.
+    let big = unsigned.starts_with(|c: char| ('1'..='9').contains(&c))
+        && unsigned.chars().all(|c| c.is_ascii_digit() || c == '_');
     let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && plain.contains(['.', 'e', 'E'])
+        && (big || plain.contains(['.', 'e', 'E']))
         && plain
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
@@ -438,6 +441,9 @@ mod tests {
             d.root.get("v").unwrap().json(),
             r#"["_1",1,16,15,750,3,"08",-5,1000,7,0,1000.0,2.5]"#
         );
+        // 10^20 is beyond an i64: a float, as before.
+        let d = doc("v: 100000000000000000000\n");
+        assert_eq!(d.root.get("v").unwrap().value, Value::Float(1e20));
     }
 
     #[test]
