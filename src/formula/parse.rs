@@ -343,12 +343,17 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// The index of the variable a name token names.
+    /// The index of the variable a name token names. A Hydra override
+    /// that adds its key (`+epochs`, `++epochs`) names a variable a formula
+    /// cannot spell with its plus signs: it answers to `epochs` too.
     fn variable(&self, t: Token) -> Result<usize, FormulaError> {
         let name = self.text(t);
-        self.variables
-            .iter()
-            .position(|v| *v == name)
+        let exact = self.variables.iter().position(|v| *v == name);
+        exact
+            .or_else(|| {
+                (self.variables.iter())
+                    .position(|v| v.strip_prefix("++").or(v.strip_prefix('+')) == Some(name))
+            })
             .ok_or_else(|| FormulaError::UnknownVariable {
                 name: name.to_string(),
                 offset: t.offset,

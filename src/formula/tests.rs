@@ -146,3 +146,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn hydra_added_keys_answer_to_their_bare_name() {
+    // `+epochs` and `++lr` (Hydra overrides that add a key) are read as
+    // epochs and lr: 10 / 0.5 = 20 with slots [10, 0.5]. A name given as
+    // such wins over the stripped one.
+    let f = Formula::parse("epochs / lr", &["+epochs", "++lr"]).unwrap();
+    assert_eq!(f.eval(&[10.0, 0.5]), 20.0);
+    let g = Formula::parse("epochs", &["+epochs", "epochs"]).unwrap();
+    assert_eq!(g.eval(&[1.0, 2.0]), 2.0);
+}
