@@ -150,6 +150,18 @@ pub fn load(path: &Path, catalog: &Catalog, options: Options) -> Result<Scenario
     parse(path, &text, catalog, options)
 }
 
+impl Scenario {
+    /// Where the formula a trial error names is written, and its key:
+    /// `devices`, or the work formula (`hours` or `flops`).
+    pub fn formula_at(&self, formula: &str) -> ((usize, usize), &str) {
+        if formula == "devices" {
+            (self.devices_at, "devices")
+        } else {
+            (self.work_at, self.cost.work_key())
+        }
+    }
+}
+
 /// Check scenario text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, catalog: &Catalog, options: Options) -> Result<Scenario> {
     let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;

@@ -187,11 +187,7 @@ fn trial_error(
     let rung = info
         .bracket_rung
         .map_or(String::new(), |(b, r)| format!(", bracket {b} rung {r}"));
-    let ((line, column), key) = if e.formula == "devices" {
-        (scenario.devices_at, "devices")
-    } else {
-        (scenario.work_at, scenario.cost.work_key())
-    };
+    let ((line, column), key) = scenario.formula_at(e.formula);
     Error::input(format!(
         "{}:{line}:{column}: `{key}` gives {} for {} trial {index}{rung} ({}); it {}",
         scenario.path.display(),
@@ -207,10 +203,15 @@ fn trial_error(
 pub(crate) fn too_many_devices(scenario: &Scenario, devices: u32) -> Error {
     let (line, column) = scenario.devices_at;
     Error::input(format!(
-        "{}:{line}:{column}: a trial holds {devices} devices but [execution] max_concurrent_devices is {}; raise it or lower `devices`",
+        "{}:{line}:{column}: {}",
         scenario.path.display(),
-        scenario.max_concurrent_devices
+        devices_above(devices, scenario.max_concurrent_devices)
     ))
+}
+
+/// The words of [`too_many_devices`], for the scenario checker too.
+pub(crate) fn devices_above(devices: impl std::fmt::Display, capacity: u32) -> String {
+    format!("a trial holds {devices} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`")
 }
 
 /// Trials of equal cost, merged: `count` trials of `work` on `devices`

@@ -277,10 +277,7 @@ impl Checker<'_> {
             return Ok(());
         };
         if d == d.round() && d > f64::from(capacity) && d <= f64::from(u32::MAX) {
-            return Err(self.err(
-                at,
-                format!("a trial holds {d} devices but [execution] max_concurrent_devices is {capacity}; raise it or lower `devices`"),
-            ));
+            return Err(self.err(at, crate::sweep::devices_above(d, capacity)));
         }
         Ok(())
     }

@@ -87,11 +87,7 @@ fn cost_table(
                         stopped: None,
                     };
                     let c = scenario.cost.evaluate(&mut slots, &info, Some(resource)).map_err(|e| {
-                        let ((line, column), key) = if e.formula == "devices" {
-                            (scenario.devices_at, "devices")
-                        } else {
-                            (scenario.work_at, scenario.cost.work_key())
-                        };
+                        let ((line, column), key) = scenario.formula_at(e.formula);
                         Error::input(format!(
                             "{}:{line}:{column}: `{key}` gives {} for {} configuration {config} at {} = {} (bracket {} rung {}); it {}",
                             scenario.path.display(),
