@@ -300,9 +300,7 @@ fn run_plan(catalog: &Catalog, args: &PlanArgs, out: &mut dyn Write) -> Result<(
         args.any_hardware,
     )?;
     if let Some(dir) = &args.out {
-        let inputs = run_inputs(catalog, &s);
-        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        files::check_not_inputs(dir, &all_files, &inputs)?;
+        files::check_not_inputs(dir, &all_files, &run_inputs(catalog, &s))?;
     }
     if let Some(n) = args.draws {
         s.uncertainty.draws = n;

@@ -24,9 +24,7 @@ pub fn run(catalog: &Catalog, args: &ExportArgs, out: &mut dyn Write) -> Result<
         }
     }
     let s = super::load_scenario(catalog, &args.scenario, args.allow_large)?;
-    let inputs = super::run_inputs(catalog, &s);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    files::check_not_input_paths(&targets, &inputs)?;
+    files::check_not_input_paths(&targets, &super::run_inputs(catalog, &s))?;
     let strategy = export::strategy(&s, &args.strategy)?;
     // Every trial must cost something sensible before anything is written.
     sweep::totals(&s, strategy)?;

@@ -118,13 +118,13 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<()> {
 /// Refuse, even with --force, to write any of `names` in `dir` over one
 /// of the `inputs` (the scenario, its imported sweep file, the options.csv
 /// being charted): replacing what the run reads would lose it.
-pub fn check_not_inputs(dir: &Path, names: &[&str], inputs: &[&Path]) -> Result<()> {
+pub fn check_not_inputs(dir: &Path, names: &[&str], inputs: &[impl AsRef<Path>]) -> Result<()> {
     let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     check_not_input_paths(&targets, inputs)
 }
 
 /// [`check_not_inputs`] for targets given as whole paths.
-pub fn check_not_input_paths(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
+pub fn check_not_input_paths(targets: &[PathBuf], inputs: &[impl AsRef<Path>]) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
