@@ -175,18 +175,13 @@ fn legend(series: &[Series], devices: &[(String, Shape, bool)]) -> Vec<Entry> {
         swatch: Swatch::Heading,
     };
     let mut out = vec![heading("Strategy")];
-    out.extend(capped(series.iter().map(Series::entry).collect()));
+    out.extend(capped(series.iter().map(Series::entry)));
     out.push(heading("Device"));
-    out.extend(capped(
-        devices
-            .iter()
-            .map(|(d, shape, hollow)| Entry {
-                label: d.clone(),
-                color: GREY,
-                swatch: Swatch::Marker(*shape, *hollow),
-            })
-            .collect(),
-    ));
+    out.extend(capped(devices.iter().map(|(d, shape, hollow)| Entry {
+        label: d.clone(),
+        color: GREY,
+        swatch: Swatch::Marker(*shape, *hollow),
+    })));
     out.push(Entry {
         label: "Pareto front".into(),
         color: FRONT,

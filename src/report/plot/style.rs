@@ -268,9 +268,9 @@ pub(super) enum Swatch {
 pub(super) const LEGEND_MAX: usize = 30;
 
 /// The first [`LEGEND_MAX`] of `entries`, then a note of how many more.
-pub(super) fn capped(entries: Vec<Entry>) -> Vec<Entry> {
+pub(super) fn capped(entries: impl ExactSizeIterator<Item = Entry>) -> Vec<Entry> {
     let n = entries.len();
-    let mut out: Vec<Entry> = entries.into_iter().take(LEGEND_MAX).collect();
+    let mut out: Vec<Entry> = entries.take(LEGEND_MAX).collect();
     if n > LEGEND_MAX {
         out.push(Entry {
             label: format!("and {} more", thousands((n - LEGEND_MAX) as f64)),
