@@ -146,28 +146,76 @@ impl Codes {
         }
     }
 
-    /// The code of `c` among `costs`: `Ok` if known, else `Err` with the
-    /// new code, `c` pushed onto `costs`.
-    fn code(&mut self, costs: &mut Vec<Cost>, c: Cost) -> Result<u32, u32> {
-        let h = hash_of(c);
-        let key = (c.work.to_bits(), c.devices);
-        let same = |&g: &u32| {
-            let d = costs[g as usize];
-            (d.work.to_bits(), d.devices) == key
-        };
-        if let Some(&g) = self.table.find(h, same) {
-            return Ok(g);
+    /// The codes of a chunk's distinct costs `met` (in order of first
+    /// appearance) among `costs`: known ones found, new ones numbered in
+    /// the order of `met` and pushed onto `costs`; `new` is told the
+    /// position in `met` of each new one, in that order. The table is
+    /// read and written in the order of its buckets ([`bucket_order`]), so
+    /// a chunk of thousands of costs walks it once instead of jumping at
+    /// random; the codes are those of one lookup per cost in order.
+    fn codes(
+        &mut self,
+        costs: &mut Vec<Cost>,
+        met: &[(Cost, u64)],
+        mut new: impl FnMut(usize),
+    ) -> Vec<u32> {
+        let key = |c: Cost| (c.work.to_bits(), c.devices);
+        let hashes: Vec<u64> = met.iter().map(|&(c, _)| hash_of(c)).collect();
+        let order = bucket_order(&hashes);
+        let mut global = vec![u32::MAX; met.len()];
+        for &i in &order {
+            let (h, k) = (hashes[i as usize], key(met[i as usize].0));
+            if let Some(&g) = self.table.find(h, |&g| key(costs[g as usize]) == k) {
+                global[i as usize] = g;
+            }
         }
-        let next = costs.len() as u32;
-        // Rehashing only reads the codes already held, so `c` is pushed after.
+        let held = costs.len();
+        for (i, g) in global.iter_mut().enumerate() {
+            if *g == u32::MAX {
+                *g = costs.len() as u32;
+                costs.push(met[i].0);
+                new(i);
+            }
+        }
         let rehash = |&g: &u32| hash_of(costs[g as usize]);
-        if self.table.len() == GROWN && self.room > GROWN {
-            self.table.reserve(self.room - GROWN, rehash);
+        for &i in order
+            .iter()
+            .filter(|&&i| global[i as usize] as usize >= held)
+        {
+            if self.table.len() == GROWN && self.room > GROWN {
+                self.table.reserve(self.room - GROWN, rehash);
+            }
+            self.table
+                .insert_unique(hashes[i as usize], global[i as usize], rehash);
         }
-        self.table.insert_unique(h, next, rehash);
-        costs.push(c);
-        Err(next)
+        global
     }
+}
+
+/// Positions of `hashes` in the order of the table buckets they fall in
+/// (bits 7 to 18 of the hash: a table of up to 2^19 buckets takes a
+/// bucket's index from its low bits), by a counting sort; few hashes keep
+/// their order, as they touch little of the table.
+fn bucket_order(hashes: &[u64]) -> Vec<u32> {
+    const BITS: u32 = 12;
+    if hashes.len() < 1 << BITS {
+        return (0..hashes.len() as u32).collect();
+    }
+    let key = |h: u64| ((h >> 7) & ((1 << BITS) - 1)) as usize;
+    let mut next = vec![0u32; (1 << BITS) + 1];
+    for &h in hashes {
+        next[key(h) + 1] += 1;
+    }
+    for k in 1..next.len() {
+        next[k] += next[k - 1];
+    }
+    let mut order = vec![0u32; hashes.len()];
+    for (i, &h) in (0u32..).zip(hashes) {
+        let at = &mut next[key(h)];
+        order[*at as usize] = i;
+        *at += 1;
+    }
+    order
 }
 
 /// Evaluate trials `start..start + n` of `set` and tally them. `used`
@@ -318,17 +366,10 @@ impl Tally {
         if self.overflow {
             return self.add_codes(chunk);
         }
-        let global: Vec<u32> = chunk
-            .costs
-            .iter()
-            .map(|&(c, first)| {
-                table.code(&mut self.costs, c).unwrap_or_else(|code| {
-                    self.counts.push(0);
-                    self.first.push(first);
-                    code
-                })
-            })
-            .collect();
+        let global = table.codes(&mut self.costs, &chunk.costs, |i| {
+            self.counts.push(0);
+            self.first.push(chunk.costs[i].1);
+        });
         if self.costs.len() > DISTINCT_LIMIT && self.len > super::dispatch::EXPAND_LIMIT {
             self.overflow = true;
             (self.costs, self.counts, self.first, self.codes) =
@@ -436,6 +477,71 @@ mod tests {
         let mut counts = vec![0u64; order.len()];
         codes.iter().for_each(|&g| counts[g as usize] += 1);
         assert_eq!(tally.counts, counts);
+    }
+
+    #[test]
+    fn chunks_of_known_and_new_costs_are_numbered_in_order() {
+        // Three chunks of 10,000 trials (past bucket_order's 4,096, so the
+        // table is walked in bucket order), trial i of work (i mod 13,000)
+        // + 0.25 on 4 devices: the second chunk meets 3,000 new costs after
+        // 7,000 known ones (in reverse of their first meeting), the third
+        // only known ones. Codes, order of first appearance, first trials
+        // and counts are those of a BTreeMap numbering the trials one by
+        // one; device_work is the plain serial sum of 4 × work.
+        let work = |i: u64| {
+            let j = if (10_000..17_000).contains(&i) {
+                16_999 - i
+            } else {
+                i
+            };
+            (j % 13_000) as f64 + 0.25
+        };
+        let mut tally = Tally::empty(0, 30_000, true);
+        let mut table = Codes::for_at_most(30_000);
+        let mut oracle = std::collections::BTreeMap::new();
+        let (mut order, mut codes, mut serial) = (Vec::new(), Vec::new(), -0.0);
+        for c in 0..3u64 {
+            let mut local = Table::default();
+            let mut chunk = Chunk::with_capacity(10_000, true);
+            for i in c * 10_000..(c + 1) * 10_000 {
+                let cost = Cost {
+                    work: work(i),
+                    devices: 4,
+                };
+                chunk.push(&mut local, cost, i);
+                let next = order.len();
+                let code = *oracle.entry(cost.work.to_bits()).or_insert(next);
+                if code == next {
+                    order.push((cost, i));
+                }
+                codes.push(code as u32);
+                serial += 4.0 * cost.work;
+            }
+            tally.fold(&mut table, &chunk);
+        }
+        assert_eq!(order.len(), 13_000);
+        assert_eq!(tally.costs, order.iter().map(|o| o.0).collect::<Vec<_>>());
+        assert_eq!(tally.first, order.iter().map(|o| o.1).collect::<Vec<_>>());
+        assert_eq!(tally.codes.as_deref(), Some(&codes[..]));
+        let mut counts = vec![0u64; order.len()];
+        codes.iter().for_each(|&g| counts[g as usize] += 1);
+        assert_eq!(tally.counts, counts);
+        assert_eq!(tally.device_work.to_bits(), f64::to_bits(serial));
+    }
+
+    #[test]
+    fn bucket_order_sorts_by_bucket_bits_and_keeps_ties_in_order() {
+        // 5,000 hashes (past the 4,096 kept in order): hash i has bits
+        // 7..18 equal to 3i mod 4,096 (a permutation of the keys for
+        // 4,096 consecutive i), so 904 keys are met twice; the order is
+        // keys ascending, each key's positions ascending.
+        let hashes: Vec<u64> = (0..5_000u64).map(|i| (i * 3 % 4096) << 7).collect();
+        let order = bucket_order(&hashes);
+        let mut oracle: Vec<u32> = (0..5_000).collect();
+        oracle.sort_by_key(|&i| (hashes[i as usize] >> 7, i));
+        assert_eq!(order, oracle);
+        let few: Vec<u64> = vec![5 << 7, 1 << 7, 3 << 7];
+        assert_eq!(bucket_order(&few), vec![0, 1, 2]);
     }
 
     #[test]
