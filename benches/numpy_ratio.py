@@ -6,7 +6,13 @@ bench-1m-random, bit-exact with co2sweep); the ratio is taken per round
 (NumPy kernel time / co2sweep wall time), so a machine that slows down
 slows both, and its median is printed with the median times.
 
-    python3 benches/numpy_ratio.py ROUNDS N 'command' ...
+    python3 benches/numpy_ratio.py [--dispatch] ROUNDS N 'command' ...
+
+With --dispatch the NumPy side is `tools/numpy_exact.py time-dispatch N`:
+the whole computation behind bench-1m-random's figures, the 11 simulated
+random-dispatch orders included (its Fisher-Yates swaps and list schedules
+run in plain Python: they are sequential), so co2sweep's default `plan` is
+compared like for like.
 
 Example (README, Performance):
 
@@ -24,7 +30,11 @@ import time
 
 
 def main():
-    rounds, n, commands = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    mode = "time"
+    if args and args[0] == "--dispatch":
+        mode, args = "time-dispatch", args[1:]
+    rounds, n, commands = int(args[0]), args[1], args[2:]
     env = dict(os.environ)
     env.setdefault("RAYON_NUM_THREADS", "2")
     walls = {c: [] for c in commands}
@@ -35,10 +45,10 @@ def main():
             subprocess.run(c.split(), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, env=env, check=True)
             walls[c].append(time.perf_counter() - start)
-        out = subprocess.run([sys.executable, "tools/numpy_exact.py", "time", n],
+        out = subprocess.run([sys.executable, "tools/numpy_exact.py", mode, n],
                              capture_output=True, text=True, check=True).stdout
         kernel.append(float(re.search(r"trials: ([0-9.]+) s", out).group(1)))
-    print(f"NumPy kernel, {n} trials: median {statistics.median(kernel):.4f} s")
+    print(f"NumPy ({mode}), {n} trials: median {statistics.median(kernel):.4f} s")
     for c in commands:
         ratios = [k / w for k, w in zip(kernel, walls[c])]
         print(f"{statistics.median(walls[c]):.4f} s  ratio {statistics.median(ratios):.2f}x  {c}")
