@@ -15,8 +15,6 @@
 //! trial only when an order-dependent schedule needs the trials in index
 //! order (`random` and `index` dispatch, or device counts that vary).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::mpsc;
@@ -29,7 +27,12 @@ use crate::space::subset::Subset;
 use crate::space::JobSet;
 
 mod chunk;
+mod codes;
+mod probe;
 use chunk::{Chunk, ChunkResult, Path};
+use codes::Codes;
+use codes::Table;
+use probe::overflows;
 
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
@@ -83,141 +86,6 @@ pub struct Tally {
     pub overflow: bool,
 }
 
-/// A multiplicative hash of a cost's bits (SipHash would cost more than
-/// the evaluation), finished by MurmurHash3's 64-bit mixer. A product's low
-/// bits depend only on the key's low bits, and the bits of round works
-/// (6.0, 2.5, 1234.0) end in 40 zeros or more: without the mixer their
-/// buckets (the low bits) took 32 values, and a grid of 300,000 integer
-/// works spent 2.4 s in its tables.
-#[derive(Default)]
-pub struct Mix(u64);
-
-impl Hasher for Mix {
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-}
-
-/// Distinct costs by (work bits, devices).
-pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
-
-/// A cost's hash, as [`Table`] hashes its key.
-fn hash_of(c: Cost) -> u64 {
-    BuildHasherDefault::<Mix>::default().hash_one((c.work.to_bits(), c.devices))
-}
-
-/// The tally's codes by cost: a table of codes alone, each standing for
-/// `costs[code]` (4 bytes a slot where [`Table`] takes 24, so more of it
-/// stays in cache while a long job set's first 2^18 distinct costs are
-/// merged, one at a time, in index order).
-#[derive(Default)]
-pub(crate) struct Codes {
-    table: hashbrown::HashTable<u32>,
-    /// Codes to make room for at once when [`GROWN`] are held (rehashing
-    /// reads every cost again, at random, at each doubling).
-    room: usize,
-}
-
-/// Codes held before the table makes room for all it may hold.
-const GROWN: usize = 1 << 14;
-
-impl Codes {
-    /// A table that will hold at most `most` codes.
-    fn for_at_most(most: usize) -> Codes {
-        Codes {
-            table: hashbrown::HashTable::new(),
-            room: most,
-        }
-    }
-
-    /// The codes of a chunk's distinct costs `met` (in order of first
-    /// appearance) among `costs`: known ones found, new ones numbered in
-    /// the order of `met` and pushed onto `costs`; `new` is told the
-    /// position in `met` of each new one, in that order. The table is
-    /// read and written in the order of its buckets ([`bucket_order`]), so
-    /// a chunk of thousands of costs walks it once instead of jumping at
-    /// random; the codes are those of one lookup per cost in order.
-    fn codes(
-        &mut self,
-        costs: &mut Vec<Cost>,
-        met: &[(Cost, u64)],
-        mut new: impl FnMut(usize),
-    ) -> Vec<u32> {
-        let key = |c: Cost| (c.work.to_bits(), c.devices);
-        let hashes: Vec<u64> = met.iter().map(|&(c, _)| hash_of(c)).collect();
-        let order = bucket_order(&hashes);
-        let mut global = vec![u32::MAX; met.len()];
-        for &i in &order {
-            let (h, k) = (hashes[i as usize], key(met[i as usize].0));
-            if let Some(&g) = self.table.find(h, |&g| key(costs[g as usize]) == k) {
-                global[i as usize] = g;
-            }
-        }
-        let held = costs.len();
-        for (i, g) in global.iter_mut().enumerate() {
-            if *g == u32::MAX {
-                *g = costs.len() as u32;
-                costs.push(met[i].0);
-                new(i);
-            }
-        }
-        let rehash = |&g: &u32| hash_of(costs[g as usize]);
-        for &i in order
-            .iter()
-            .filter(|&&i| global[i as usize] as usize >= held)
-        {
-            if self.table.len() == GROWN && self.room > GROWN {
-                self.table.reserve(self.room - GROWN, rehash);
-            }
-            self.table
-                .insert_unique(hashes[i as usize], global[i as usize], rehash);
-        }
-        global
-    }
-}
-
-/// Positions of `hashes` in the order of the table buckets they fall in
-/// (bits 7 to 18 of the hash: a table of up to 2^19 buckets takes a
-/// bucket's index from its low bits), by a counting sort; few hashes keep
-/// their order, as they touch little of the table.
-fn bucket_order(hashes: &[u64]) -> Vec<u32> {
-    const BITS: u32 = 12;
-    if hashes.len() < 1 << BITS {
-        return (0..hashes.len() as u32).collect();
-    }
-    let key = |h: u64| ((h >> 7) & ((1 << BITS) - 1)) as usize;
-    let mut next = vec![0u32; (1 << BITS) + 1];
-    for &h in hashes {
-        next[key(h) + 1] += 1;
-    }
-    for k in 1..next.len() {
-        next[k] += next[k - 1];
-    }
-    let mut order = vec![0u32; hashes.len()];
-    for (i, &h) in (0u32..).zip(hashes) {
-        let at = &mut next[key(h)];
-        order[*at as usize] = i;
-        *at += 1;
-    }
-    order
-}
-
 /// Evaluate trials `start..start + n` of `set` and tally them. `used`
 /// marks the parameters the cost formulas read (plain random search draws
 /// only those; see `tally/chunk.rs`). `keep_codes` keeps each trial's code in
@@ -252,15 +120,44 @@ pub fn evaluate(
             .collect()
     };
     let overflowed = AtomicBool::new(false);
+    // A long job set whose first chunks hold more distinct costs between
+    // them than the tally keeps overflows whatever follows: they are
+    // counted in parallel ([`overflows`]) before the fold would merge them
+    // one by one, and the tally is the same (an overflowed tally keeps
+    // only what does not depend on when it overflowed). Twice the chunks
+    // the limit needs, so that chunks of half as many distinct costs as
+    // trials prove it too; none when the trials' level combinations are
+    // too few to overflow.
+    let few = (subset.as_ref().and_then(Subset::combinations))
+        .is_some_and(|c| c <= DISTINCT_LIMIT as u64);
+    let probe = if n > super::dispatch::EXPAND_LIMIT && !few {
+        (2 * DISTINCT_LIMIT as u64 / CHUNK + 1).min(chunks)
+    } else {
+        0
+    };
     let mut wave = 0;
     let next_wave = || {
         let first = wave;
-        wave = (wave + wave_len).min(chunks);
-        (first < chunks).then(|| evaluate_wave(first..wave, !overflowed.load(Relaxed)))
+        let len = if first == 0 {
+            wave_len.max(probe)
+        } else {
+            wave_len
+        };
+        wave = (wave + len).min(chunks);
+        (first < chunks).then(|| {
+            let done = evaluate_wave(first..wave, !overflowed.load(Relaxed));
+            if first == 0 && probe > 0 && overflows(&done) {
+                overflowed.store(true, Relaxed);
+            }
+            done
+        })
     };
     let mut folded = 0u64;
     let fold = |done: Vec<ChunkResult>| {
         folded += done.len() as u64;
+        if overflowed.load(Relaxed) && !tally.overflow {
+            tally.drop_distinct(&mut table);
+        }
         tally.fold_all(&mut table, done)?;
         overflowed.store(tally.overflow, Relaxed);
         progress((folded * CHUNK).min(n));
@@ -371,10 +268,7 @@ impl Tally {
             self.first.push(chunk.costs[i].1);
         });
         if self.costs.len() > DISTINCT_LIMIT && self.len > super::dispatch::EXPAND_LIMIT {
-            self.overflow = true;
-            (self.costs, self.counts, self.first, self.codes) =
-                (Vec::new(), Vec::new(), Vec::new(), None);
-            *table = Codes::default();
+            self.drop_distinct(table);
             return self.add_codes(chunk);
         }
         let mut counts = vec![0u64; global.len()];
@@ -389,6 +283,15 @@ impl Tally {
         }
         // A chunk's cost and the tally's cost of one code are equal.
         self.add_codes(chunk);
+    }
+
+    /// More than [`DISTINCT_LIMIT`] distinct costs: drop them, their counts
+    /// and codes, and the table that numbers them; keep the sums.
+    fn drop_distinct(&mut self, table: &mut Codes) {
+        self.overflow = true;
+        (self.costs, self.counts, self.first, self.codes) =
+            (Vec::new(), Vec::new(), Vec::new(), None);
+        *table = Codes::default();
     }
 
     /// Widen the longest trial and the device range to `costs`.
@@ -470,7 +373,7 @@ mod tests {
             codes.push(code as u32);
         }
         let tally = Tally::of(&costs);
-        assert!(order.len() > GROWN);
+        assert!(order.len() > codes::GROWN);
         assert_eq!(tally.costs, order.iter().map(|o| o.0).collect::<Vec<_>>());
         assert_eq!(tally.first, order.iter().map(|o| o.1).collect::<Vec<_>>());
         assert_eq!(tally.codes.as_deref(), Some(&codes[..]));
@@ -530,18 +433,50 @@ mod tests {
     }
 
     #[test]
-    fn bucket_order_sorts_by_bucket_bits_and_keeps_ties_in_order() {
-        // 5,000 hashes (past the 4,096 kept in order): hash i has bits
-        // 7..18 equal to 3i mod 4,096 (a permutation of the keys for
-        // 4,096 consecutive i), so 904 keys are met twice; the order is
-        // keys ascending, each key's positions ascending.
-        let hashes: Vec<u64> = (0..5_000u64).map(|i| (i * 3 % 4096) << 7).collect();
-        let order = bucket_order(&hashes);
-        let mut oracle: Vec<u32> = (0..5_000).collect();
-        oracle.sort_by_key(|&i| (hashes[i as usize] >> 7, i));
-        assert_eq!(order, oracle);
-        let few: Vec<u64> = vec![5 << 7, 1 << 7, 3 << 7];
-        assert_eq!(bucket_order(&few), vec![0, 1, 2]);
+    fn a_long_job_set_of_distinct_costs_overflows_with_the_serial_sums() {
+        // 2,150,000 random trials (past EXPAND_LIMIT = 2^21, so at most
+        // DISTINCT_LIMIT distinct costs are kept) over a continuous
+        // learning rate that the cost reads: nearly every cost differs, the
+        // first chunks prove the overflow, and the tally keeps only the
+        // sums. The oracle evaluates every trial one by one and adds in
+        // index order; both sums must be equal bit for bit, on 1 and 2
+        // threads.
+        let text = "[scenario]\nname = \"t\"\nseed = 5\n\
+            [space.lr]\ndistribution = \"log_uniform_values\"\nmin = 1e-5\nmax = 1e-1\n\
+            [trial]\nreference_hardware = \"V100 SXM2 16GB\"\nhours = \"1 + lr\"\ndevices = 8\n\
+            [strategies.random]\ntrials = 2150000\n[hardware]\ncandidates = [\"V100 SXM2 16GB\"]\n\
+            [regions]\ncandidates = [\"country:FR\"]\n";
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let path = std::path::Path::new("s.toml");
+        let s = crate::scenario::parse(path, text, &catalog, Default::default()).unwrap();
+        let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
+        let n = set.len();
+        assert!(n > super::super::dispatch::EXPAND_LIMIT);
+        let (mut device_work, mut work, mut longest) = (-0.0f64, -0.0f64, 0.0f64);
+        let mut slots = vec![0.0; s.params.len()];
+        for i in 0..n {
+            let info = set.trial(i, &mut slots);
+            let c = s.cost.evaluate(&mut slots, &info, None).unwrap();
+            device_work += f64::from(c.devices) * c.work;
+            work += c.work;
+            longest = longest.max(c.work);
+        }
+        let used = super::super::used_params(&s);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let tally = pool
+                .install(|| evaluate(&s, &set, (0, n), (None, &used), false, &|_| {}))
+                .unwrap();
+            assert!(tally.overflow, "{threads} threads");
+            assert!(tally.costs.is_empty() && tally.counts.is_empty());
+            assert_eq!(tally.device_work.to_bits(), device_work.to_bits());
+            assert_eq!(tally.work.to_bits(), work.to_bits());
+            assert_eq!(tally.longest, longest);
+            assert_eq!((tally.devices, tally.assigned), ((8, 8), 8 * n));
+        }
     }
 
     #[test]
@@ -588,25 +523,5 @@ mod tests {
                 "{threads} threads: {made} waves made"
             );
         }
-    }
-
-    #[test]
-    fn round_works_spread_over_the_buckets() {
-        // 4,096 integer works (1.0 ..= 4096.0, 8 devices): their f64 bits
-        // end in 40 or more zero bits, and the bare product hash gave them
-        // 32 distinct low 12 bits (the bucket in a 4,096-slot table), so
-        // inserting them was quadratic. Uniform hashing of 4,096 keys into
-        // 4,096 buckets fills 1 − 1/e ≈ 63 % of them (2,589; the mixer
-        // gives 2,570); require more than 60 %, and every one of the 128
-        // tags (the top 7 bits, which hashbrown compares first).
-        let build = BuildHasherDefault::<Mix>::default();
-        let buckets: std::collections::HashSet<u64> = (1..=4096)
-            .map(|k| build.hash_one((f64::from(k).to_bits(), 8u32)) & 4095)
-            .collect();
-        assert!(buckets.len() > 2457, "{} buckets", buckets.len());
-        let tags: std::collections::HashSet<u64> = (1..=4096)
-            .map(|k| build.hash_one((f64::from(k).to_bits(), 8u32)) >> 57)
-            .collect();
-        assert_eq!(tags.len(), 128);
     }
 }
