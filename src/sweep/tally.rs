@@ -28,11 +28,11 @@ use crate::space::JobSet;
 
 mod chunk;
 mod codes;
+mod hash;
 mod probe;
 use chunk::{Chunk, ChunkResult, Path};
 use codes::Codes;
-use codes::Table;
-use probe::overflows;
+use hash::Table;
 
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
@@ -120,33 +120,20 @@ pub fn evaluate(
             .collect()
     };
     let overflowed = AtomicBool::new(false);
-    // A long job set whose first chunks hold more distinct costs between
-    // them than the tally keeps overflows whatever follows: they are
-    // counted in parallel ([`overflows`]) before the fold would merge them
-    // one by one, and the tally is the same (an overflowed tally keeps
-    // only what does not depend on when it overflowed). Twice the chunks
-    // the limit needs, so that chunks of half as many distinct costs as
-    // trials prove it too; none when the trials' level combinations are
-    // too few to overflow.
-    let few = (subset.as_ref().and_then(Subset::combinations))
-        .is_some_and(|c| c <= DISTINCT_LIMIT as u64);
-    let probe = if n > super::dispatch::EXPAND_LIMIT && !few {
-        (2 * DISTINCT_LIMIT as u64 / CHUNK + 1).min(chunks)
-    } else {
-        0
-    };
+    let probed = probe::chunks(n, subset.as_ref());
     let mut wave = 0;
     let next_wave = || {
         let first = wave;
+        // The first wave holds the probed chunks (when more than a wave).
         let len = if first == 0 {
-            wave_len.max(probe)
+            wave_len.max(probed)
         } else {
             wave_len
         };
         wave = (wave + len).min(chunks);
         (first < chunks).then(|| {
             let done = evaluate_wave(first..wave, !overflowed.load(Relaxed));
-            if first == 0 && probe > 0 && overflows(&done) {
+            if first == 0 && probed > 0 && probe::overflows(&done) {
                 overflowed.store(true, Relaxed);
             }
             done
@@ -385,12 +372,14 @@ mod tests {
     #[test]
     fn chunks_of_known_and_new_costs_are_numbered_in_order() {
         // Three chunks of 10,000 trials (past bucket_order's 4,096, so the
-        // table is walked in bucket order), trial i of work (i mod 13,000)
-        // + 0.25 on 4 devices: the second chunk meets 3,000 new costs after
-        // 7,000 known ones (in reverse of their first meeting), the third
-        // only known ones. Codes, order of first appearance, first trials
-        // and counts are those of a BTreeMap numbering the trials one by
-        // one; device_work is the plain serial sum of 4 × work.
+        // table is walked in bucket order), trial i of work (j mod 13,000)
+        // + 0.25 on 4 devices, j = 16,999 − i for i in 10,000..17,000 and
+        // j = i otherwise. The first chunk meets works 0..9,999, all new;
+        // the second only known ones (6,999 down to 0, then 4,000..6,999);
+        // the third 3,000 known (7,000..9,999), 3,000 new (10,000..12,999)
+        // and 4,000 known (0..3,999). Codes, order of first appearance,
+        // first trials and counts are those of a BTreeMap numbering the
+        // trials one by one; device_work is the plain serial sum of 4 × work.
         let work = |i: u64| {
             let j = if (10_000..17_000).contains(&i) {
                 16_999 - i
@@ -440,15 +429,8 @@ mod tests {
         // first chunks prove the overflow, and the tally keeps only the
         // sums. The oracle evaluates every trial one by one and adds in
         // index order; both sums must be equal bit for bit, on 1 and 2
-        // threads.
-        let text = "[scenario]\nname = \"t\"\nseed = 5\n\
-            [space.lr]\ndistribution = \"log_uniform_values\"\nmin = 1e-5\nmax = 1e-1\n\
-            [trial]\nreference_hardware = \"V100 SXM2 16GB\"\nhours = \"1 + lr\"\ndevices = 8\n\
-            [strategies.random]\ntrials = 2150000\n[hardware]\ncandidates = [\"V100 SXM2 16GB\"]\n\
-            [regions]\ncandidates = [\"country:FR\"]\n";
-        let catalog = crate::catalog::Catalog::bundled().unwrap();
-        let path = std::path::Path::new("s.toml");
-        let s = crate::scenario::parse(path, text, &catalog, Default::default()).unwrap();
+        // threads, with and without codes (dropped with the costs).
+        let s = long_random("1 + lr");
         let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
         let n = set.len();
         assert!(n > super::super::dispatch::EXPAND_LIMIT);
@@ -462,21 +444,74 @@ mod tests {
             longest = longest.max(c.work);
         }
         let used = super::super::used_params(&s);
-        for threads in [1, 2] {
+        for (threads, keep_codes) in [(1, false), (2, false), (2, true)] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             let tally = pool
-                .install(|| evaluate(&s, &set, (0, n), (None, &used), false, &|_| {}))
+                .install(|| evaluate(&s, &set, (0, n), (None, &used), keep_codes, &|_| {}))
                 .unwrap();
             assert!(tally.overflow, "{threads} threads");
             assert!(tally.costs.is_empty() && tally.counts.is_empty());
+            assert!(tally.first.is_empty() && tally.codes.is_none());
             assert_eq!(tally.device_work.to_bits(), device_work.to_bits());
             assert_eq!(tally.work.to_bits(), work.to_bits());
             assert_eq!(tally.longest, longest);
             assert_eq!((tally.devices, tally.assigned), ((8, 8), 8 * n));
         }
+    }
+
+    /// A scenario of 2,150,000 random trials (past EXPAND_LIMIT = 2^21)
+    /// over a continuous learning rate, 8 devices each, of `hours`.
+    fn long_random(hours: &str) -> Scenario {
+        let text = format!(
+            "[scenario]\nname = \"t\"\nseed = 5\n\
+             [space.lr]\ndistribution = \"log_uniform_values\"\nmin = 1e-5\nmax = 1e-1\n\
+             [trial]\nreference_hardware = \"V100 SXM2 16GB\"\nhours = \"{hours}\"\ndevices = 8\n\
+             [strategies.random]\ntrials = 2150000\n[hardware]\ncandidates = [\"V100 SXM2 16GB\"]\n\
+             [regions]\ncandidates = [\"country:FR\"]\n"
+        );
+        let catalog = crate::catalog::Catalog::bundled().unwrap();
+        let path = std::path::Path::new("s.toml");
+        crate::scenario::parse(path, &text, &catalog, Default::default()).unwrap()
+    }
+
+    #[test]
+    fn a_long_job_set_of_few_distinct_costs_keeps_them() {
+        // As below, but the cost reads the learning rate through floor:
+        // 1 + floor(lr × 1000) / 1000 takes at most 101 values (lr ≤ 0.1),
+        // so the first chunks, probed because a continuous parameter has no
+        // count of combinations, do not prove an overflow, and the tally
+        // keeps every distinct cost: counts summing to the trials, first
+        // trials ascending (order of first appearance), on 1 and 2 threads
+        // alike. A probe that declared every long job set overflowed would
+        // fail here (and turn the schedule into Graham's bound).
+        let s = long_random("1 + floor(lr * 1000) / 1000");
+        let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
+        let (n, used) = (set.len(), super::super::used_params(&s));
+        let tallies: Vec<Tally> = [1, 2]
+            .iter()
+            .map(|&threads| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| evaluate(&s, &set, (0, n), (None, &used), false, &|_| {}))
+                    .unwrap()
+            })
+            .collect();
+        let tally = &tallies[0];
+        assert!(!tally.overflow);
+        assert!(
+            (2..=101).contains(&tally.costs.len()),
+            "{}",
+            tally.costs.len()
+        );
+        assert_eq!(tally.counts.iter().sum::<u64>(), n);
+        assert!(tally.first.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(tally.first[0], 0);
+        assert_eq!(tallies[0], tallies[1]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use super::codes::{Mix, Table};
+use super::hash::{Mix, Table};
 use crate::cost::{Cost, TrialError};
 use crate::formula::batch::{write_row, BATCH};
 use crate::scenario::Scenario;

@@ -1,50 +1,8 @@
-//! Numbering distinct costs: the hash the tally's tables use, and the
-//! fold's table of codes, which numbers each distinct cost in order of
-//! first appearance.
+//! The fold's table of codes, which numbers each distinct cost of a tally
+//! in order of first appearance.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
-
+use super::hash::hash_of;
 use crate::cost::Cost;
-
-/// A multiplicative hash of a cost's bits (SipHash would cost more than
-/// the evaluation), finished by MurmurHash3's 64-bit mixer. A product's low
-/// bits depend only on the key's low bits, and the bits of round works
-/// (6.0, 2.5, 1234.0) end in 40 zeros or more: without the mixer their
-/// buckets (the low bits) took 32 values, and a grid of 300,000 integer
-/// works spent 2.4 s in its tables.
-#[derive(Default)]
-pub struct Mix(u64);
-
-impl Hasher for Mix {
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-}
-
-/// Distinct costs by (work bits, devices).
-pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
-
-/// A cost's hash, as [`Table`] hashes its key.
-pub(super) fn hash_of(c: Cost) -> u64 {
-    BuildHasherDefault::<Mix>::default().hash_one((c.work.to_bits(), c.devices))
-}
 
 /// The tally's codes by cost: a table of codes alone, each standing for
 /// `costs[code]` (4 bytes a slot where [`Table`] takes 24, so more of it
@@ -116,10 +74,13 @@ impl Codes {
     }
 }
 
-/// Positions of `hashes` in the order of the table buckets they fall in
-/// (bits 7 to 18 of the hash: a table of up to 2^19 buckets takes a
-/// bucket's index from its low bits), by a counting sort; few hashes keep
-/// their order, as they touch little of the table.
+/// Positions of `hashes` in the order of the table buckets they fall in,
+/// by a counting sort on bits 7 to 18 of the hash (few hashes keep their
+/// order, as they touch little of the table). A long job set's table,
+/// 2^18 + 2^14 codes in 2^19 buckets, takes a bucket's index from bits 0
+/// to 18, so a chunk walks it in one pass; a larger one (a shorter job set
+/// keeps up to one code per trial) is walked in a few interleaved passes.
+/// The order changes the speed only: codes are numbered in the order met.
 fn bucket_order(hashes: &[u64]) -> Vec<u32> {
     const BITS: u32 = 12;
     if hashes.len() < 1 << BITS {
@@ -159,25 +120,5 @@ mod tests {
         assert_eq!(order, oracle);
         let few: Vec<u64> = vec![5 << 7, 1 << 7, 3 << 7];
         assert_eq!(bucket_order(&few), vec![0, 1, 2]);
-    }
-
-    #[test]
-    fn round_works_spread_over_the_buckets() {
-        // 4,096 integer works (1.0 ..= 4096.0, 8 devices): their f64 bits
-        // end in 40 or more zero bits, and the bare product hash gave them
-        // 32 distinct low 12 bits (the bucket in a 4,096-slot table), so
-        // inserting them was quadratic. Uniform hashing of 4,096 keys into
-        // 4,096 buckets fills 1 − 1/e ≈ 63 % of them (2,589; the mixer
-        // gives 2,570); require more than 60 %, and every one of the 128
-        // tags (the top 7 bits, which hashbrown compares first).
-        let build = BuildHasherDefault::<Mix>::default();
-        let buckets: std::collections::HashSet<u64> = (1..=4096)
-            .map(|k| build.hash_one((f64::from(k).to_bits(), 8u32)) & 4095)
-            .collect();
-        assert!(buckets.len() > 2457, "{} buckets", buckets.len());
-        let tags: std::collections::HashSet<u64> = (1..=4096)
-            .map(|k| build.hash_one((f64::from(k).to_bits(), 8u32)) >> 57)
-            .collect();
-        assert_eq!(tags.len(), 128);
     }
 }

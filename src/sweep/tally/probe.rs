@@ -6,9 +6,27 @@
 use rayon::prelude::*;
 
 use super::chunk::ChunkResult;
-use super::codes::{hash_of, Table};
-use super::DISTINCT_LIMIT;
+use super::hash::{hash_of, Table};
+use super::{CHUNK, DISTINCT_LIMIT};
 use crate::cost::Cost;
+use crate::space::subset::Subset;
+
+/// How many chunks to probe at the start of a job set of `n` trials whose
+/// read parameters are `subset` (0: none). Only a job set longer than
+/// [`super::super::dispatch::EXPAND_LIMIT`] keeps at most
+/// [`DISTINCT_LIMIT`] distinct costs; twice the chunks that limit needs
+/// (plus one), so that chunks of half as many distinct costs as trials
+/// prove it too; none when the read parameters have too few level
+/// combinations to overflow.
+pub(super) fn chunks(n: u64, subset: Option<&Subset>) -> u64 {
+    let few = subset
+        .and_then(Subset::combinations)
+        .is_some_and(|c| c <= DISTINCT_LIMIT as u64);
+    if n <= super::super::dispatch::EXPAND_LIMIT || few {
+        return 0;
+    }
+    (2 * DISTINCT_LIMIT as u64 / CHUNK + 1).min(n.div_ceil(CHUNK))
+}
 
 /// Whether the chunks hold more than [`DISTINCT_LIMIT`] distinct costs
 /// between them (`false` when one failed: the fold reports it). Equal
@@ -79,7 +97,6 @@ impl Parts {
 #[cfg(test)]
 mod tests {
     use super::super::chunk::Chunk;
-    use super::super::Table;
     use super::*;
 
     /// A chunk numbering the costs of works `works` (on 2 devices).
@@ -114,7 +131,8 @@ mod tests {
         assert!(!overflows(&spaced(0)));
         assert!(overflows(&spaced(15_420)));
         assert!(!overflows(&spaced(15_360)));
-        // Fewer costs than the limit in all: no count needed.
+        // Sixteen chunks of distinct works hold 262,144 costs, the limit
+        // itself: not over.
         assert!(!overflows(&spaced(16_384)[..16]));
         // A failed chunk: the fold reports it, nothing is proved.
         let mut failed = spaced(16_384);
