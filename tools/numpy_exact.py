@@ -356,15 +356,7 @@ def check(n):
     print("golden draws: equal")
     with open("scenarios/bench-1m-random.toml", encoding="utf-8") as f:
         text = f.read().replace("trials = 1000000", f"trials = {n}")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "bench.toml")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        out = os.path.join(tmp, "out")
-        subprocess.run(["./target/release/co2sweep", "plan", path, "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-        with open(os.path.join(out, "options.csv"), newline="", encoding="utf-8") as f:
-            rows = [r for r in csv.DictReader(f) if r["hardware"] == "V100 SXM2 16GB"]
+    rows = [r for r in plan_rows(text) if r["hardware"] == "V100 SXM2 16GB"]
     want = device_work(1, n)
     theirs = {float(r["device_hours"]) for r in rows}
     print(f"{n} trials: numpy {want!r}, co2sweep {sorted(theirs)!r}")

@@ -361,9 +361,16 @@ mod tests {
         }
         let tally = Tally::of(&costs);
         assert!(order.len() > codes::GROWN);
+        assert_numbered(&tally, &order, &codes);
+    }
+
+    /// `tally` numbers its costs as the oracle did: `order`, the distinct
+    /// costs with their first trial in order of first appearance, and
+    /// `codes`, each trial's number.
+    fn assert_numbered(tally: &Tally, order: &[(Cost, u64)], codes: &[u32]) {
         assert_eq!(tally.costs, order.iter().map(|o| o.0).collect::<Vec<_>>());
         assert_eq!(tally.first, order.iter().map(|o| o.1).collect::<Vec<_>>());
-        assert_eq!(tally.codes.as_deref(), Some(&codes[..]));
+        assert_eq!(tally.codes.as_deref(), Some(codes));
         let mut counts = vec![0u64; order.len()];
         codes.iter().for_each(|&g| counts[g as usize] += 1);
         assert_eq!(tally.counts, counts);
@@ -412,12 +419,7 @@ mod tests {
             tally.fold(&mut table, &chunk);
         }
         assert_eq!(order.len(), 13_000);
-        assert_eq!(tally.costs, order.iter().map(|o| o.0).collect::<Vec<_>>());
-        assert_eq!(tally.first, order.iter().map(|o| o.1).collect::<Vec<_>>());
-        assert_eq!(tally.codes.as_deref(), Some(&codes[..]));
-        let mut counts = vec![0u64; order.len()];
-        codes.iter().for_each(|&g| counts[g as usize] += 1);
-        assert_eq!(tally.counts, counts);
+        assert_numbered(&tally, &order, &codes);
         assert_eq!(tally.device_work.to_bits(), f64::to_bits(serial));
     }
 
