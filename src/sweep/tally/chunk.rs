@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use super::hash::{Mix, Table};
+use super::hash::{key, Mix, Table};
 use crate::cost::{Cost, TrialError};
 use crate::formula::batch::{write_row, BATCH};
 use crate::scenario::Scenario;
@@ -78,7 +78,7 @@ impl Chunk {
     /// The local code of `c`, first met at trial `i`.
     fn code(&mut self, local: &mut Table, c: Cost, i: u64) -> u32 {
         let next = self.costs.len() as u32;
-        let code = *local.entry((c.work.to_bits(), c.devices)).or_insert(next);
+        let code = *local.entry(key(c)).or_insert(next);
         if code == next {
             self.costs.push((c, i));
         }

@@ -1,7 +1,7 @@
 //! The fold's table of codes, which numbers each distinct cost of a tally
 //! in order of first appearance.
 
-use super::hash::hash_of;
+use super::hash::{grouped, hash_of, key};
 use crate::cost::Cost;
 
 /// The tally's codes by cost: a table of codes alone, each standing for
@@ -41,7 +41,6 @@ impl Codes {
         met: &[(Cost, u64)],
         mut new: impl FnMut(usize),
     ) -> Vec<u32> {
-        let key = |c: Cost| (c.work.to_bits(), c.devices);
         let hashes: Vec<u64> = met.iter().map(|&(c, _)| hash_of(c)).collect();
         let order = bucket_order(&hashes);
         let mut global = vec![u32::MAX; met.len()];
@@ -86,21 +85,7 @@ fn bucket_order(hashes: &[u64]) -> Vec<u32> {
     if hashes.len() < 1 << BITS {
         return (0..hashes.len() as u32).collect();
     }
-    let key = |h: u64| ((h >> 7) & ((1 << BITS) - 1)) as usize;
-    let mut next = vec![0u32; (1 << BITS) + 1];
-    for &h in hashes {
-        next[key(h) + 1] += 1;
-    }
-    for k in 1..next.len() {
-        next[k] += next[k - 1];
-    }
-    let mut order = vec![0u32; hashes.len()];
-    for (i, &h) in (0u32..).zip(hashes) {
-        let at = &mut next[key(h)];
-        order[*at as usize] = i;
-        *at += 1;
-    }
-    order
+    grouped(hashes, 7, BITS).0
 }
 
 #[cfg(test)]

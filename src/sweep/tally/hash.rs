@@ -39,14 +39,53 @@ impl Hasher for Mix {
 /// Distinct costs by (work bits, devices).
 pub(crate) type Table = HashMap<(u64, u32), u32, BuildHasherDefault<Mix>>;
 
+/// A cost's key in the tally's tables: its work's bits and its devices.
+pub(super) fn key(c: Cost) -> (u64, u32) {
+    (c.work.to_bits(), c.devices)
+}
+
 /// A cost's hash, as [`Table`] hashes its key.
 pub(super) fn hash_of(c: Cost) -> u64 {
-    BuildHasherDefault::<Mix>::default().hash_one((c.work.to_bits(), c.devices))
+    BuildHasherDefault::<Mix>::default().hash_one(key(c))
+}
+
+/// Positions of `hashes` grouped by bits `shift .. shift + bits` of each,
+/// by a counting sort (within a group, in order of position), and where
+/// each group starts (2^bits + 1 bounds, the last the end).
+pub(super) fn grouped(hashes: &[u64], shift: u32, bits: u32) -> (Vec<u32>, Vec<usize>) {
+    let group = |h: u64| ((h >> shift) & ((1 << bits) - 1)) as usize;
+    let mut starts = vec![0usize; (1 << bits) + 1];
+    for &h in hashes {
+        starts[group(h) + 1] += 1;
+    }
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; hashes.len()];
+    for (i, &h) in (0u32..).zip(hashes) {
+        let at = &mut next[group(h)];
+        order[*at] = i;
+        *at += 1;
+    }
+    (order, starts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_by_bits_with_where_each_group_starts() {
+        // Bits 40..42 of the hashes are 3, 1, 3, 0 (the low bits, 5 and 9,
+        // are ignored): group 0 holds position 3, group 1 position 1,
+        // group 2 none, group 3 positions 0 then 2.
+        let hashes = [3 << 40 | 5, 1 << 40, 3 << 40 | 9, 0];
+        assert_eq!(
+            grouped(&hashes, 40, 2),
+            (vec![3, 1, 0, 2], vec![0, 1, 2, 2, 4])
+        );
+    }
 
     #[test]
     fn round_works_spread_over_the_buckets() {

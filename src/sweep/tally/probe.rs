@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::chunk::ChunkResult;
-use super::hash::{hash_of, Table};
+use super::hash::{grouped, hash_of, key, Table};
 use super::{CHUNK, DISTINCT_LIMIT};
 use crate::cost::Cost;
 use crate::space::subset::Subset;
@@ -46,7 +46,7 @@ pub(super) fn overflows(done: &[ChunkResult]) -> bool {
         return false;
     }
     let split: Vec<Parts> = chunks.par_iter().map(|c| Parts::of(&c.costs)).collect();
-    let distinct: usize = (0..PARTS)
+    let distinct: usize = (0..1 << PART_BITS.1)
         .into_par_iter()
         .map(|p| {
             let len = split.iter().map(|s| s.part(p).len()).sum();
@@ -59,8 +59,8 @@ pub(super) fn overflows(done: &[ChunkResult]) -> bool {
     distinct > DISTINCT_LIMIT
 }
 
-/// Parts [`overflows`] counts apart.
-const PARTS: usize = 256;
+/// Parts [`overflows`] counts apart: bits 40 to 47 of a cost's hash.
+const PART_BITS: (u32, u32) = (40, 8);
 
 /// One chunk's cost keys grouped by part.
 struct Parts {
@@ -71,21 +71,9 @@ struct Parts {
 
 impl Parts {
     fn of(costs: &[(Cost, u64)]) -> Parts {
-        let part = |c: Cost| (hash_of(c) >> 40) as usize % PARTS;
-        let mut starts = vec![0usize; PARTS + 1];
-        for &(c, _) in costs {
-            starts[part(c) + 1] += 1;
-        }
-        for p in 1..=PARTS {
-            starts[p] += starts[p - 1];
-        }
-        let mut next = starts.clone();
-        let mut keys = vec![(0, 0); costs.len()];
-        for &(c, _) in costs {
-            let at = &mut next[part(c)];
-            keys[*at] = (c.work.to_bits(), c.devices);
-            *at += 1;
-        }
+        let hashes: Vec<u64> = costs.iter().map(|&(c, _)| hash_of(c)).collect();
+        let (order, starts) = grouped(&hashes, PART_BITS.0, PART_BITS.1);
+        let keys = order.iter().map(|&i| key(costs[i as usize].0)).collect();
         Parts { keys, starts }
     }
 
