@@ -33,14 +33,14 @@ where
                 )));
             }
             let extra = parse_rows(&path, &text, check)?;
-            merge::unique(&extra, &key).map_err(|(first, second, k)| {
+            let merged = merge::by_key(base, extra, key).map_err(|(first, second, k)| {
                 Error::input(format!(
                     "'{}': data rows {first} and {second} (counted after the header) are the same entry (its key: '{k}'); keep one",
                     path.display()
                 ))
             })?;
             origins.push((file, Origin::File(path)));
-            Ok(merge::by_key(base, extra, key))
+            Ok(merged)
         }
         None => {
             origins.push((file, Origin::Bundled));
