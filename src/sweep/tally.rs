@@ -445,15 +445,8 @@ mod tests {
             work += c.work;
             longest = longest.max(c.work);
         }
-        let used = super::super::used_params(&s);
         for (threads, keep_codes) in [(1, false), (2, false), (2, true)] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let tally = pool
-                .install(|| evaluate(&s, &set, (0, n), (None, &used), keep_codes, &|_| {}))
-                .unwrap();
+            let tally = tally_on(threads, &s, keep_codes);
             assert!(tally.overflow, "{threads} threads");
             assert!(tally.costs.is_empty() && tally.counts.is_empty());
             assert!(tally.first.is_empty() && tally.codes.is_none());
@@ -479,9 +472,26 @@ mod tests {
         crate::scenario::parse(path, &text, &catalog, Default::default()).unwrap()
     }
 
+    /// The tally of the first strategy of `s`, every trial, on `threads`.
+    fn tally_on(threads: usize, s: &Scenario, keep_codes: bool) -> Tally {
+        let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
+        let (n, used) = (set.len(), super::super::used_params(s));
+        pool(threads)
+            .install(|| evaluate(s, &set, (0, n), (None, &used), keep_codes, &|_| {}))
+            .unwrap()
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn a_long_job_set_of_few_distinct_costs_keeps_them() {
-        // As below, but the cost reads the learning rate through floor:
+        // As in a_long_job_set_of_distinct_costs_overflows_with_the_serial_sums,
+        // but the cost reads the learning rate through floor:
         // 1 + floor(lr × 1000) / 1000 takes at most 101 values (lr ≤ 0.1),
         // so the first chunks, probed because a continuous parameter has no
         // count of combinations, do not prove an overflow, and the tally
@@ -490,19 +500,10 @@ mod tests {
         // alike. A probe that declared every long job set overflowed would
         // fail here (and turn the schedule into Graham's bound).
         let s = long_random("1 + floor(lr * 1000) / 1000");
-        let set = JobSet::new(&s.params, &s.strategies[0], s.seed).unwrap();
-        let (n, used) = (set.len(), super::super::used_params(&s));
-        let tallies: Vec<Tally> = [1, 2]
-            .iter()
-            .map(|&threads| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                pool.install(|| evaluate(&s, &set, (0, n), (None, &used), false, &|_| {}))
-                    .unwrap()
-            })
-            .collect();
+        let n = JobSet::new(&s.params, &s.strategies[0], s.seed)
+            .unwrap()
+            .len();
+        let tallies = [tally_on(1, &s, false), tally_on(2, &s, false)];
         let tally = &tallies[0];
         assert!(!tally.overflow);
         assert!(
@@ -523,12 +524,8 @@ mod tests {
         // two with a single wave's worth of work folded in place; the
         // evaluation runs at most LOOKAHEAD + 1 waves past the failure.
         for (threads, waves) in [(1, true), (2, true), (2, false)] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
             let (mut made, mut seen) = (0usize, Vec::new());
-            let result = pool.install(|| {
+            let result = pool(threads).install(|| {
                 let next = || {
                     made += 1;
                     (made <= 10).then(|| {
