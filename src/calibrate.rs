@@ -294,7 +294,7 @@ impl Row<'_> {
                     d
                 }
             }),
-            (None, Some(c)) => catalog.device(c).ok().map(|d| d.name.clone()),
+            (None, Some(c)) => catalog.device_named(c).map(|d| d.name.clone()),
             _ => None,
         })
     }

@@ -137,6 +137,79 @@ fn check_names(dir: &Path) -> Result<()> {
     )))
 }
 
+/// The first half of the tables: devices, places and grid intensities.
+struct DevicesAndGrid {
+    origins: Vec<(&'static str, Origin)>,
+    hardware: Vec<Device>,
+    regions: Vec<Region>,
+    countries: Vec<Country>,
+    equivalents: Vec<Equivalent>,
+    grid: Vec<GridYear>,
+}
+
+fn devices_and_grid(dir: Option<&Path>) -> Result<DevicesAndGrid> {
+    let mut t = Tables::new(dir);
+    let hardware = t.read("hardware.csv", BUNDLED_HARDWARE, check_device, key::device)?;
+    let regions = t.read("regions.csv", BUNDLED_REGIONS, check_region, key::region)?;
+    let countries = t.read(
+        "countries.csv",
+        BUNDLED_COUNTRIES,
+        check_country,
+        key::country,
+    )?;
+    let equivalents = t.read(
+        "equivalents.csv",
+        BUNDLED_EQUIVALENTS,
+        check_equivalent,
+        key::equivalent,
+    )?;
+    let grid = t.read("grid.csv", BUNDLED_GRID, grid::check_row, key::grid)?;
+    Ok(DevicesAndGrid {
+        origins: t.origins,
+        hardware,
+        regions,
+        countries,
+        equivalents,
+        grid,
+    })
+}
+
+/// The second half of the tables: measured speeds and cloud offerings.
+struct SpeedsAndOffers {
+    origins: Vec<(&'static str, Origin)>,
+    throughput: Vec<Measurement>,
+    offerings: Vec<Offering>,
+    coverage: Vec<Coverage>,
+}
+
+fn speeds_and_offers(dir: Option<&Path>) -> Result<SpeedsAndOffers> {
+    let mut t = Tables::new(dir);
+    let throughput = t.read(
+        "throughput.csv",
+        BUNDLED_THROUGHPUT,
+        throughput::check,
+        key::measurement,
+    )?;
+    let offerings = t.read(
+        "offerings.csv",
+        BUNDLED_OFFERINGS,
+        offerings::check,
+        key::offering,
+    )?;
+    let coverage = t.read(
+        "offer_coverage.csv",
+        BUNDLED_COVERAGE,
+        offerings::check_coverage,
+        key::coverage,
+    )?;
+    Ok(SpeedsAndOffers {
+        origins: t.origins,
+        throughput,
+        offerings,
+        coverage,
+    })
+}
+
 impl Catalog {
     /// The bundled catalog.
     pub fn bundled() -> Result<Catalog> {
@@ -158,43 +231,25 @@ impl Catalog {
         if let Some(d) = dir {
             check_names(d)?;
         }
-        let mut t = Tables {
-            dir,
-            origins: Vec::new(),
-        };
-        let hardware = t.read("hardware.csv", BUNDLED_HARDWARE, check_device, key::device)?;
-        let regions = t.read("regions.csv", BUNDLED_REGIONS, check_region, key::region)?;
-        let countries = t.read(
-            "countries.csv",
-            BUNDLED_COUNTRIES,
-            check_country,
-            key::country,
-        )?;
-        let equivalents = t.read(
-            "equivalents.csv",
-            BUNDLED_EQUIVALENTS,
-            check_equivalent,
-            key::equivalent,
-        )?;
-        let grid = t.read("grid.csv", BUNDLED_GRID, grid::check_row, key::grid)?;
-        let throughput = t.read(
-            "throughput.csv",
-            BUNDLED_THROUGHPUT,
-            throughput::check,
-            key::measurement,
-        )?;
-        let offerings = t.read(
-            "offerings.csv",
-            BUNDLED_OFFERINGS,
-            offerings::check,
-            key::offering,
-        )?;
-        let coverage = t.read(
-            "offer_coverage.csv",
-            BUNDLED_COVERAGE,
-            offerings::check_coverage,
-            key::coverage,
-        )?;
+        // Two halves of about the same size, read at once; the first
+        // half's tables come first, so the first error is the same as in
+        // a serial read.
+        let (first, second) = rayon::join(|| devices_and_grid(dir), || speeds_and_offers(dir));
+        let DevicesAndGrid {
+            mut origins,
+            hardware,
+            regions,
+            countries,
+            equivalents,
+            grid,
+        } = first?;
+        let SpeedsAndOffers {
+            origins: more,
+            throughput,
+            offerings,
+            coverage,
+        } = second?;
+        origins.extend(more);
         let device_index = index_devices(&hardware)?;
         check_unique_regions(&regions)?;
         let year = grid::default_year(&grid);
@@ -208,20 +263,27 @@ impl Catalog {
             coverage,
             grid,
             year,
-            origins: t.origins,
+            origins,
             data_dir: dir.map(Path::to_path_buf),
             device_index,
         })
+    }
+
+    /// The device one of whose names `name` is (compared normalized), if
+    /// any: [`Catalog::device`] without the error and its suggestions.
+    pub fn device_named(&self, name: &str) -> Option<&Device> {
+        let i = self.device_index.get(&normalize(name))?;
+        Some(&self.hardware[*i])
     }
 
     /// The device a user-typed name denotes, or an error listing the
     /// closest names when it is unknown or could mean several devices.
     pub fn device(&self, query: &str) -> Result<&Device> {
         short_name("hardware", query)?;
-        let key = normalize(query);
-        if let Some(&i) = self.device_index.get(&key) {
-            return Ok(&self.hardware[i]);
+        if let Some(d) = self.device_named(query) {
+            return Ok(d);
         }
+        let key = normalize(query);
         let mut partial: Vec<usize> = self
             .device_index
             .iter()

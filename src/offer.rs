@@ -4,9 +4,10 @@
 //! sites; `any_hardware` pairs everything. Each pair carries its on-demand
 //! price per device-hour, when known.
 
-use crate::catalog::offerings::{self, Availability};
+use rayon::prelude::*;
+
+use crate::catalog::offerings::{self, Availability, SiteOffers};
 use crate::catalog::{Catalog, Device, Region};
-use crate::scenario::Exclusion;
 
 /// One evaluated (device, site) pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,39 +24,37 @@ pub struct SitePair {
     pub instance_type: Option<String>,
 }
 
+/// A (device, site) pair left out: the site does not offer the device
+/// (`offerings.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Index into the scenario's hardware.
+    pub hardware: usize,
+    /// Index into the scenario's sites.
+    pub site: usize,
+}
+
 /// The pairs to evaluate, hardware then site order, and the pairs left out.
-/// An error when nothing is left.
+/// An error when nothing is left. Devices are paired in parallel; the
+/// pairs come out in the same order.
 pub fn pairs(
     catalog: &Catalog,
     hardware: &[Device],
     sites: &[Region],
     any_hardware: bool,
-) -> Result<(Vec<SitePair>, Vec<Exclusion>), String> {
+) -> Result<(Vec<SitePair>, Vec<LeftOut>), String> {
+    let index = offerings::Index::new(&catalog.offerings, &catalog.coverage);
+    let offers: Vec<SiteOffers> = sites.iter().map(|s| index.at(s)).collect();
+    let per_device: Vec<(Vec<SitePair>, Vec<LeftOut>)> = hardware
+        .par_iter()
+        .enumerate()
+        .map(|(h, device)| device_pairs((h, device), &offers, any_hardware))
+        .collect();
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
-    let index = offerings::Index::new(&catalog.offerings, &catalog.coverage);
-    for (h, device) in hardware.iter().enumerate() {
-        for (r, site) in sites.iter().enumerate() {
-            let (availability, offer) = index.lookup(device, site);
-            if availability == Availability::NotOffered && !any_hardware {
-                left_out.push(Exclusion {
-                    hardware: device.name.clone(),
-                    region: Some(site.key()),
-                    reason: format!("{} does not offer it (offerings.csv)", site.key()),
-                });
-                continue;
-            }
-            kept.push(SitePair {
-                hardware: h,
-                site: r,
-                availability: match availability {
-                    Availability::NotOffered => Availability::Unknown,
-                    a => a,
-                },
-                usd_per_device_hour: offer.and_then(|o| o.usd_per_device_hour()),
-                instance_type: offer.map(|o| o.instance_type.clone()),
-            });
-        }
+    for (k, l) in per_device {
+        kept.extend(k);
+        left_out.extend(l);
     }
     if kept.is_empty() {
         return Err(format!(
@@ -65,6 +64,37 @@ pub fn pairs(
         ));
     }
     Ok((kept, left_out))
+}
+
+/// Device `h`'s pairs with the sites (their offers), and those left out.
+fn device_pairs(
+    (h, device): (usize, &Device),
+    offers: &[SiteOffers],
+    any_hardware: bool,
+) -> (Vec<SitePair>, Vec<LeftOut>) {
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for (r, site) in offers.iter().enumerate() {
+        let (availability, offer) = site.lookup(device);
+        if availability == Availability::NotOffered && !any_hardware {
+            left_out.push(LeftOut {
+                hardware: h,
+                site: r,
+            });
+            continue;
+        }
+        kept.push(SitePair {
+            hardware: h,
+            site: r,
+            availability: match availability {
+                Availability::NotOffered => Availability::Unknown,
+                a => a,
+            },
+            usd_per_device_hour: offer.and_then(|o| o.usd_per_device_hour()),
+            instance_type: offer.map(|o| o.instance_type.clone()),
+        });
+    }
+    (kept, left_out)
 }
 
 /// The distinct numbers of CPU trials per socket above 1 that the

@@ -126,8 +126,9 @@ pub struct Scenario {
     pub excluded: Vec<Exclusion>,
     /// The (hardware, site) pairs evaluated, in hardware then site order.
     pub pairs: Vec<crate::offer::SitePair>,
-    /// Pairs left out because the region does not offer the device.
-    pub left_out: Vec<Exclusion>,
+    /// Pairs left out because the region does not offer the device, in
+    /// hardware then site order.
+    pub left_out: Vec<crate::offer::LeftOut>,
     /// Quality target, parameter roles, brackets, dispatch (see [`model`]).
     pub model: Model,
     /// Things worth knowing that are not mistakes, one sentence each.

@@ -139,35 +139,75 @@ impl<'a> Index<'a> {
     /// What `site` offers of `device`, and the offering used for its price
     /// (see [`lookup`]).
     pub fn lookup(&self, device: &Device, site: &Region) -> (Availability, Option<&'a Offering>) {
-        if site.provider == "country" {
+        self.at(site).lookup(device)
+    }
+
+    /// The rows of one site, keyed once for the lookup of every device.
+    pub fn at<'s>(&'s self, site: &'s Region) -> SiteOffers<'s, 'a> {
+        let provider = site.provider.as_str();
+        SiteOffers {
+            index: self,
+            provider,
+            country: provider == "country",
+            here: (self.by_site.get(&(provider, site.region.as_str()))).map_or(&[], Vec::as_slice),
+            covered: KINDS.map(|k| (self.covered).contains(&(provider, site.region.as_str(), k))),
+            known: KINDS.map(|k| self.known.contains(&(provider, k))),
+        }
+    }
+}
+
+/// Device kinds, in the order of [`SiteOffers`]' flags.
+const KINDS: [Kind; 3] = [Kind::Gpu, Kind::Tpu, Kind::Cpu];
+
+/// The place of `kind` in [`KINDS`].
+fn slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Gpu => 0,
+        Kind::Tpu => 1,
+        Kind::Cpu => 2,
+    }
+}
+
+/// The offerings of one site and what its provider covers, by device kind
+/// (see [`Index::at`]).
+pub struct SiteOffers<'s, 'a> {
+    index: &'s Index<'a>,
+    provider: &'s str,
+    /// A country's grid: every device is available.
+    country: bool,
+    /// The site's offerings, in file order.
+    here: &'s [&'a Offering],
+    /// Whether the site's offer of each kind is complete.
+    covered: [bool; 3],
+    /// Whether the provider's offer of each kind is complete somewhere.
+    known: [bool; 3],
+}
+
+impl<'a> SiteOffers<'_, 'a> {
+    /// What the site offers of `device`, and the offering used for its
+    /// price (see [`lookup`]).
+    pub fn lookup(&self, device: &Device) -> (Availability, Option<&'a Offering>) {
+        if self.country {
             return (Availability::Offered, None);
         }
-        let here = self
-            .by_site
-            .get(&(site.provider.as_str(), site.region.as_str()));
-        let listed: Vec<&'a Offering> = here
-            .into_iter()
-            .flatten()
+        let listed: Vec<&'a Offering> = (self.here.iter())
             .filter(|o| o.hardware == device.name)
             .copied()
             .collect();
-        if listed.is_empty() {
-            let provider = site.provider.as_str();
-            let covered = self
-                .covered
-                .contains(&(provider, site.region.as_str(), device.kind));
-            // The provider covers the device's kind somewhere yet lists
-            // the device nowhere.
-            let sold_nowhere = self.known.contains(&(provider, device.kind))
-                && !self.sold.contains(&(provider, device.name.as_str()));
-            let a = if covered || sold_nowhere {
-                Availability::NotOffered
-            } else {
-                Availability::Unknown
-            };
-            return (a, None);
+        if !listed.is_empty() {
+            return (Availability::Offered, cheapest(&listed));
         }
-        (Availability::Offered, cheapest(&listed))
+        let kind = slot(device.kind);
+        // The site covers the device's kind, or the provider covers the
+        // kind somewhere yet lists the device nowhere.
+        let not_offered = self.covered[kind]
+            || (self.known[kind]
+                && !(self.index.sold).contains(&(self.provider, device.name.as_str())));
+        if not_offered {
+            (Availability::NotOffered, None)
+        } else {
+            (Availability::Unknown, None)
+        }
     }
 }
 

@@ -56,7 +56,15 @@ pub(crate) struct Tables<'a> {
     pub origins: Vec<(&'static str, Origin)>,
 }
 
-impl Tables<'_> {
+impl<'a> Tables<'a> {
+    /// No table read yet.
+    pub fn new(dir: Option<&'a Path>) -> Tables<'a> {
+        Tables {
+            dir,
+            origins: Vec::new(),
+        }
+    }
+
     /// One table (see [`table`]), its origin recorded.
     pub fn read<T>(
         &mut self,

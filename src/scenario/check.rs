@@ -44,7 +44,7 @@ pub(super) struct Sited<'c> {
     pub sites: Vec<Region>,
     places: Vec<place::Place>,
     pairs: Vec<SitePair>,
-    left_out: Vec<Exclusion>,
+    left_out: Vec<crate::offer::LeftOut>,
     max_concurrent_devices: u32,
     /// The run window (profiles not yet loaded) and where `start` is.
     pub window: Option<(Window, usize)>,
