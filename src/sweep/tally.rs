@@ -1,23 +1,21 @@
 //! The tally of a strategy's evaluated trials: each distinct cost once,
 //! with how many trials have it, instead of one record per trial.
 //!
-//! Trials are evaluated in waves of parallel chunks. Each chunk numbers
-//! the distinct costs it meets (a small hash table) and writes one local
-//! code per trial (once the tally keeps no distinct costs, it lists each
-//! trial's cost instead); the waves are then folded in index order,
-//! serially, beside the evaluation of the next ones (`fold_behind`):
-//! local codes are mapped to the tally's codes, counts are added, and the
-//! sums Σ devices × work and Σ work are accumulated trial by trial in index
-//! order, exactly as a plain serial sum over the trials (so every figure is
-//! bit for bit what one record per trial gave).
+//! Trials are evaluated in parallel chunks. Each chunk numbers the distinct
+//! costs it meets (a small hash table) and writes one local code per trial
+//! (once the tally keeps no distinct costs, it lists each trial's cost
+//! instead); the chunks are folded in index order, one at a time, while the
+//! next ones are evaluated (see `tally/stream.rs`): local codes are mapped
+//! to the tally's codes, counts are added, and the sums Σ devices × work and
+//! Σ work are accumulated trial by trial in index order, exactly as a plain
+//! serial sum over the trials (so every figure is bit for bit what one
+//! record per trial gave).
 //!
-//! Memory: O(distinct costs) plus a few waves of chunks; one `u32` per
-//! trial only when an order-dependent schedule needs the trials in index
-//! order (`random` and `index` dispatch, or device counts that vary).
+//! Memory: O(distinct costs) plus a window of chunks per thread; one `u32`
+//! per trial only when an order-dependent schedule needs the trials in
+//! index order (`random` and `index` dispatch, or device counts that vary).
 
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::mpsc;
 
 use rayon::prelude::*;
 
@@ -30,6 +28,7 @@ mod chunk;
 mod codes;
 mod hash;
 mod probe;
+mod stream;
 use chunk::{Chunk, ChunkResult, Path};
 use codes::Codes;
 use hash::Table;
@@ -37,15 +36,10 @@ use hash::Table;
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
 
-/// Chunks per wave and thread: a wave holds its chunks' local codes (4
-/// bytes per trial) and, after an overflow, one cost per trial (24 bytes),
-/// so memory is bounded by the thread count, not the trial count. Waves
-/// change nothing but memory: chunks are folded in index order.
-const WAVE_PER_THREAD: u64 = 4;
-
-/// Waves evaluated ahead of the fold (each holds one wave's codes, or costs
-/// after an overflow: a few MiB).
-const LOOKAHEAD: usize = 2;
+/// Chunks evaluated ahead of the fold, per thread: each holds its local
+/// codes (4 bytes per trial) and, after an overflow, one cost per trial (16
+/// bytes), so memory is bounded by the thread count, not the trial count.
+const WINDOW_PER_THREAD: u64 = 8;
 
 /// Most distinct costs kept (about 40 bytes each with the code table: 10 MiB)
 /// when more than [`super::dispatch::EXPAND_LIMIT`] trials are evaluated.
@@ -89,8 +83,8 @@ pub struct Tally {
 /// Evaluate trials `start..start + n` of `set` and tally them. `used`
 /// marks the parameters the cost formulas read (plain random search draws
 /// only those; see `tally/chunk.rs`). `keep_codes` keeps each trial's code in
-/// index order. `progress` is told the trials
-/// done so far after each wave. The error is the lowest failing trial.
+/// index order. `progress` is told the trials done so far after each chunk
+/// folded. The error is the lowest failing trial.
 pub fn evaluate(
     scenario: &Scenario,
     set: &JobSet,
@@ -110,81 +104,39 @@ pub fn evaluate(
     let combos = subset.as_ref().and_then(|s| chunk::table(scenario, s, n));
     let path = Path::of(set, subset.as_ref(), combos.as_deref());
     let chunks = n.div_ceil(CHUNK);
-    let wave_len = WAVE_PER_THREAD * rayon::current_num_threads().max(1) as u64;
-    let evaluate_wave = |wave: Range<u64>, dedupe: bool| -> Vec<ChunkResult> {
-        wave.into_par_iter()
-            .map(|c| {
-                let to = start + ((c + 1) * CHUNK).min(n);
-                chunk::evaluate(scenario, path, start + c * CHUNK..to, resource, dedupe)
-            })
-            .collect()
-    };
     let overflowed = AtomicBool::new(false);
-    let probed = probe::chunks(n, subset.as_ref());
-    let mut wave = 0;
-    let next_wave = || {
-        let first = wave;
-        // The first wave holds the probed chunks (when more than a wave).
-        let len = if first == 0 {
-            wave_len.max(probed)
-        } else {
-            wave_len
-        };
-        wave = (wave + len).min(chunks);
-        (first < chunks).then(|| {
-            let done = evaluate_wave(first..wave, !overflowed.load(Relaxed));
-            if first == 0 && probed > 0 && probe::overflows(&done) {
-                overflowed.store(true, Relaxed);
-            }
-            done
-        })
+    let evaluate = |c: u64| {
+        let to = start + ((c + 1) * CHUNK).min(n);
+        let dedupe = !overflowed.load(Relaxed);
+        chunk::evaluate(scenario, path, start + c * CHUNK..to, resource, dedupe)
     };
     let mut folded = 0u64;
-    let fold = |done: Vec<ChunkResult>| {
-        folded += done.len() as u64;
+    let mut fold = |result: ChunkResult| {
+        folded += 1;
         if overflowed.load(Relaxed) && !tally.overflow {
             tally.drop_distinct(&mut table);
         }
-        tally.fold_all(&mut table, done)?;
+        tally.fold(&mut table, &result?);
         overflowed.store(tally.overflow, Relaxed);
         progress((folded * CHUNK).min(n));
         Ok(())
     };
-    fold_behind(next_wave, fold, chunks > wave_len)?;
-    Ok(tally)
-}
-
-/// Waves of chunks folded in order, as they come. With more than one
-/// thread the fold runs on a thread of its own, up to [`LOOKAHEAD`] waves
-/// behind the evaluation, so the pool waits for it only when it falls that
-/// far behind (it stays serial, in index order, so every sum is the plain
-/// serial sum); with one, or when there is one wave (`waves` false), each
-/// wave is folded when evaluated. Stops at the first fold error; a panic in
-/// either is raised again here.
-fn fold_behind<E: Send>(
-    mut next: impl FnMut() -> Option<Vec<ChunkResult>>,
-    mut fold: impl FnMut(Vec<ChunkResult>) -> Result<(), E> + Send,
-    waves: bool,
-) -> Result<(), E> {
-    if rayon::current_num_threads() <= 1 || !waves {
-        while let Some(done) = next() {
-            fold(done)?;
-        }
-        return Ok(());
+    // The probed chunks first, together: can the tally keep its costs?
+    let probed = probe::chunks(n, subset.as_ref()).min(chunks);
+    let first: Vec<ChunkResult> = (0..probed).into_par_iter().map(evaluate).collect();
+    if probed > 0 && probe::overflows(&first) {
+        overflowed.store(true, Relaxed);
     }
-    std::thread::scope(|s| {
-        let (to_fold, waves) = mpsc::sync_channel::<Vec<ChunkResult>>(LOOKAHEAD);
-        let folder = s.spawn(move || waves.into_iter().try_for_each(&mut fold));
-        while let Some(done) = next() {
-            if to_fold.send(done).is_err() {
-                break; // the fold stopped at an error
-            }
-        }
-        drop(to_fold);
-        folder
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+    let threads = rayon::current_num_threads().max(1) as u64;
+    if threads == 1 {
+        first.into_iter().try_for_each(&mut fold)?;
+        (probed..chunks).try_for_each(|c| fold(evaluate(c)))?;
+    } else {
+        // The pool evaluates the next chunks while the first are folded.
+        let window = WINDOW_PER_THREAD * threads;
+        stream::stream(first, (chunks, window), evaluate, fold)?;
+    }
+    Ok(tally)
 }
 
 /// One trial's terms of the sums: devices × work, work, devices.
@@ -224,19 +176,6 @@ impl Tally {
             assigned: 0,
             overflow: false,
         }
-    }
-
-    /// Add the next chunks, in index order; the error is the first chunk's
-    /// that failed.
-    fn fold_all(
-        &mut self,
-        table: &mut Codes,
-        chunks: Vec<ChunkResult>,
-    ) -> Result<(), (u64, TrialError)> {
-        for result in chunks {
-            self.fold(table, &result?);
-        }
-        Ok(())
     }
 
     /// Add the next chunk, in index order.
@@ -515,47 +454,5 @@ mod tests {
         assert!(tally.first.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(tally.first[0], 0);
         assert_eq!(tallies[0], tallies[1]);
-    }
-
-    #[test]
-    fn fold_behind_folds_in_order_and_stops_at_the_first_error() {
-        // Ten waves; folding wave 3 fails. The fold sees waves 0..=3 in
-        // order and returns wave 3's error, on one thread, on two, and on
-        // two with a single wave's worth of work folded in place; the
-        // evaluation runs at most LOOKAHEAD + 1 waves past the failure.
-        for (threads, waves) in [(1, true), (2, true), (2, false)] {
-            let (mut made, mut seen) = (0usize, Vec::new());
-            let result = pool(threads).install(|| {
-                let next = || {
-                    made += 1;
-                    (made <= 10).then(|| {
-                        vec![Err((
-                            made as u64 - 1,
-                            TrialError {
-                                formula: "hours",
-                                value: 0.0,
-                                problem: "test",
-                            },
-                        ))]
-                    })
-                };
-                let fold = |wave: Vec<ChunkResult>| {
-                    let at = wave[0].as_ref().err().map_or(u64::MAX, |e| e.0);
-                    seen.push(at);
-                    if at == 3 {
-                        Err(at)
-                    } else {
-                        Ok(())
-                    }
-                };
-                fold_behind(next, fold, waves)
-            });
-            assert_eq!(result, Err(3), "{threads} threads");
-            assert_eq!(seen, vec![0, 1, 2, 3], "{threads} threads");
-            assert!(
-                made <= 4 + LOOKAHEAD + 1,
-                "{threads} threads: {made} waves made"
-            );
-        }
     }
 }
