@@ -16,6 +16,7 @@
 //! index order (`random` and `index` dispatch, or device counts that vary).
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -31,7 +32,6 @@ mod probe;
 mod stream;
 use chunk::{Chunk, ChunkResult, Path};
 use codes::Codes;
-use hash::Table;
 
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
@@ -105,10 +105,21 @@ pub fn evaluate(
     let path = Path::of(set, subset.as_ref(), combos.as_deref());
     let chunks = n.div_ceil(CHUNK);
     let overflowed = AtomicBool::new(false);
+    let threads = rayon::current_num_threads().max(1) as u64;
+    let window = WINDOW_PER_THREAD * threads;
+    // Numbering chunks the fold is done with, evaluated again (at most a
+    // window of them). Listing chunks (16 bytes a trial) are not kept:
+    // reusing them on the other core gained nothing measurable.
+    let spares = Mutex::new(Vec::new());
     let evaluate = |c: u64| {
-        let to = start + ((c + 1) * CHUNK).min(n);
+        let (from, to) = (start + c * CHUNK, start + ((c + 1) * CHUNK).min(n));
         let dedupe = !overflowed.load(Relaxed);
-        chunk::evaluate(scenario, path, start + c * CHUNK..to, resource, dedupe)
+        let spare = spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let out = match spare {
+            Some(chunk) => Chunk::emptied(chunk, (to - from) as usize, dedupe),
+            None => Chunk::with_capacity((to - from) as usize, dedupe),
+        };
+        chunk::evaluate(scenario, path, from..to, resource, out)
     };
     let mut folded = 0u64;
     let mut fold = |result: ChunkResult| {
@@ -116,9 +127,14 @@ pub fn evaluate(
         if overflowed.load(Relaxed) && !tally.overflow {
             tally.drop_distinct(&mut table);
         }
-        tally.fold(&mut table, &result?);
+        let chunk = result?;
+        tally.fold(&mut table, &chunk);
         overflowed.store(tally.overflow, Relaxed);
         progress((folded * CHUNK).min(n));
+        let mut spares = spares.lock().unwrap_or_else(|e| e.into_inner());
+        if chunk.numbers() && (spares.len() as u64) < window {
+            spares.push(chunk);
+        }
         Ok(())
     };
     // The probed chunks first, together: can the tally keep its costs?
@@ -127,13 +143,11 @@ pub fn evaluate(
     if probed > 0 && probe::overflows(&first) {
         overflowed.store(true, Relaxed);
     }
-    let threads = rayon::current_num_threads().max(1) as u64;
     if threads == 1 {
         first.into_iter().try_for_each(&mut fold)?;
         (probed..chunks).try_for_each(|c| fold(evaluate(c)))?;
     } else {
         // The pool evaluates the next chunks while the first are folded.
-        let window = WINDOW_PER_THREAD * threads;
         stream::stream(first, (chunks, window), evaluate, fold)?;
     }
     Ok(tally)
@@ -150,10 +164,9 @@ impl Tally {
     /// The tally of `costs`, trial `i` at index `i`, codes kept.
     pub fn of(costs: &[Cost]) -> Tally {
         let mut tally = Tally::empty(0, costs.len() as u64, true);
-        let mut local = Table::default();
         let mut chunk = Chunk::with_capacity(costs.len(), true);
         for (&c, i) in costs.iter().zip(0u64..) {
-            chunk.push(&mut local, c, i);
+            chunk.push(c, i);
         }
         tally.fold(&mut Codes::for_at_most(costs.len()), &chunk);
         tally
@@ -339,14 +352,13 @@ mod tests {
         let mut oracle = std::collections::BTreeMap::new();
         let (mut order, mut codes, mut serial) = (Vec::new(), Vec::new(), -0.0);
         for c in 0..3u64 {
-            let mut local = Table::default();
             let mut chunk = Chunk::with_capacity(10_000, true);
             for i in c * 10_000..(c + 1) * 10_000 {
                 let cost = Cost {
                     work: work(i),
                     devices: 4,
                 };
-                chunk.push(&mut local, cost, i);
+                chunk.push(cost, i);
                 let next = order.len();
                 let code = *oracle.entry(cost.work.to_bits()).or_insert(next);
                 if code == next {

@@ -46,6 +46,8 @@ pub struct Chunk {
     /// `codes` then stay empty).
     pub trials: Vec<Cost>,
     dedupe: bool,
+    /// The local code of each cost met (numbering only).
+    local: Table,
 }
 
 /// What a failed chunk reports: its first failing trial.
@@ -55,20 +57,64 @@ impl Chunk {
     /// An empty chunk for `n` trials; `dedupe` numbers equal costs once,
     /// else every trial's cost is listed.
     pub(super) fn with_capacity(n: usize, dedupe: bool) -> Chunk {
-        let (codes, trials) = if dedupe { (n, 0) } else { (0, n) };
         Chunk {
             costs: Vec::new(),
-            codes: Vec::with_capacity(codes),
-            trials: Vec::with_capacity(trials),
+            codes: Vec::new(),
+            trials: Vec::new(),
             dedupe,
+            local: Table::default(),
         }
+        .emptied(n, dedupe)
+    }
+
+    /// This chunk emptied for `n` other trials (see
+    /// [`Chunk::with_capacity`]), keeping the memory the new trials need
+    /// and freeing the rest: a chunk handed back by the fold is evaluated
+    /// again without allocating (with two threads, memory freed by one
+    /// thread and taken again by the other cost 5 % of the CPU in
+    /// `madvise` and page faults).
+    pub(super) fn emptied(mut self, n: usize, dedupe: bool) -> Chunk {
+        self.costs.clear();
+        self.codes.clear();
+        self.trials.clear();
+        self.local.clear();
+        self.dedupe = dedupe;
+        if dedupe {
+            self.codes.reserve(n);
+            self.trials = Vec::new();
+        } else {
+            self.trials.reserve(n);
+            (self.costs, self.codes) = (Vec::new(), Vec::new());
+            self.local = Table::default();
+        }
+        self
+    }
+
+    /// The chunk as handed to the fold: a local table grown past
+    /// [`PRESIZED`] costs (nearly every trial a new cost) is freed rather
+    /// than kept while the chunk waits for the fold and beyond.
+    fn finished(mut self) -> Chunk {
+        if self.local.capacity() > PRESIZED as usize {
+            self.local = Table::default();
+        }
+        self
+    }
+
+    /// Does the chunk number equal costs (rather than list every trial's)?
+    pub(super) fn numbers(&self) -> bool {
+        self.dedupe
+    }
+
+    /// Room for `n` distinct costs in the local table.
+    fn presize(&mut self, n: usize) {
+        self.local.reserve(n);
     }
 
     /// Add trial `i`, of cost `c`, after the chunk's earlier trials.
     #[inline]
-    pub(super) fn push(&mut self, local: &mut Table, c: Cost, i: u64) {
+    pub(super) fn push(&mut self, c: Cost, i: u64) {
         if self.dedupe {
-            let code = self.code(local, c, i);
+            let code = self.code(c, i);
             self.codes.push(code);
         } else {
             self.trials.push(c);
@@ -76,9 +122,9 @@ impl Chunk {
     }
 
     /// The local code of `c`, first met at trial `i`.
-    fn code(&mut self, local: &mut Table, c: Cost, i: u64) -> u32 {
+    fn code(&mut self, c: Cost, i: u64) -> u32 {
         let next = self.costs.len() as u32;
-        let code = *local.entry(key(c)).or_insert(next);
+        let code = *self.local.entry(key(c)).or_insert(next);
         if code == next {
             self.costs.push((c, i));
         }
@@ -154,25 +200,29 @@ fn combination_cost(
     scenario.cost.evaluate(slots, &TrialInfo::default(), None)
 }
 
-/// Evaluate trials `range` by `path`; `dedupe` numbers equal costs once,
-/// else every trial's cost is listed (a chunk by combination always numbers
+/// Evaluate trials `range` by `path` into `out`, an empty chunk for them
+/// (see [`Chunk::emptied`]): it numbers equal costs once or lists every
+/// trial's cost as it was made to (a chunk by combination always numbers
 /// them: it meets few).
 pub fn evaluate(
     scenario: &Scenario,
     path: Path,
     range: Range<u64>,
     resource: Option<usize>,
-    dedupe: bool,
+    out: Chunk,
 ) -> ChunkResult {
     match path {
-        Path::Table(s, table) => by_combination(s, range, |k| table[k as usize].clone()),
+        Path::Table(s, table) => by_combination(s, range, out, |k| table[k as usize].clone()),
         Path::Memo(s) => {
             let mut slots = vec![0.0; scenario.params.len()];
-            by_combination(s, range, |k| combination_cost(scenario, s, k, &mut slots))
+            by_combination(s, range, out, |k| {
+                combination_cost(scenario, s, k, &mut slots)
+            })
         }
-        Path::Subset(s) => by_subset(scenario, s, range, dedupe),
-        Path::Trials(set) => by_trial(scenario, set, range, resource, dedupe),
+        Path::Subset(s) => by_subset(scenario, s, range, out),
+        Path::Trials(set) => by_trial(scenario, set, range, resource, out),
     }
+    .map(Chunk::finished)
 }
 
 fn by_trial(
@@ -180,23 +230,21 @@ fn by_trial(
     set: &JobSet,
     range: Range<u64>,
     resource: Option<usize>,
-    dedupe: bool,
+    mut out: Chunk,
 ) -> ChunkResult {
     if set.plain() && resource.is_none() {
-        return by_batch(scenario, range, dedupe, |first, n, slots, columns| {
+        return by_batch(scenario, range, out, |first, n, slots, columns| {
             set.columns(first, n, slots, columns);
         });
     }
     let mut slots = vec![0.0; scenario.params.len()];
-    let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     for i in range {
         let info = set.trial(i, &mut slots);
         let c = scenario
             .cost
             .evaluate(&mut slots, &info, resource)
             .map_err(|e| (i, e))?;
-        out.push(&mut local, c, i);
+        out.push(c, i);
     }
     Ok(out)
 }
@@ -209,15 +257,13 @@ fn by_trial(
 fn by_batch(
     scenario: &Scenario,
     range: Range<u64>,
-    dedupe: bool,
+    mut out: Chunk,
     mut fill: impl FnMut(u64, usize, &mut [f64], &mut [f64]),
 ) -> ChunkResult {
     let p = scenario.params.len();
     let mut slots = vec![0.0; p];
     let mut columns = vec![0.0; p * BATCH];
     let (mut stack, mut devices, mut work) = (Vec::new(), vec![0.0; BATCH], vec![0.0; BATCH]);
-    let mut local = Table::default();
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize, dedupe);
     let mut first = range.start;
     while first < range.end {
         let n = (range.end - first).min(BATCH as u64) as usize;
@@ -229,7 +275,7 @@ fn by_batch(
         cost.work_formula()
             .eval_batch(columns, n, &mut stack, &mut work);
         cost.plain_batch(&devices[..n], &work[..n], |t, c| {
-            out.push(&mut local, c, first + t as u64);
+            out.push(c, first + t as u64);
         })
         .map_err(|(t, e)| (first + t as u64, e))?;
         first += n as u64;
@@ -237,11 +283,11 @@ fn by_batch(
     Ok(out)
 }
 
-fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, dedupe: bool) -> ChunkResult {
+fn by_subset(scenario: &Scenario, subset: &Subset, range: Range<u64>, out: Chunk) -> ChunkResult {
     let p = scenario.params.len();
     // One row of values per lane; unread parameters stay 0, as in `slots`.
     let mut rows = vec![0.0; LANES * p];
-    by_batch(scenario, range, dedupe, |first, n, slots, columns| {
+    by_batch(scenario, range, out, |first, n, slots, columns| {
         let whole = n / LANES * LANES;
         for t in (0..whole).step_by(LANES) {
             subset.draw_lanes(first + t as u64, &mut rows);
@@ -288,6 +334,7 @@ impl Memo {
 fn by_combination(
     subset: &Subset,
     range: Range<u64>,
+    out: Chunk,
     mut cost: impl FnMut(u64) -> Result<Cost, TrialError>,
 ) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
@@ -299,14 +346,14 @@ fn by_combination(
     // Room for every combination the chunk may meet, up to PRESIZED: the
     // table is not regrown (and rehashed) ten times in every chunk.
     let room = combinations.min(range.end - range.start).min(PRESIZED) as usize;
-    let mut local = Table::with_capacity_and_hasher(room, Default::default());
-    let mut out = Chunk::with_capacity((range.end - range.start) as usize, true);
+    let mut out = out.emptied((range.end - range.start) as usize, true);
+    out.presize(room);
     // A combination met before in the chunk (nearly every trial) costs one
     // table read, written out in the loops so it stays inline there; the
     // first meeting asks `cost`.
     let mut miss = |i: u64, k: u64, memo: &mut Memo, out: &mut Chunk| {
         let c = cost(k).map_err(|e| (i, e))?;
-        let code = out.code(&mut local, c, i);
+        let code = out.code(c, i);
         memo.set(k, code);
         Ok::<u32, (u64, TrialError)>(code)
     };
@@ -331,4 +378,45 @@ fn by_combination(
         out.codes.push(code);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(work: f64) -> Cost {
+        Cost { work, devices: 1 }
+    }
+
+    #[test]
+    fn an_emptied_chunk_numbers_or_lists_afresh() {
+        // Numbering works 5, 7, 5 gives codes 0, 1, 0 and costs (5, trial 0),
+        // (7, trial 1). Emptied, each use starts afresh: nothing of the one
+        // before is left in its table (7 was code 1 there, 0 after), and a
+        // listing chunk lists and numbers nothing.
+        let mut c = Chunk::with_capacity(3, true);
+        for (i, w) in [5.0, 7.0, 5.0].into_iter().enumerate() {
+            c.push(cost(w), i as u64);
+        }
+        assert_eq!(c.codes, [0, 1, 0]);
+        assert_eq!(c.costs, [(cost(5.0), 0), (cost(7.0), 1)]);
+        // Emptied for numbering: 7, 9 (trials 20, 21) are codes 0 and 1.
+        let mut c = c.emptied(2, true);
+        c.push(cost(7.0), 20);
+        c.push(cost(9.0), 21);
+        assert_eq!(c.codes, [0, 1]);
+        assert_eq!(c.costs, [(cost(7.0), 20), (cost(9.0), 21)]);
+        let mut c = c.emptied(2, false);
+        c.push(cost(7.0), 3);
+        c.push(cost(9.0), 4);
+        assert!(!c.numbers() && c.codes.is_empty() && c.costs.is_empty());
+        assert_eq!(c.trials, [cost(7.0), cost(9.0)]);
+        let mut c = c.emptied(3, true);
+        for (i, w) in [9.0, 7.0, 9.0].into_iter().enumerate() {
+            c.push(cost(w), 10 + i as u64);
+        }
+        assert!(c.numbers() && c.trials.is_empty());
+        assert_eq!(c.codes, [0, 1, 0]);
+        assert_eq!(c.costs, [(cost(9.0), 10), (cost(7.0), 11)]);
+    }
 }

@@ -89,14 +89,13 @@ mod tests {
 
     /// A chunk numbering the costs of works `works` (on 2 devices).
     fn chunk(works: impl Iterator<Item = u64>) -> ChunkResult {
-        let mut local = Table::default();
         let mut c = Chunk::with_capacity(0, true);
         for (i, w) in (0u64..).zip(works) {
             let cost = Cost {
                 work: w as f64 + 0.5,
                 devices: 2,
             };
-            c.push(&mut local, cost, i);
+            c.push(cost, i);
         }
         Ok(c)
     }
