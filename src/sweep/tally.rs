@@ -432,7 +432,8 @@ mod tests {
             .unwrap()
     }
 
-    fn pool(threads: usize) -> rayon::ThreadPool {
+    /// A pool of `threads` threads (also for `tally/stream.rs`' tests).
+    pub(super) fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

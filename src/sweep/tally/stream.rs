@@ -175,6 +175,7 @@ fn take_front<F, E>(shared: &Shared<F, E>) -> Option<ChunkResult> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::pool;
     use super::*;
     use crate::cost::TrialError;
     use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -194,13 +195,6 @@ mod tests {
 
     fn index(result: ChunkResult) -> u64 {
         result.err().map_or(u64::MAX, |e| e.0)
-    }
-
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
     }
 
     #[test]
