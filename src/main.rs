@@ -10,6 +10,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Start the thread pool now, so that its threads are up by the time
+    // the catalog's tables are read in parallel (not started by that read).
+    rayon::spawn(|| ());
     let cli = cli::Cli::parse();
     // Ctrl-C (or SIGTERM) while an output set is written rolls it back;
     // at any other time the process ends at once.

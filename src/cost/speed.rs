@@ -25,6 +25,8 @@
 //! model's error on each pair when fitted without it, next to the error of
 //! plain peak ratios.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -128,10 +130,17 @@ fn peak_precision(name: &str, device: &Device) -> Precision {
 }
 
 fn usable<'a>(catalog: &'a Catalog, pairs: &[Pair]) -> Vec<Known<'a>> {
+    // Each name once: a few dozen devices recur in hundreds of pairs.
+    let mut devices: HashMap<&str, Option<&'a Device>> = HashMap::new();
+    let mut device = |name| {
+        *devices
+            .entry(name)
+            .or_insert_with(|| catalog.device_named(name))
+    };
     pairs
         .iter()
         .filter_map(|p| {
-            let (da, db) = (catalog.device_named(&p.a)?, catalog.device_named(&p.b)?);
+            let (da, db) = (device(&p.a)?, device(&p.b)?);
             let a = (da, peak_precision(&p.precision_a, da));
             let b = (db, peak_precision(&p.precision_b, db));
             time(a.0, a.1, 1.0)?;
