@@ -11,7 +11,8 @@
 //! serial sum over the trials (so every figure is bit for bit what one
 //! record per trial gave).
 //!
-//! Memory: O(distinct costs) plus a window of chunks per thread; one `u32`
+//! Memory: O(distinct costs) plus two windows of chunks per thread (those
+//! in flight and the spares reused) and the probed chunks; one `u32`
 //! per trial only when an order-dependent schedule needs the trials in
 //! index order (`random` and `index` dispatch, or device counts that vary).
 
@@ -36,9 +37,12 @@ use codes::Codes;
 /// Trials evaluated per parallel task.
 pub const CHUNK: u64 = 1 << 14;
 
-/// Chunks evaluated ahead of the fold, per thread: each holds its local
-/// codes (4 bytes per trial) and, after an overflow, one cost per trial (16
-/// bytes), so memory is bounded by the thread count, not the trial count.
+/// Chunks evaluated ahead of the fold, per thread. A chunk holds one code
+/// per trial (4 bytes) and its distinct costs (24 bytes each), or, once the
+/// tally has overflowed, one cost per trial (16 bytes): with the first
+/// chunks of a long job set (at most 33, see `tally/probe.rs`) and as many
+/// spare chunks as the window, memory is bounded by the thread count, not
+/// the trial count.
 const WINDOW_PER_THREAD: u64 = 8;
 
 /// Most distinct costs kept (about 40 bytes each with the code table: 10 MiB)
@@ -113,7 +117,7 @@ pub fn evaluate(
     let spares = Mutex::new(Vec::new());
     let evaluate = |c: u64| {
         let (from, to) = (start + c * CHUNK, start + ((c + 1) * CHUNK).min(n));
-        let dedupe = !overflowed.load(Relaxed);
+        let dedupe = path.numbers() || !overflowed.load(Relaxed);
         let spare = spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let out = match spare {
             Some(chunk) => Chunk::emptied(chunk, (to - from) as usize, dedupe),

@@ -90,17 +90,18 @@ impl Chunk {
         self
     }
 
-    /// The chunk as handed to the fold: a local table grown past
+    /// The chunk as handed to the fold: a local table that met more than
     /// [`PRESIZED`] costs (nearly every trial a new cost) is freed rather
     /// than kept while the chunk waits for the fold and beyond.
     fn finished(mut self) -> Chunk {
-        if self.local.capacity() > PRESIZED as usize {
+        if self.costs.len() > PRESIZED as usize {
             self.local = Table::default();
         }
         self
     }
 
     /// Does the chunk number equal costs (rather than list every trial's)?
+    /// A chunk by level combination always does.
     pub(super) fn numbers(&self) -> bool {
         self.dedupe
     }
@@ -147,6 +148,11 @@ pub enum Path<'a> {
 }
 
 impl<'a> Path<'a> {
+    /// Are chunks by this path always numbered (by level combination)?
+    pub fn numbers(&self) -> bool {
+        matches!(self, Path::Memo(_) | Path::Table(..))
+    }
+
     /// The path for `set`, given its subset (plain random search) and the
     /// subset's combination table, if any.
     pub fn of(
