@@ -8,8 +8,6 @@
 //! geometric mean, over the groups holding both, of throughput(a) /
 //! throughput(b).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::Precision;
@@ -118,20 +116,10 @@ pub fn precision_key(p: Precision) -> &'static str {
 pub fn pairs(rows: &[Measurement], workload: Workload) -> Vec<Pair> {
     let keep = |m: &&Measurement| workload == Workload::Generic || m.workload == workload.name();
     let rows: Vec<&Measurement> = rows.iter().filter(keep).collect();
-    // Each group's rows, in file order: a row is paired with the later
-    // rows of its group only.
-    let mut groups: HashMap<&str, Vec<&Measurement>> = HashMap::new();
-    for m in &rows {
-        groups.entry(m.group.as_str()).or_default().push(m);
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
-    for a in &rows {
-        let group = &groups[a.group.as_str()];
-        let at = seen.entry(a.group.as_str()).or_default();
-        *at += 1;
-        for b in &group[*at..] {
-            if a.precision != b.precision || a.device != b.device {
+    for (i, a) in rows.iter().enumerate() {
+        for b in &rows[i + 1..] {
+            if a.group == b.group && (a.precision != b.precision || a.device != b.device) {
                 out.push(Pair {
                     a: a.device.clone(),
                     precision_a: a.precision.clone(),
