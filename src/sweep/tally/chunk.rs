@@ -208,8 +208,8 @@ fn combination_cost(
 
 /// Evaluate trials `range` by `path` into `out`, an empty chunk for them
 /// (see [`Chunk::emptied`]): it numbers equal costs once or lists every
-/// trial's cost as it was made to (a chunk by combination always numbers
-/// them: it meets few).
+/// trial's cost as it was made to (a chunk by combination must be made to
+/// number them, see [`Path::numbers`]: it meets few).
 pub fn evaluate(
     scenario: &Scenario,
     path: Path,
@@ -340,7 +340,7 @@ impl Memo {
 fn by_combination(
     subset: &Subset,
     range: Range<u64>,
-    out: Chunk,
+    mut out: Chunk,
     mut cost: impl FnMut(u64) -> Result<Cost, TrialError>,
 ) -> ChunkResult {
     let combinations = subset.combinations().unwrap_or(0);
@@ -352,7 +352,7 @@ fn by_combination(
     // Room for every combination the chunk may meet, up to PRESIZED: the
     // table is not regrown (and rehashed) ten times in every chunk.
     let room = combinations.min(range.end - range.start).min(PRESIZED) as usize;
-    let mut out = out.emptied((range.end - range.start) as usize, true);
+    debug_assert!(out.numbers(), "a chunk by combination numbers its costs");
     out.presize(room);
     // A combination met before in the chunk (nearly every trial) costs one
     // table read, written out in the loops so it stays inline there; the
